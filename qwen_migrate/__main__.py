@@ -1,0 +1,3 @@
+from qwen_migrate.cli import main
+
+main(prog_name="qwen-migrate")

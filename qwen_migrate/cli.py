@@ -1,0 +1,143 @@
+"""The command line: `qwen-migrate check | rules | explain`.
+
+Exit codes, as in ruff: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or
+internal errors (one line, no traceback).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from qwen_migrate import __version__, dashscope
+from qwen_migrate.config import ConfigError, Settings, load
+from qwen_migrate.discovery import DiscoveryError, discover, display_path
+from qwen_migrate.engine import Checker
+from qwen_migrate.finding import Severity
+from qwen_migrate.report import RunResult, render_json, render_text
+from qwen_migrate.rules import all_rules, rule_by_code
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json")
+
+
+class UsageError(click.UsageError):
+    """Usage and configuration errors exit with code 2 and one line."""
+
+
+def _console(output_file: Optional[Path]) -> Console:
+    # soft_wrap keeps long lines whole: reports are read by programs and grep too.
+    if output_file is None:
+        return Console(soft_wrap=True, highlight=False)
+    return Console(file=output_file.open("w", encoding="utf-8"), soft_wrap=True, highlight=False, no_color=True)
+
+
+def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:
+    try:
+        return load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qwen-migrate")
+def main() -> None:
+    """Find and fix what breaks when OpenAI SDK code moves to Qwen on DashScope."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning].")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml.")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+@click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl].")
+@click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's).")
+@click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's).")
+@click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY].")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    fail_on: Optional[str],
+    config_file: Optional[Path],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    region: Optional[str],
+    base_url: Optional[str],
+    responses_base_url: Optional[str],
+    api_key_env: Optional[str],
+) -> None:
+    """Report OpenAI SDK usage that breaks or behaves differently on DashScope.
+
+    PATHS are files or directories (default: the current directory). Directories are walked,
+    skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
+    """
+    paths = paths or (Path("."),)
+    options = {
+        "fail-on": fail_on,
+        "select": select,
+        "ignore": ignore,
+        "region": region,
+        "base-url": base_url,
+        "responses-base-url": responses_base_url,
+        "api-key-env": api_key_env,
+    }
+    settings = _settings(config_file, paths, options)
+    try:
+        files = discover(list(paths), settings)
+    except DiscoveryError as error:
+        raise UsageError(str(error)) from None
+
+    checker = Checker(settings)
+    run = RunResult([checker.check_file(path, display_path(path)) for path in files])
+
+    console = _console(output_file)
+    if output_format == "json":
+        console.file.write(render_json(run))
+    else:
+        render_text(run, console)
+    if output_file is not None:
+        console.file.close()
+
+    for result in run.errors:
+        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+    if run.errors:
+        sys.exit(EXIT_ERROR)
+    worst = run.worst()
+    sys.exit(EXIT_FINDINGS if worst is not None and worst.rank >= settings.fail_on.rank else EXIT_CLEAN)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every rule: code, name, severity and fix."""
+    if output_format == "json":
+        listing = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "fix": r.fix_safety.value, "summary": r.summary()}
+            for r in all_rules()
+        ]
+        click.echo(json.dumps(listing, indent=2))
+        return
+    table = Table("Code", "Name", "Severity", "Fix", "What it reports", box=None)
+    for rule in all_rules():
+        table.add_row(rule.code, rule.name, rule.severity.value, rule.fix_safety.value, rule.summary())
+    Console(soft_wrap=False, highlight=False).print(table)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of the rule CODE (e.g. QW208)."""
+    try:
+        rule = rule_by_code(code)
+    except KeyError:
+        raise UsageError(f"unknown rule code {code!r}; `qwen-migrate rules` lists them") from None
+    click.echo(rule.documentation(), nl=False)

@@ -1,0 +1,178 @@
+"""Configuration: `[tool.qwen-migrate]` in pyproject.toml, overridden by command-line options."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from qwen_migrate import dashscope
+from qwen_migrate.finding import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported in one line and exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = dashscope.DEFAULT_REGION
+    base_url: Optional[str] = None  # custom compatible-mode URL, overrides the region's
+    responses_base_url: Optional[str] = None  # custom Responses URL, overrides the region's
+    api_key_env: str = "DASHSCOPE_API_KEY"
+    models: dict[str, str] = field(default_factory=dict)
+    select: tuple[str, ...] = ()  # code prefixes; empty: every rule
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    root: Path = field(default_factory=Path.cwd)  # globs in exclude and per-file-ignores are relative to it
+
+    @property
+    def compatible_url(self) -> str:
+        return self.base_url or dashscope.endpoints(self.region)[0]
+
+    @property
+    def responses_url(self) -> str:
+        return self.responses_base_url or dashscope.endpoints(self.region)[1]
+
+    def endpoint_kind(self, url: str) -> Optional[str]:
+        """"compatible", "responses" or None for a base URL found in code."""
+        custom = {"compatible": self.base_url, "responses": self.responses_base_url}
+        return dashscope.endpoint_kind(url, {k: v for k, v in custom.items() if v})
+
+    def with_options(self, options: dict[str, Any]) -> "Settings":
+        """These settings with command-line options applied: pyproject key -> raw value or None."""
+        given = {
+            _KEYS[key][0]: _KEYS[key][1](value, f"--{key}")
+            for key, value in options.items()
+            if value is not None and value != ()
+        }
+        return replace(self, **given)
+
+
+def _codes(value: Any, key: str) -> tuple[str, ...]:
+    from qwen_migrate.rules import all_rules
+
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key}: expected a list of rule codes")
+    codes = tuple(part.strip().upper() for v in value for part in v.split(",") if part.strip())
+    known = [rule.code for rule in all_rules()]
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(f"{key}: unknown rule code or prefix {code!r}")
+    return codes
+
+
+def _string_list(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key}: expected a list of strings")
+    return tuple(value)
+
+
+def _string(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key}: expected a non-empty string")
+    return value
+
+
+def _url(value: Any, key: str) -> str:
+    value = _string(value, key)
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{key}: expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _models(value: Any, key: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f"{key}: expected a table of model names, e.g. {{ \"gpt-4o\" = \"qwen3.6-plus\" }}")
+    return dict(value)
+
+
+def _per_file_ignores(value: Any, key: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of glob = [codes]")
+    return {glob: _codes(codes, f"{key}.{glob!r}") for glob, codes in value.items()}
+
+
+def _severity(value: Any, key: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in Severity)
+        raise ConfigError(f"{key}: expected one of {choices}, got {value!r}") from None
+
+
+def _region(value: Any, key: str) -> str:
+    if value not in dashscope.REGION_HOSTS:
+        raise ConfigError(f"{key}: expected one of {', '.join(dashscope.REGION_HOSTS)}, got {value!r}")
+    return value
+
+
+# pyproject key -> (Settings field, parser)
+_KEYS = {
+    "region": ("region", _region),
+    "base-url": ("base_url", _url),
+    "responses-base-url": ("responses_base_url", _url),
+    "api-key-env": ("api_key_env", _string),
+    "models": ("models", _models),
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _string_list),
+    "fail-on": ("fail_on", _severity),
+}
+
+
+def parse_table(table: dict[str, Any], root: Path, source: str) -> Settings:
+    values = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise ConfigError(f"{source}: unknown key {key!r} in [tool.qwen-migrate]")
+        name, parse = _KEYS[key]
+        values[name] = parse(value, f"{source}: {key}")
+    return Settings(root=root, **values)
+
+
+def load(config_file: Optional[Path], start: Path) -> Settings:
+    """Settings from `config_file`, else from the nearest pyproject.toml with our table above `start`."""
+    if config_file is None:
+        config_file = find_pyproject(start)
+        if config_file is None:
+            return Settings()
+    try:
+        document = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{config_file}: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{config_file}: not valid TOML: {error}") from None
+    if config_file.name == "pyproject.toml":
+        table = document.get("tool", {}).get("qwen-migrate", {})
+    else:  # a dedicated file holds the table at its top level
+        table = document.get("tool", {}).get("qwen-migrate", document)
+    return parse_table(table, config_file.resolve().parent, str(config_file))
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "qwen-migrate" in document.get("tool", {}):
+                return pyproject
+    return None

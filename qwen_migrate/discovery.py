@@ -1,0 +1,143 @@
+"""Which files a run looks at: the given paths, walked, minus ignored and excluded ones."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pathspec
+
+from qwen_migrate.config import Settings
+
+# Never project code of ours to migrate: version control, dependencies, caches and build output.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "site-packages",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "build",
+        "dist",
+    }
+)
+SOURCE_SUFFIXES = (".py", ".pyi")
+
+
+class DiscoveryError(Exception):
+    """A path that cannot be looked at: reported in one line, exit code 2."""
+
+
+class _IgnoreRules:
+    """`.gitignore` files in force for a directory, deepest last (a deeper file wins, as in git)."""
+
+    def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
+        self.specs = specs
+
+    def entering(self, directory: Path) -> "_IgnoreRules":
+        gitignore = directory / ".gitignore"
+        if not gitignore.is_file():
+            return self
+        try:
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        return _IgnoreRules((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
+
+    def ignores(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in reversed(self.specs):
+            relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+            decision = spec.check_file(relative).include
+            if decision is not None:
+                return decision
+        return False
+
+
+def _repository_root(directory: Path) -> Optional[Path]:
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _ignore_rules_above(directory: Path) -> _IgnoreRules:
+    """The `.gitignore` files from the repository root down to `directory`'s parent."""
+    rules = _IgnoreRules()
+    root = _repository_root(directory)
+    if root is None:
+        return rules
+    for ancestor in reversed(directory.relative_to(root).parents):
+        rules = rules.entering(root / ancestor)
+    return rules
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(paths: list[Path], settings: Settings) -> list[Path]:
+    """The files to check, sorted. Named files are checked unless `exclude` matches them."""
+    excluded = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
+    root = settings.root.resolve()
+
+    def is_excluded(path: Path, is_dir: bool) -> bool:
+        try:
+            relative = path.relative_to(root).as_posix()
+        except ValueError:
+            return False
+        return excluded.match_file(relative + ("/" if is_dir else ""))
+
+    found: set[Path] = set()
+    for given in paths:
+        if not given.exists():
+            raise DiscoveryError(f"{given}: no such file or directory")
+        path = given.resolve()
+        if path.is_file():
+            if not is_excluded(path, False):
+                found.add(path)
+        else:
+            found.update(_walk(path, _ignore_rules_above(path), is_excluded))
+    return sorted(found)
+
+
+def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[Path]:
+    ignore_rules = ignore_rules.entering(directory)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            if (
+                entry.name in SKIPPED_DIRECTORIES
+                or _is_virtualenv(path)
+                or ignore_rules.ignores(path, True)
+                or is_excluded(path, True)
+            ):
+                continue
+            yield from _walk(path, ignore_rules, is_excluded)
+        elif (
+            entry.name.endswith(SOURCE_SUFFIXES)
+            and entry.is_file()
+            and not ignore_rules.ignores(path, False)
+            and not is_excluded(path, False)
+        ):
+            yield path
+
+
+def display_path(path: Path) -> str:
+    """The path as a user wants to read it: relative to the working directory when below it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,205 @@
+"""One file's way from bytes to findings: prefilter, parse, resolve, rules, suppressions."""
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import libcst as cst
+import pathspec
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import Finding, Severity, Violation
+from qwen_migrate.resolver import resolve
+from qwen_migrate.rules import FileRule, Rule, all_rules
+from qwen_migrate.rules.qw001_parse_error import ParseError
+from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the source, kept only when there are findings
+    error: Optional[str] = None  # the file could not be read
+
+
+def might_use_sdk(data: bytes) -> bool:
+    """The prefilter: a file that never says "openai" (nor names one of our codes) is not parsed."""
+    return b"openai" in data or b"QW" in data
+
+
+class Checker:
+    """Runs the enabled rules over files; build once per run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._per_file_ignores = [
+            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes)
+            for glob, codes in settings.per_file_ignores.items()
+        ]
+        self.rules = [rule() for rule in all_rules() if self._selected(rule.code)]
+
+    def _selected(self, code: str) -> bool:
+        select = self.settings.select or ("QW",)
+        return any(code.startswith(p) for p in select) and not any(code.startswith(p) for p in self.settings.ignore)
+
+    def _ignored_in(self, path: str) -> frozenset[str]:
+        relative = _relative(path, self.settings.root)
+        return frozenset(
+            rule.code
+            for spec, prefixes in self._per_file_ignores
+            if relative is not None and spec.match_file(relative)
+            for rule in self.rules
+            if rule.code.startswith(prefixes)
+        )
+
+    def check_file(self, path: Path, display: str) -> FileResult:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return self._unparsable(display, b"", 1, 1, f"Cannot read the file: {error.strerror}")
+        try:
+            return self.check_source(data, display)
+        except Exception as error:  # a bug of ours: say so, and go on with the other files
+            return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
+
+    def check_source(self, data: bytes, path: str) -> FileResult:
+        if not might_use_sdk(data):
+            return FileResult(path)
+        ignored = self._ignored_in(path)
+        enabled = [rule for rule in self.rules if rule.code not in ignored]
+        try:
+            module = cst.parse_module(data)
+        except Exception as error:  # any parser failure, syntax or encoding, is a QW001 finding
+            line, column, message = _parse_failure(data, error)
+            return self._unparsable(path, data, line, column, message, ignored)
+
+        resolved = resolve(module)
+        violations = [
+            (rule, violation)
+            for rule in enabled
+            if not isinstance(rule, FileRule)
+            for violation in rule.check(resolved, self.settings)
+        ]
+        findings = _place(module, path, violations) if violations else []
+        findings = _apply_suppressions(data, path, findings, {rule.code for rule in enabled})
+        findings.sort(key=lambda f: f.sort_key)
+        return FileResult(path, findings, _decode_lines(data, module.encoding) if findings else [])
+
+    def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
+        if not self._selected(ParseError.code) or ParseError.code in ignored:
+            return FileResult(path)
+        return FileResult(path, [ParseError.finding(path, line, column, column, message)], _decode_lines(data, "utf-8"))
+
+
+def _relative(path: str, root: Path) -> Optional[str]:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _parse_failure(data: bytes, error: Exception) -> tuple[int, int, str]:
+    """Where and why the file does not parse; CPython's words where it has any, as they are clearer."""
+    try:
+        compile(data, "<file>", "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError as syntax_error:
+        return syntax_error.lineno or 1, syntax_error.offset or 1, f"SyntaxError: {syntax_error.msg}"
+    except (ValueError, UnicodeError, RecursionError, MemoryError) as other:  # NUL bytes, bad encoding
+        return 1, 1, f"Cannot parse: {other}"
+    if isinstance(error, cst.ParserSyntaxError):
+        return error.editor_line, error.editor_column, f"Not supported by the parser: {error.message}"
+    return 1, 1, f"Cannot parse: {type(error).__name__}: {error}"
+
+
+def _decode_lines(data: bytes, encoding: str) -> list[str]:
+    return data.decode(encoding, errors="replace").splitlines()
+
+
+def _place(module: cst.Module, path: str, violations: list[tuple[Rule, Violation]]) -> list[Finding]:
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    findings = []
+    for rule, violation in violations:
+        where = positions[violation.node]
+        findings.append(
+            Finding(
+                path=path,
+                line=where.start.line,
+                column=where.start.column + 1,
+                end_line=where.end.line,
+                end_column=where.end.column + 1,
+                code=rule.code,
+                name=rule.name,
+                severity=violation.severity or rule.severity,
+                message=violation.message,
+                fix=violation.fix,
+            )
+        )
+    return findings
+
+
+# `# noqa: QW208, E501` and `# qwen-migrate: ignore[QW208]`; a bare `# noqa` does not silence our codes.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+_IGNORE = re.compile(r"#\s*qwen-migrate\s*:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
+
+
+@dataclass
+class _Suppression:
+    line: int
+    column: int
+    end_column: int
+    codes: list[str]
+
+
+def _suppressions(data: bytes) -> list[_Suppression]:
+    if b"noqa" not in data.lower() and b"qwen-migrate" not in data:
+        return []
+    found = []
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            codes = [
+                code.upper()
+                for pattern in (_NOQA, _IGNORE)
+                for match in pattern.finditer(token.string)
+                for code in re.split(r"[\s,]+", match.group("codes").strip())
+                if code.upper().startswith("QW")
+            ]
+            if codes:
+                line, column = token.start
+                found.append(_Suppression(line, column + 1, token.end[1] + 1, codes))
+    except (tokenize.TokenError, SyntaxError):
+        return found
+    return found
+
+
+def _apply_suppressions(
+    data: bytes, path: str, findings: list[Finding], enabled: set[str]
+) -> list[Finding]:
+    suppressions = _suppressions(data)
+    if not suppressions:
+        return findings
+    by_line = {s.line: s for s in suppressions}
+    used: set[tuple[int, str]] = set()
+    kept = []
+    for finding in findings:
+        suppression = by_line.get(finding.line)
+        if suppression is not None and finding.code in suppression.codes:
+            used.add((finding.line, finding.code))
+        else:
+            kept.append(finding)
+    if UnusedSuppression.code in enabled:
+        known = {rule.code for rule in all_rules()}
+        for s in suppressions:
+            # A code whose rule is disabled here cannot be judged; an unknown QW code never suppresses.
+            unused = [c for c in s.codes if (c in enabled or c not in known) and (s.line, c) not in used]
+            if unused:
+                kept.append(UnusedSuppression.for_codes(path, s.line, s.column, s.end_column, unused))
+    return kept

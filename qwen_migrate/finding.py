@@ -1,0 +1,64 @@
+"""The records that travel from rules to reports."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is; ordered so that `--fail-on` can compare."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class FixSafety(str, enum.Enum):
+    """As in ruff: safe fixes are applied by `fix`, unsafe ones only with `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Fix:
+    safety: FixSafety
+    description: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: the node it points at, in the file's syntax tree."""
+
+    node: cst.CSTNode
+    message: str
+    fix: Optional[Fix] = None
+    severity: Optional[Severity] = None  # None: the rule's own severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation placed in its file: what reports print. Lines and columns count from 1."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: Optional[Fix] = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)

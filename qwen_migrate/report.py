@@ -1,0 +1,133 @@
+"""Reports: pure functions from the results of a run to text."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from rich.console import Console
+from rich.text import Text
+
+from qwen_migrate.engine import FileResult
+from qwen_migrate.finding import Finding, FixSafety, Severity
+
+# Bumped when a field changes meaning or disappears; new fields may appear within a version.
+JSON_REPORT_VERSION = 1
+
+SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.files for finding in result.findings]
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [result for result in self.files if result.error]
+
+    def worst(self) -> Optional[Severity]:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+def summary(run: RunResult) -> dict:
+    findings = run.findings
+    by_severity = Counter(f.severity.value for f in findings)
+    return {
+        "files_checked": len(run.files),
+        "files_with_findings": sum(1 for r in run.files if r.findings),
+        "findings": len(findings),
+        "by_severity": {s.value: by_severity.get(s.value, 0) for s in reversed(Severity)},
+        "by_code": dict(sorted(Counter(f.code for f in findings).items())),
+        "fixable": {
+            safety.value: sum(1 for f in findings if f.fix and f.fix.safety is safety)
+            for safety in (FixSafety.SAFE, FixSafety.UNSAFE)
+        },
+    }
+
+
+def finding_to_json(finding: Finding) -> dict:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": finding.fix.description},
+    }
+
+
+def render_json(run: RunResult) -> str:
+    document = {
+        "version": JSON_REPORT_VERSION,
+        "findings": [finding_to_json(f) for f in run.findings],
+        "errors": [{"path": r.path, "message": r.error} for r in run.errors],
+        "summary": summary(run),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def render_text(run: RunResult, console: Console) -> None:
+    """ruff-style: `path:line:col: CODE message`, a code frame, a help line, then the totals."""
+    for result in run.files:
+        for finding in result.findings:
+            _print_finding(console, finding, result.lines)
+    for result in run.errors:
+        console.print(Text(f"{result.path}: {result.error}", style="bold red"))
+    _print_summary(console, run)
+
+
+def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
+    head = Text()
+    head.append(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
+    head.append(finding.code, style=SEVERITY_STYLES[finding.severity])
+    if finding.fix is not None and finding.fix.safety is FixSafety.SAFE:
+        head.append(" [*]", style="cyan")
+    head.append(f" {finding.message}")
+    console.print(head)
+    if 0 < finding.line <= len(lines):
+        source = lines[finding.line - 1].expandtabs(1)
+        start = min(finding.column - 1, len(source))
+        end = finding.end_column - 1 if finding.end_line == finding.line else len(source)
+        gutter = str(finding.line)
+        pad = " " * len(gutter)
+        console.print(Text(f"{pad} |", style="blue"))
+        frame = Text(f"{gutter} | ", style="blue")
+        frame.append(source)
+        console.print(frame)
+        marker = Text(f"{pad} | ", style="blue")
+        marker.append(" " * start + "^" * max(1, end - start), style=SEVERITY_STYLES[finding.severity])
+        console.print(marker)
+    if finding.fix is not None:
+        label = "help" if finding.fix.safety is FixSafety.SAFE else "help (unsafe fix)"
+        console.print(Text(f"  = {label}: {finding.fix.description}", style="cyan"))
+    console.print()
+
+
+def _print_summary(console: Console, run: RunResult) -> None:
+    counts = summary(run)
+    if not counts["findings"]:
+        console.print(Text(f"All checks passed ({counts['files_checked']} files checked).", style="bold green"))
+        return
+    severities = ", ".join(f"{n} {name}" for name, n in counts["by_severity"].items() if n)
+    console.print(
+        Text(
+            f"Found {counts['findings']} findings in {counts['files_with_findings']} of "
+            f"{counts['files_checked']} files checked ({severities}).",
+            style="bold",
+        )
+    )
+    names = {f.code: f.name for f in run.findings}
+    for code, n in counts["by_code"].items():
+        console.print(Text(f"{n:>5}  {code}  {names[code]}"))
+    fixable = counts["fixable"]
+    if fixable["safe"] or fixable["unsafe"]:
+        console.print(Text(f"[*] {fixable['safe']} with a safe fix, {fixable['unsafe']} more with an unsafe fix."))

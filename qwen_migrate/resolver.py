@@ -1,0 +1,614 @@
+"""Where OpenAI clients are in a module, and which SDK calls go through them.
+
+The only module that knows how the SDK shows up in code. LibCST's QualifiedNameProvider resolves
+imports, not instances, and its scope metadata costs more than parsing, so one light visitor records
+imports, assignments, classes and calls, and the names are resolved after the walk (a function may
+use a module-level client that is assigned further down).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Union
+
+import libcst as cst
+
+# The SDK's client classes (openai/__init__.py); Client and AsyncClient are aliases.
+CLIENT_CLASSES = {
+    "OpenAI": "OpenAI",
+    "Client": "OpenAI",
+    "AsyncOpenAI": "AsyncOpenAI",
+    "AsyncClient": "AsyncOpenAI",
+    "AzureOpenAI": "AzureOpenAI",
+    "AsyncAzureOpenAI": "AsyncAzureOpenAI",
+}
+AZURE_CLASSES = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
+# The resources of a client (attributes of OpenAI() that hold API methods): on the module-level
+# client, only these names make `openai.<name>.<method>(...)` an API call.
+CLIENT_RESOURCES = frozenset(
+    """admin audio batches beta chat completions containers content_provenance_checks conversations
+    decisions embeddings evals files fine_tuning images live models moderations realtime responses
+    safety skills uploads vector_stores videos webhooks""".split()
+)
+# Views of a resource that return the same methods with another return type.
+RESPONSE_VIEWS = frozenset({"with_raw_response", "with_streaming_response"})
+# Client methods that return another client with the same endpoint unless told otherwise.
+CLIENT_COPIES = frozenset({"with_options", "copy"})
+# Pre-1.0 API objects (openai/lib/_old_api.py) and module settings only the v0 SDK reads.
+LEGACY_V0_SYMBOLS = frozenset(
+    """Edit File Audio Image Model Engine Customer FineTune Embedding Completion Deployment
+    Moderation ErrorObject FineTuningJob ChatCompletion""".split()
+)
+LEGACY_V0_SETTINGS = frozenset({"api_base", "api_key_path"})
+# Settings of the module-level client (`openai.base_url = ...`).
+MODULE_CLIENT_SETTINGS = frozenset({"base_url", "api_key"})
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+MISSING = _Marker("MISSING")  # the keyword is not passed
+DYNAMIC = _Marker("DYNAMIC")  # the value is not known statically
+
+
+def static_value(node: cst.BaseExpression) -> Any:
+    """The Python value of a literal expression; DYNAMIC where any part of it is not static.
+
+    Containers keep DYNAMIC markers for their unknown parts, so `{"type": "function", "function":
+    spec}` still tells its type; a starred element or a `**` entry makes the whole container DYNAMIC.
+    """
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return DYNAMIC if value is None else value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = static_value(node.expression)
+        return -value if isinstance(value, (int, float)) else DYNAMIC
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if any(isinstance(e, cst.StarredElement) for e in node.elements):
+            return DYNAMIC
+        return [static_value(e.value) for e in node.elements]
+    if isinstance(node, cst.Dict):
+        result = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return DYNAMIC
+            key = static_value(element.key)
+            if key is DYNAMIC:
+                return DYNAMIC
+            result[key] = static_value(element.value)
+        return result
+    return DYNAMIC
+
+
+def environment_variable(node: cst.BaseExpression) -> Optional[str]:
+    """The variable that `os.getenv("X")`, `os.environ.get("X")` or `os.environ["X"]` reads."""
+    if isinstance(node, cst.Call) and node.args:
+        func = node.func
+        reads_env = (isinstance(func, cst.Name) and func.value == "getenv") or (
+            isinstance(func, cst.Attribute)
+            and (
+                func.attr.value == "getenv"
+                or (func.attr.value == "get" and _dotted_name(func.value) in ("environ", "os.environ"))
+            )
+        )
+        if reads_env:
+            name = static_value(node.args[0].value)
+            return name if isinstance(name, str) else None
+    if isinstance(node, cst.Subscript) and _dotted_name(node.value) in ("environ", "os.environ"):
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            name = static_value(node.slice[0].slice.value)
+            return name if isinstance(name, str) else None
+    return None
+
+
+def _dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """The keyword arguments of a call. SDK methods and client constructors are keyword-only."""
+
+    keywords: dict[str, cst.Arg]
+    has_splat: bool  # `*args`/`**kwargs`: any keyword may hide in them
+
+    @classmethod
+    def of(cls, call: cst.Call) -> "Arguments":
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        return cls(keywords, any(arg.star for arg in call.args))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.keywords
+
+    def value(self, name: str) -> Any:
+        """The static value of a keyword, MISSING when surely absent, DYNAMIC when not known."""
+        if name in self.keywords:
+            return static_value(self.keywords[name].value)
+        return DYNAMIC if self.has_splat else MISSING
+
+    def missing(self, name: str) -> bool:
+        return self.value(name) is MISSING
+
+    def environment_variable(self, name: str) -> Optional[str]:
+        """The environment variable a keyword's value is read from, if it is read that way."""
+        arg = self.keywords.get(name)
+        return None if arg is None else environment_variable(arg.value)
+
+
+@dataclass(eq=False)
+class ClientBinding:
+    """A client: built by a constructor we can see, or known only by its type annotation."""
+
+    class_name: str  # canonical: OpenAI, AsyncOpenAI, AzureOpenAI, AsyncAzureOpenAI
+    node: cst.CSTNode  # the constructor call, or the annotated parameter, attribute or function
+    arguments: Optional[Arguments]  # None when the constructor is elsewhere
+    calls: list["CallSite"] = field(default_factory=list)
+
+    @property
+    def constructed_here(self) -> bool:
+        return self.arguments is not None
+
+    @property
+    def is_azure(self) -> bool:
+        return self.class_name in AZURE_CLASSES
+
+    @property
+    def apis(self) -> frozenset[str]:
+        """The client resources its calls use: "chat", "responses", "embeddings", ..."""
+        return frozenset(call.api for call in self.calls)
+
+
+@dataclass(eq=False)
+class ModuleClient:
+    """The SDK's module-level default client: `openai.chat.completions.create(...)`."""
+
+    settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
+    calls: list["CallSite"] = field(default_factory=list)
+
+    def setting(self, name: str) -> Optional[cst.Assign]:
+        """The last assignment of `openai.<name>` in the module."""
+        assignments = self.settings.get(name)
+        return assignments[-1] if assignments else None
+
+    def value(self, name: str) -> Any:
+        """The static value assigned to `openai.<name>`, MISSING or DYNAMIC."""
+        assignment = self.setting(name)
+        return MISSING if assignment is None else static_value(assignment.value)
+
+    def environment_variable(self, name: str) -> Optional[str]:
+        assignment = self.setting(name)
+        return None if assignment is None else environment_variable(assignment.value)
+
+
+Client = Union[ClientBinding, ModuleClient]
+
+
+@dataclass(eq=False)
+class CallSite:
+    """One SDK method call, e.g. `chat.completions.create`, on the clients it may go through."""
+
+    node: cst.Call
+    method: str  # the resource path without response views: "chat.completions.create"
+    clients: tuple[Client, ...]
+    arguments: Arguments
+
+    @property
+    def api(self) -> str:
+        return self.method.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class LegacyUse:
+    """A pre-1.0 SDK call (`openai.ChatCompletion.create(...)`) or setting (`openai.api_base = ...`)."""
+
+    node: cst.CSTNode
+    symbol: str
+
+
+@dataclass
+class ResolvedModule:
+    clients: list[ClientBinding]
+    module_client: Optional[ModuleClient]
+    calls: list[CallSite]
+    legacy: list[LegacyUse]
+
+
+def resolve(module: cst.Module) -> ResolvedModule:
+    collector = _Collector()
+    module.visit(collector)
+    return _Resolver(collector).resolve()
+
+
+# ---- collection: one walk records what names are bound to, and every attribute call ---------------
+
+
+class _Scope:
+    def __init__(self, kind: str, parent: Optional["_Scope"]) -> None:
+        self.kind = kind  # "module", "class" or "function"
+        self.parent = parent
+        self.names: dict[str, list[tuple]] = defaultdict(list)
+        # class scopes: instance attributes assigned as self.<name>, and the names of base classes
+        self.attributes: dict[str, list[tuple]] = defaultdict(list)
+        self.bases: list[cst.BaseExpression] = []
+
+    def lookup(self, name: str) -> list[tuple]:
+        """Python's lexical lookup: local, enclosing functions, module; class bodies are skipped."""
+        scope: Optional[_Scope] = self
+        while scope is not None:
+            if (scope is self or scope.kind != "class") and name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return []
+
+
+# Sources a name can be bound to; resolved lazily by _Resolver._source_values.
+#   ("expr", node, scope)            the value of an expression
+#   ("module",)                      the openai module
+#   ("class", canonical_name)        an SDK client class
+#   ("legacy", symbol)               a pre-1.0 API object
+#   ("annotated", node, annotation, scope)  a client known only by its annotation
+#   ("function", FunctionDef, scope) a function of ours, whose calls return what it returns
+#   ("self", class_scope)            the instance or class inside its methods
+#   ("other",)                       anything we do not follow (it shadows what was imported)
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.module_scope = _Scope("module", None)
+        self.scope = self.module_scope
+        self.calls: list[tuple[cst.Call, _Scope]] = []
+        # `self.x = ...` and `openai.x = ...`: (target, source, statement, scope)
+        self.attribute_assignments: list[tuple[cst.Attribute, tuple, cst.CSTNode, _Scope]] = []
+        self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, _Scope]]] = defaultdict(list)
+        self.function_stack: list[cst.FunctionDef] = []
+        self.classes: dict[str, _Scope] = {}
+
+    # imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = _dotted_name(alias.name)
+            if alias.asname is not None:
+                bound = _dotted_name(alias.asname.name)
+                source = ("module",) if name == "openai" else ("other",)
+            else:
+                bound = name.split(".")[0]
+                source = ("module",) if bound == "openai" else ("other",)
+            self.scope.names[bound].append(source)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _dotted_name(node.module) if node.module is not None else None
+        from_openai = not node.relative and module is not None and module.split(".")[0] == "openai"
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted_name(alias.name)
+            bound = _dotted_name(alias.asname.name) if alias.asname else name
+            if from_openai and name in CLIENT_CLASSES:
+                source = ("class", CLIENT_CLASSES[name])
+            elif from_openai and name in LEGACY_V0_SYMBOLS:
+                source = ("legacy", name)
+            else:
+                source = ("other",)
+            self.scope.names[bound].append(source)
+
+    # scopes
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.names[node.name.value].append(("other",))
+        scope = _Scope("class", self.scope)
+        scope.bases = [arg.value for arg in node.bases]
+        if self.scope is self.module_scope:
+            self.classes[node.name.value] = scope
+        self.scope = scope
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        enclosing = self.scope
+        enclosing.names[node.name.value].append(("function", node, enclosing))
+        scope = _Scope("function", enclosing)
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        decorators = {_dotted_name(d.decorator) for d in node.decorators}
+        is_method = enclosing.kind == "class" and "staticmethod" not in decorators
+        for index, param in enumerate(params):
+            if is_method and index == 0:
+                scope.names[param.name.value].append(("self", enclosing))
+                continue
+            sources = scope.names[param.name.value]
+            if param.annotation is not None:
+                sources.append(("annotated", param, param.annotation.annotation, enclosing))
+            if param.default is not None:
+                sources.append(("expr", param.default, enclosing))
+        self.scope = scope
+        self.function_stack.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scope = self.scope.parent
+        self.function_stack.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.function_stack and node.value is not None:
+            self.returns[self.function_stack[-1]].append((node.value, self.scope))
+
+    # bindings
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value, node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node.value, node)
+        annotated = ("annotated", node, node.annotation.annotation, self.scope)
+        if isinstance(node.target, cst.Name):
+            self.scope.names[node.target.value].append(annotated)
+        elif isinstance(node.target, cst.Attribute):
+            self.attribute_assignments.append((node.target, annotated, node, self.scope))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target, node.value, node)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, node.item, node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None, node)
+
+    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            source = ("expr", value, self.scope) if value is not None else ("other",)
+            self.scope.names[target.value].append(source)
+        elif isinstance(target, cst.Attribute) and value is not None:
+            self.attribute_assignments.append((target, ("expr", value, self.scope), statement, self.scope))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, None, statement)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, (cst.Attribute, cst.Name)):
+            self.calls.append((node, self.scope))
+
+
+# ---- resolution -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ModuleRef:
+    pass
+
+
+@dataclass(frozen=True)
+class _ClassRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class _LegacyRef:
+    symbol: str
+
+
+@dataclass(frozen=True)
+class _FunctionRef:
+    node: cst.FunctionDef
+
+
+@dataclass(frozen=True, eq=False)
+class _SelfRef:
+    scope: _Scope
+
+
+_MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
+
+
+class _Resolver:
+    def __init__(self, collected: _Collector) -> None:
+        self.collected = collected
+        self.bindings: dict[cst.CSTNode, ClientBinding] = {}  # by constructor or annotated node
+        self.module_client: Optional[ModuleClient] = None
+        self.legacy: list[LegacyUse] = []
+        self._memo: dict[tuple[int, int], list] = {}
+        self._active: set[tuple[int, int]] = set()
+
+    def resolve(self) -> ResolvedModule:
+        self._collect_attribute_assignments()
+        calls = []
+        for node, scope in self.collected.calls:
+            self._values(node, scope, 0)  # every constructor call makes a client, used here or not
+            call = self._call_site(node, scope)
+            if call is not None:
+                calls.append(call)
+                for client in call.clients:
+                    client.calls.append(call)
+        clients = list(self.bindings.values())
+        return ResolvedModule(clients, self.module_client, calls, self.legacy)
+
+    def _collect_attribute_assignments(self) -> None:
+        for target, source, statement, scope in self.collected.attribute_assignments:
+            name = target.attr.value
+            for base in self._values(target.value, scope, 0):
+                if isinstance(base, _SelfRef):
+                    base.scope.attributes[name].append(source)
+                elif isinstance(base, _ModuleRef) and isinstance(statement, cst.Assign):
+                    if name in LEGACY_V0_SETTINGS:
+                        self.legacy.append(LegacyUse(statement, name))
+                    elif name in MODULE_CLIENT_SETTINGS:
+                        self._module_client().settings[name].append(statement)
+
+    def _module_client(self) -> ModuleClient:
+        if self.module_client is None:
+            self.module_client = ModuleClient()
+        return self.module_client
+
+    def _call_site(self, node: cst.Call, scope: _Scope) -> Optional[CallSite]:
+        """The SDK call that `node` is, found by the longest prefix of its func that is a client."""
+        path: list[str] = []
+        expr = node.func
+        while isinstance(expr, cst.Attribute):
+            path.insert(0, expr.attr.value)
+            expr = expr.value
+            values = self._values(expr, scope, 0)
+            clients = tuple(v for v in values if isinstance(v, ClientBinding))
+            if not clients and any(isinstance(v, _ModuleRef) for v in values) and path[0] in CLIENT_RESOURCES:
+                clients = (self._module_client(),)
+            if clients:
+                method = [name for name in path if name not in RESPONSE_VIEWS]
+                if len(method) < 2:  # client-level helpers: with_options, close, get, post, ...
+                    return None
+                return CallSite(node, ".".join(method), clients, Arguments.of(node))
+            legacy = [v for v in values if isinstance(v, _LegacyRef)]
+            if legacy:
+                self.legacy.append(LegacyUse(node, f"{legacy[0].symbol}.{'.'.join(path)}"))
+                return None
+        return None
+
+    def _values(self, node: Optional[cst.CSTNode], scope: _Scope, depth: int) -> list:
+        """What an expression may evaluate to, as far as clients are concerned."""
+        if node is None or depth > _MAX_DEPTH:
+            return []
+        key = (id(node), id(scope))
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:  # `client = client or OpenAI()`
+            return []
+        self._active.add(key)
+        try:
+            values = self._evaluate(node, scope, depth + 1)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = values
+        return values
+
+    def _evaluate(self, node: cst.CSTNode, scope: _Scope, depth: int) -> list:
+        if isinstance(node, cst.Name):
+            return [v for source in scope.lookup(node.value) for v in self._source_values(source, depth)]
+        if isinstance(node, cst.Attribute):
+            return [v for base in self._values(node.value, scope, depth) for v in self._attribute(base, node.attr.value, depth)]
+        if isinstance(node, cst.Call):
+            return self._call_values(node, scope, depth)
+        if isinstance(node, cst.Await):
+            return self._values(node.expression, scope, depth)
+        if isinstance(node, cst.IfExp):
+            return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
+        if isinstance(node, cst.BooleanOperation):
+            return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+        return []
+
+    def _source_values(self, source: tuple, depth: int) -> list:
+        kind = source[0]
+        if kind == "expr":
+            return self._values(source[1], source[2], depth)
+        if kind == "module":
+            return [_ModuleRef()]
+        if kind == "class":
+            return [_ClassRef(source[1])]
+        if kind == "legacy":
+            return [_LegacyRef(source[1])]
+        if kind == "function":
+            return [_FunctionRef(source[1])]
+        if kind == "self":
+            return [_SelfRef(source[1])]
+        if kind == "annotated":
+            return self._annotated_client(source[1], source[2], source[3], depth)
+        return []
+
+    def _attribute(self, base: Any, name: str, depth: int) -> list:
+        if isinstance(base, _ModuleRef):
+            if name in CLIENT_CLASSES:
+                return [_ClassRef(CLIENT_CLASSES[name])]
+            if name in LEGACY_V0_SYMBOLS:
+                return [_LegacyRef(name)]
+            return []
+        if isinstance(base, _SelfRef):
+            return [v for scope in self._class_and_bases(base.scope) for v in self._member(scope, name, depth)]
+        return []
+
+    def _member(self, class_scope: _Scope, name: str, depth: int) -> list:
+        values = []
+        for source in class_scope.attributes.get(name, ()) :
+            values += self._source_values(source, depth)
+        for source in class_scope.names.get(name, ()):
+            values += self._source_values(source, depth)
+        return values
+
+    def _class_and_bases(self, class_scope: _Scope) -> Iterable[_Scope]:
+        seen = []
+        pending = [class_scope]
+        while pending:
+            scope = pending.pop(0)
+            if scope in seen:
+                continue
+            seen.append(scope)
+            for base in scope.bases:
+                name = _dotted_name(base)
+                if name in self.collected.classes:
+                    pending.append(self.collected.classes[name])
+        return seen
+
+    def _call_values(self, node: cst.Call, scope: _Scope, depth: int) -> list:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
+            return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
+        values = []
+        for callee in self._values(func, scope, depth):
+            if isinstance(callee, _ClassRef):
+                values.append(self._binding(node, callee.name, Arguments.of(node)))
+            elif isinstance(callee, _FunctionRef):
+                values += self._returned(callee.node, depth)
+        return values
+
+    def _returned(self, function: cst.FunctionDef, depth: int) -> list:
+        """What a call of one of our functions returns: its return values, else its annotation."""
+        values = [
+            v
+            for value, scope in self.collected.returns.get(function, ())
+            for v in self._values(value, scope, depth)
+            if isinstance(v, ClientBinding)
+        ]
+        if not values and function.returns is not None:
+            scope = self.collected.module_scope  # annotations of nested functions: close enough
+            values = self._annotated_client(function, function.returns.annotation, scope, depth)
+        return values
+
+    def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list:
+        for class_name in self._annotation_classes(annotation, scope, depth):
+            return [self._binding(node, class_name, None)]
+        return []
+
+    def _annotation_classes(self, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list[str]:
+        """The client classes an annotation names: `OpenAI`, `Optional[OpenAI]`, `"OpenAI | None"`."""
+        if isinstance(annotation, cst.SimpleString):
+            try:
+                annotation = cst.parse_expression(annotation.evaluated_value)
+            except cst.ParserSyntaxError:
+                return []
+        if isinstance(annotation, cst.Subscript):
+            return [
+                name
+                for element in annotation.slice
+                if isinstance(element.slice, cst.Index)
+                for name in self._annotation_classes(element.slice.value, scope, depth)
+            ]
+        if isinstance(annotation, cst.BinaryOperation):
+            return self._annotation_classes(annotation.left, scope, depth) + self._annotation_classes(
+                annotation.right, scope, depth
+            )
+        return [v.name for v in self._values(annotation, scope, depth) if isinstance(v, _ClassRef)]
+
+    def _binding(self, node: cst.CSTNode, class_name: str, arguments: Optional[Arguments]) -> ClientBinding:
+        if node not in self.bindings:
+            self.bindings[node] = ClientBinding(class_name, node, arguments)
+        return self.bindings[node]

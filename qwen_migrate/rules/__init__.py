@@ -1,0 +1,156 @@
+"""The rules: one class in one module each, carrying its code, docs and examples.
+
+A rule looks at what the resolver found (clients, SDK calls), never at raw syntax. Its docstring has
+ruff's sections (What it does / Why is this bad? / Fix safety); `explain` adds the first INVALID
+example as "Example" and the first VALID one as "Use instead", so the documented examples are the
+ones the test suite runs.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar, Iterator, Optional, Union
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite, ClientBinding, ResolvedModule
+
+# The client every call-rule example uses: already migrated, so only the rule at hand fires.
+DASHSCOPE_CLIENT = """\
+import os
+from openai import OpenAI
+
+client = OpenAI(
+    api_key=os.getenv("DASHSCOPE_API_KEY"),
+    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+)
+"""
+
+CHAT_METHODS = frozenset(
+    {
+        "chat.completions.create",
+        "chat.completions.parse",
+        "chat.completions.stream",
+        "beta.chat.completions.parse",
+        "beta.chat.completions.stream",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must report: `at` holds the source text of each expected finding."""
+
+    code: str
+    at: Union[str, tuple[str, ...]]
+
+    @property
+    def expected(self) -> tuple[str, ...]:
+        return (self.at,) if isinstance(self.at, str) else self.at
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    fix_safety: ClassVar[FixSafety]
+    spec: ClassVar[str]  # the part of the compatibility page (or Model Studio page) it enforces
+    VALID: ClassVar[list[str]]
+    INVALID: ClassVar[list[Invalid]]
+
+    def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        raise NotImplementedError
+
+    def fix(self, description: str) -> Fix:
+        return Fix(self.fix_safety, description)
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of "What it does"."""
+        return " ".join(cls.sections()[0][1].split()).split(". ")[0].rstrip(".") + "."
+
+    @classmethod
+    def sections(cls) -> list[tuple[str, str]]:
+        """The docstring's sections as (heading, text)."""
+        sections = []
+        for chunk in textwrap.dedent(inspect.getdoc(cls) or "").split("## ")[1:]:
+            heading, _, text = chunk.partition("\n")
+            sections.append((heading.strip(), text.strip()))
+        return sections
+
+    @classmethod
+    def documentation(cls) -> str:
+        """Markdown for `qwen-migrate explain`."""
+        parts = [
+            f"# {cls.code} {cls.name}",
+            f"Severity: {cls.severity.value}. Fix: {cls.fix_safety.value}. Spec: {cls.spec}.",
+        ]
+        for heading, text in cls.sections():
+            if heading == "Fix safety":
+                parts += ["## Example", _python(cls.INVALID[0].code), "## Use instead", _python(cls.VALID[0])]
+            parts += [f"## {heading}", text]
+        return "\n\n".join(parts) + "\n"
+
+
+def _python(code: str) -> str:
+    return f"```python\n{code.rstrip()}\n```"
+
+
+class FileRule(Rule):
+    """A rule about the file itself, reported by the engine rather than from resolved calls."""
+
+    @classmethod
+    def finding(cls, path: str, line: int, column: int, end_column: int, message: str, fix: Optional[Fix] = None) -> Finding:
+        return Finding(path, line, column, line, end_column, cls.code, cls.name, cls.severity, message, fix)
+
+
+class ClientRule(Rule):
+    """A rule about clients whose constructor is in view."""
+
+    def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        for client in module.clients:
+            if client.constructed_here:
+                yield from self.check_client(client, settings)
+
+    def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
+        raise NotImplementedError
+
+
+class CallRule(Rule):
+    """A rule about SDK calls of the methods it names."""
+
+    methods: ClassVar[frozenset[str]] = CHAT_METHODS
+
+    def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        for call in module.calls:
+            if call.method in self.methods:
+                yield from self.check_call(call, settings)
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule class in this package, by code."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    found = {}
+    pending = list(Rule.__subclasses__())
+    while pending:
+        rule = pending.pop()
+        pending += rule.__subclasses__()
+        if "code" in rule.__dict__:
+            found[rule.code] = rule
+    return tuple(found[code] for code in sorted(found))
+
+
+def rule_by_code(code: str) -> type[Rule]:
+    for rule in all_rules():
+        if rule.code == code.upper():
+            return rule
+    raise KeyError(code)

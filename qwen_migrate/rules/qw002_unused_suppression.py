@@ -1,0 +1,40 @@
+from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
+from qwen_migrate.rules import DASHSCOPE_CLIENT, FileRule, Invalid
+
+
+class UnusedSuppression(FileRule):
+    """
+    ## What it does
+    Reports a `# noqa: QW…` or `# qwen-migrate: ignore[QW…]` comment naming a code that no finding on
+    that line needed. Codes of other tools in the same comment are left alone, and so are codes of
+    rules that are not enabled for the file.
+
+    ## Why is this bad?
+    A suppression that no longer suppresses anything hides the next real finding on that line, and
+    tells readers about an incompatibility that is gone.
+
+    ## Fix safety
+    Safe: the fix removes the unused code from the comment, or the whole comment when nothing is left.
+    """
+
+    code = "QW002"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.SAFE
+    spec = "the tool itself"
+    VALID = [
+        DASHSCOPE_CLIENT
+        + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)  # noqa: QW208\n'
+    ]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])  # noqa: QW208\n',
+            at="# noqa: QW208",
+        )
+    ]
+
+    @classmethod
+    def for_codes(cls, path: str, line: int, column: int, end_column: int, codes: list[str]) -> Finding:
+        names = ", ".join(codes)
+        fix = Fix(cls.fix_safety, f"Remove {names} from the suppression comment")
+        return cls.finding(path, line, column, end_column, f"Unused suppression of {names}", fix)

@@ -1,0 +1,54 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import ClientBinding
+from qwen_migrate.rules import ClientRule, Invalid
+
+OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
+
+
+class OpenAIApiKey(ClientRule):
+    """
+    ## What it does
+    Reports an OpenAI client built without `api_key`, or with the key read from the
+    `OPENAI_API_KEY` environment variable.
+
+    ## Why is this bad?
+    Without `api_key` the SDK reads `OPENAI_API_KEY`: DashScope refuses an OpenAI key, and a
+    DashScope key stored under OpenAI's name confuses every later reader. The compatibility page
+    reads the key from `DASHSCOPE_API_KEY`.
+
+    ## Fix safety
+    Safe: the fix reads `DASHSCOPE_API_KEY` (or the configured `api-key-env`) in the style the code
+    already uses (`os.getenv(...)`, `os.environ[...]`), adding `import os` when needed. A literal key
+    is never written, moved or printed.
+    """
+
+    code = "QW102"
+    name = "openai-api-key"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = "Quick migration"
+    VALID = [
+        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n',
+        "from openai import OpenAI\n\nclient = OpenAI(api_key=load_secret('qwen'))\n",
+    ]
+    INVALID = [
+        Invalid("from openai import OpenAI\n\nclient = OpenAI()\n", at="OpenAI()"),
+        Invalid(
+            'import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
+            at='AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])',
+        ),
+    ]
+
+    def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
+        if client.is_azure:  # QW104 turns it into an OpenAI client first
+            return
+        fix = self.fix(f"Read the key from {settings.api_key_env}")
+        if client.arguments.missing("api_key"):
+            yield Violation(client.node, f"{client.class_name}() has no api_key: the SDK reads {OPENAI_KEY_VARIABLE}", fix)
+        elif client.arguments.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
+            yield Violation(
+                client.node, f"api_key is read from {OPENAI_KEY_VARIABLE}; DashScope keys live in {settings.api_key_env}", fix
+            )

@@ -1,0 +1,76 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import MISSING, ResolvedModule
+from qwen_migrate.rules import Invalid, Rule
+from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE
+
+
+class ModuleLevelClient(Rule):
+    """
+    ## What it does
+    Reports use of the SDK's module-level client (`openai.chat.completions.create(...)`) while
+    `openai.base_url` is not set to a DashScope endpoint or `openai.api_key` is not set (or is read
+    from `OPENAI_API_KEY`), and an `openai.base_url` assignment to a URL that is not DashScope's.
+
+    ## Why is this bad?
+    The module-level client is configured from `OPENAI_BASE_URL` and `OPENAI_API_KEY` unless the
+    module sets `openai.base_url` and `openai.api_key`: left alone, its requests go to OpenAI.
+
+    ## Fix safety
+    Safe: the fix sets `openai.base_url` to the configured compatible-mode endpoint and
+    `openai.api_key` from `DASHSCOPE_API_KEY` (or the configured variable) once, after the import.
+    """
+
+    code = "QW105"
+    name = "module-level-client"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = "Quick migration (base_url and api_key)"
+    VALID = [
+        'import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+        'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n'
+        'openai.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
+    ]
+    INVALID = [
+        Invalid(
+            'import openai\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
+            at='openai.chat.completions.create(model="qwen3.6-plus", messages=[])',
+        ),
+        Invalid(
+            'import os\nimport openai\n\nopenai.base_url = "https://api.openai.com/v1/"\n'
+            'openai.api_key = os.environ["OPENAI_API_KEY"]\n',
+            at=('openai.base_url = "https://api.openai.com/v1/"', 'openai.api_key = os.environ["OPENAI_API_KEY"]'),
+        ),
+    ]
+
+    def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        client = module.module_client
+        if client is None:
+            return
+        first_call = client.calls[0].node if client.calls else None
+        unset = []
+        base_url = client.value("base_url")
+        if isinstance(base_url, str) and settings.endpoint_kind(base_url) != "compatible":
+            yield Violation(
+                client.setting("base_url"),
+                f"openai.base_url {base_url!r} is not DashScope's compatible-mode endpoint",
+                self.fix(f"Set openai.base_url to {settings.compatible_url}"),
+            )
+        elif base_url is MISSING:
+            unset.append("openai.base_url")
+        if client.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
+            yield Violation(
+                client.setting("api_key"),
+                f"openai.api_key is read from {OPENAI_KEY_VARIABLE}; DashScope keys live in {settings.api_key_env}",
+                self.fix(f"Read openai.api_key from {settings.api_key_env}"),
+            )
+        elif client.value("api_key") is MISSING:
+            unset.append("openai.api_key")
+        if unset and first_call is not None:
+            yield Violation(
+                first_call,
+                f"The module-level client is used without {' and '.join(unset)} set for DashScope: it calls OpenAI",
+                self.fix(f"Set {' and '.join(unset)} for DashScope after the import"),
+            )

@@ -1,0 +1,48 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class JsonSchemaResponseFormat(CallRule):
+    """
+    ## What it does
+    Reports `response_format={"type": "json_schema", ...}` in a Chat Completions call.
+
+    ## Why is this bad?
+    DashScope's `response_format` supports `json_object` only: a `json_schema` request is rejected.
+
+    ## Fix safety
+    There is no fix: use `{"type": "json_object"}`, describe the schema in the prompt (mentioning
+    JSON), and validate the reply yourself.
+    """
+
+    code = "QW201"
+    name = "json-schema-response-format"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.NONE
+    spec = 'Chat Completions › "Behavioral differences" (response_format supports json_object only)'
+    VALID = [
+        DASHSCOPE_CLIENT
+        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
+        '    messages=[{"role": "user", "content": "List three colours as JSON."}],\n'
+        '    response_format={"type": "json_object"},\n)\n'
+    ]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=[],\n'
+            '    response_format={"type": "json_schema", "json_schema": {"name": "colours", "schema": schema}},\n)\n',
+            at='response_format={"type": "json_schema", "json_schema": {"name": "colours", "schema": schema}}',
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        response_format = call.arguments.value("response_format")
+        if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+            yield Violation(
+                call.arguments.keywords["response_format"],
+                'response_format type "json_schema" is not supported by DashScope: only "json_object" is',
+            )

@@ -1,0 +1,57 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import SUPPORTED_TOOL_TYPES
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class NonFunctionTool(CallRule):
+    """
+    ## What it does
+    Reports a `tools` entry whose `type` is not `"function"` (such as `"custom"` or a built-in tool
+    type) in a Chat Completions call.
+
+    ## Why is this bad?
+    DashScope's Chat Completions `tools` supports the function type only; for web search use
+    `extra_body={"enable_search": True}`, or the Responses API's built-in tools.
+
+    ## Fix safety
+    There is no fix: the tool must be rewritten as a function tool or replaced by a DashScope feature.
+    """
+
+    code = "QW204"
+    name = "non-function-tool"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.NONE
+    spec = 'Chat Completions › "Behavioral differences" (tools supports function type only)'
+    VALID = [
+        DASHSCOPE_CLIENT
+        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+        '    tools=[{"type": "function", "function": weather_tool}],\n    parallel_tool_calls=True,\n)\n'
+    ]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+            '    tools=[{"type": "function", "function": weather_tool}, {"type": "custom", "name": "grep"}],\n'
+            "    parallel_tool_calls=True,\n)\n",
+            at='tools=[{"type": "function", "function": weather_tool}, {"type": "custom", "name": "grep"}]',
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        tools = call.arguments.value("tools")
+        if not isinstance(tools, list):
+            return
+        types = [
+            tool["type"]
+            for tool in tools
+            if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in SUPPORTED_TOOL_TYPES
+        ]
+        if types:
+            yield Violation(
+                call.arguments.keywords["tools"],
+                f"tools of type {', '.join(repr(t) for t in types)} are not supported by DashScope: only function tools are",
+            )

@@ -1,0 +1,51 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import IGNORED_CHAT_PARAMS
+from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class IgnoredParameter(CallRule):
+    """
+    ## What it does
+    Reports Chat Completions parameters that DashScope accepts and silently ignores:
+    `frequency_penalty`, `logit_bias`, `max_completion_tokens`, `metadata`, `prediction`,
+    `prompt_cache_key`, `reasoning_effort`, `service_tier`, `store` and `verbosity`.
+
+    ## Why is this bad?
+    The call succeeds but does not do what the code says: `max_completion_tokens` no longer limits
+    the answer, `store=True` stores nothing, `reasoning_effort` changes nothing.
+
+    ## Fix safety
+    Safe for `max_completion_tokens`: the fix renames it to `max_tokens`, which DashScope honours, so
+    the limit is kept (unsafe when `max_tokens` is passed too). Unsafe for the others: the fix removes
+    them, which changes nothing on DashScope but drops intent a reader may rely on.
+    """
+
+    code = "QW208"
+    name = "ignored-parameter"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    spec = 'Chat Completions › "Unsupported parameters"'
+    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, max_tokens=512)\n']
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+            '    max_completion_tokens=512,\n    store=True,\n)\n',
+            at=("max_completion_tokens=512", "store=True"),
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        for name, arg in call.arguments.keywords.items():
+            if name not in IGNORED_CHAT_PARAMS:
+                continue
+            if name == "max_completion_tokens":
+                safety = FixSafety.UNSAFE if "max_tokens" in call.arguments else FixSafety.SAFE
+                fix = Fix(safety, "Rename max_completion_tokens to max_tokens")
+            else:
+                fix = self.fix(f"Remove {name}")
+            yield Violation(arg, f"{name} is silently ignored by DashScope", fix)

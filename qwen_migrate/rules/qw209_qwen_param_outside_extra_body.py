@@ -1,0 +1,51 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import QWEN_ONLY_CHAT_PARAMS
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class QwenParamOutsideExtraBody(CallRule):
+    """
+    ## What it does
+    Reports Qwen-only parameters (`enable_thinking`, `thinking_budget`, `enable_search`,
+    `search_options`, `top_k`, `vl_high_resolution_images`, `enable_code_interpreter`) passed as
+    keyword arguments.
+
+    ## Why is this bad?
+    They are not part of the OpenAI API, so the SDK's methods do not accept them: the call raises
+    `TypeError` before any request is sent. The SDK forwards them only inside `extra_body`.
+
+    ## Fix safety
+    Safe: the fix moves them into `extra_body`, merging with an existing one.
+    """
+
+    code = "QW209"
+    name = "qwen-param-outside-extra-body"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = 'Chat Completions › "Qwen-specific parameters" (pass them via extra_body)'
+    VALID = [
+        DASHSCOPE_CLIENT
+        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+        '    extra_body={"enable_thinking": False, "top_k": 20},\n)\n'
+    ]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+            "    enable_thinking=False,\n    top_k=20,\n)\n",
+            at=("enable_thinking=False", "top_k=20"),
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        for name, arg in call.arguments.keywords.items():
+            if name in QWEN_ONLY_CHAT_PARAMS:
+                yield Violation(
+                    arg,
+                    f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
+                    self.fix(f"Move {name} into extra_body"),
+                )

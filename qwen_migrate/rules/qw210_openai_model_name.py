@@ -1,0 +1,47 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import is_openai_model, map_model
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import CHAT_METHODS, DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class OpenAIModelName(CallRule):
+    """
+    ## What it does
+    Reports a literal OpenAI model name (`gpt-4o`, `o3-mini`, `text-embedding-3-small`, dated
+    snapshots included) passed as `model` to a chat or embedding call.
+
+    ## Why is this bad?
+    DashScope serves Qwen models: a request for an OpenAI model fails with "model not found".
+
+    ## Fix safety
+    Safe when the model map knows the name: the fix replaces it with the mapped Qwen model (the
+    defaults, plus the `models` table of the configuration). Names the map lacks are reported without
+    a fix; add them to `models` to have them fixed.
+    """
+
+    code = "QW210"
+    name = "openai-model-name"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = 'Quick migration (change model); Model Studio docs, "Models"'
+    methods = CHAT_METHODS | {"embeddings.create"}
+    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n']
+    INVALID = [
+        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)\n', at='model="gpt-4o-2024-08-06"'),
+        Invalid(
+            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-3-small", input=texts, encoding_format="float")\n',
+            at='model="text-embedding-3-small"',
+        ),
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        model = call.arguments.value("model")
+        if not isinstance(model, str) or not is_openai_model(model):
+            return
+        replacement = map_model(model, settings.models)
+        fix = self.fix(f"Replace with {replacement!r}") if replacement else None
+        hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
+        yield Violation(call.arguments.keywords["model"], f"{model!r} is an OpenAI model, not served by DashScope{hint}", fix)

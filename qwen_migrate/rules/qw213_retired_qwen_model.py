@@ -1,0 +1,42 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import is_retired_qwen_model, map_model
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class RetiredQwenModel(CallRule):
+    """
+    ## What it does
+    Reports a Qwen model that Model Studio has retired: `qwen-turbo`, `qwq-plus`, `qvq-max`,
+    `qwen-vl-max` and `qwen-vl-plus`, with their dated snapshots and `-latest` aliases.
+
+    ## Why is this bad?
+    Model Studio retired these models on 2026-10-10 (notice 731): requests for them fail.
+
+    ## Fix safety
+    Unsafe: the fix replaces the name with its successor from the model map (Qwen3.6 series), whose
+    answers, prices and limits differ.
+    """
+
+    code = "QW213"
+    name = "retired-qwen-model"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.UNSAFE
+    spec = "Model Studio notice 731 (model retirement, 2026-10-10)"
+    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-flash", messages=messages)\n']
+    INVALID = [
+        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-turbo-latest", messages=messages)\n', at='model="qwen-turbo-latest"')
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        model = call.arguments.value("model")
+        if isinstance(model, str) and is_retired_qwen_model(model):
+            successor = map_model(model, settings.models)
+            yield Violation(
+                call.arguments.keywords["model"],
+                f"{model!r} was retired by Model Studio on 2026-10-10" + (f" (successor: {successor!r})" if successor else ""),
+                self.fix(f"Replace with {successor!r}") if successor else None,
+            )
