@@ -20,7 +20,7 @@ from qwen_migrate.discovery import DiscoveryError, discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Severity
 from qwen_migrate.report import RunResult, render_json, render_text
-from qwen_migrate.rules import all_rules, rule_by_code
+from qwen_migrate.rules import all_rules, rule_by_code, rules_table_markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json")
@@ -116,9 +116,12 @@ def check(
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice((*FORMATS, "markdown")), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule: code, name, severity and fix."""
+    if output_format == "markdown":
+        click.echo(rules_table_markdown(), nl=False)
+        return
     if output_format == "json":
         listing = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "fix": r.fix_safety.value, "summary": r.summary()}

@@ -146,33 +146,37 @@ def parse_table(table: dict[str, Any], root: Path, source: str) -> Settings:
 def load(config_file: Optional[Path], start: Path) -> Settings:
     """Settings from `config_file`, else from the nearest pyproject.toml with our table above `start`."""
     if config_file is None:
-        config_file = find_pyproject(start)
-        if config_file is None:
+        found = find_pyproject(start)
+        if found is None:
             return Settings()
-    try:
-        document = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{config_file}: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{config_file}: not valid TOML: {error}") from None
+        config_file, document = found
+    else:
+        document = _read_toml(config_file)
     if config_file.name == "pyproject.toml":
         table = document.get("tool", {}).get("qwen-migrate", {})
-    else:  # a dedicated file holds the table at its top level
+    else:  # a dedicated file may hold the table at its top level
         table = document.get("tool", {}).get("qwen-migrate", document)
     return parse_table(table, config_file.resolve().parent, str(config_file))
 
 
-def find_pyproject(start: Path) -> Optional[Path]:
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def find_pyproject(start: Path) -> Optional[tuple[Path, dict]]:
+    """The nearest pyproject.toml with a [tool.qwen-migrate] table, and its content."""
     directory = start.resolve()
     if not directory.is_dir():
         directory = directory.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
+            document = _read_toml(pyproject)
             if "qwen-migrate" in document.get("tool", {}):
-                return pyproject
+                return pyproject, document
     return None

@@ -40,7 +40,7 @@ class Checker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._per_file_ignores = [
-            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), codes)
+            (pathspec.GitIgnoreSpec.from_lines([glob]), codes)
             for glob, codes in settings.per_file_ignores.items()
         ]
         self.rules = [rule() for rule in all_rules() if self._selected(rule.code)]
@@ -66,6 +66,8 @@ class Checker:
             return self._unparsable(display, b"", 1, 1, f"Cannot read the file: {error.strerror}")
         try:
             return self.check_source(data, display)
+        except RecursionError:
+            return FileResult(display, error="nested too deeply to analyse")
         except Exception as error:  # a bug of ours: say so, and go on with the other files
             return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
 

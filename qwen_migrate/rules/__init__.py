@@ -154,3 +154,11 @@ def rule_by_code(code: str) -> type[Rule]:
         if rule.code == code.upper():
             return rule
     raise KeyError(code)
+
+
+def rules_table_markdown() -> str:
+    """The rule table of the README (a test keeps the README equal to it)."""
+    rows = ["| Code | Name | Severity | Fix | What it reports |", "|---|---|---|---|---|"]
+    for rule in all_rules():
+        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_safety.value} | {rule.summary()} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,29 @@
+"""Shared helpers for the tests: run the checker on source text and read back what a finding covers."""
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Optional
+
+from qwen_migrate.config import Settings
+from qwen_migrate.engine import Checker
+from qwen_migrate.finding import Finding
+
+
+def check(source: str, settings: Optional[Settings] = None, path: str = "example.py") -> list[Finding]:
+    result = Checker(settings or Settings()).check_source(dedent(source).encode(), path)
+    assert result.error is None, result.error
+    return result.findings
+
+
+def codes(source: str, settings: Optional[Settings] = None) -> list[str]:
+    return [finding.code for finding in check(source, settings)]
+
+
+def covered_text(source: str, finding: Finding) -> str:
+    """The source text between a finding's start and end (columns count from 1, end exclusive)."""
+    lines = source.splitlines(keepends=True)
+
+    def offset(line: int, column: int) -> int:
+        return sum(len(text) for text in lines[: line - 1]) + column - 1
+
+    return source[offset(finding.line, finding.column) : offset(finding.end_line, finding.end_column)]

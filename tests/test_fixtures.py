@@ -1,0 +1,34 @@
+"""`check` over the fixture projects, pinned in text and JSON (refresh: pytest --snapshot-update)."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+CLEAN_PROJECTS = {"migrated", "lookalikes"}
+
+
+@pytest.fixture
+def in_fixtures(monkeypatch, snapshot):
+    monkeypatch.chdir(FIXTURES)
+    snapshot.snapshot_dir = Path(__file__).parent / "snapshots"
+    return snapshot
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_check_text(in_fixtures, project):
+    result = CliRunner().invoke(main, ["check", project])
+    assert result.exit_code == (0 if project in CLEAN_PROJECTS else 1), result.output
+    in_fixtures.assert_match(result.output, f"{project}.txt")
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_check_json(in_fixtures, project):
+    result = CliRunner().invoke(main, ["check", "--format", "json", project])
+    document = json.loads(result.output)
+    assert (document["summary"]["findings"] == 0) == (project in CLEAN_PROJECTS)
+    in_fixtures.assert_match(json.dumps(document, indent=2) + "\n", f"{project}.json")

@@ -1,0 +1,59 @@
+"""`# noqa: QW…` and `# qwen-migrate: ignore[QW…]` on the reported line, and QW002 for stale ones."""
+import pytest
+
+from qwen_migrate.config import Settings
+
+from helpers import check, codes
+
+CLIENT = """\
+import os
+from openai import OpenAI
+client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")
+"""
+
+
+def call(comment: str, arguments: str = "store=True") -> str:
+    return CLIENT + f'client.chat.completions.create(model="qwen3.6-plus", messages=[], {arguments})  {comment}\n'
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# noqa: QW208", "# noqa:QW208", "# NOQA: E501, QW208", "# qwen-migrate: ignore[QW208]", "# qwen-migrate: ignore[QW203, QW208]  # why"],
+)
+def test_suppression_forms(comment):
+    found = codes(call(comment, "store=True, tool_choice='required'"))
+    assert "QW208" not in found and "QW002" not in found
+    assert ("QW203" in found) == ("QW203" not in comment)
+
+
+def test_listed_codes_only():
+    assert codes(call("# noqa: QW208", "store=True, tool_choice='required'")) == ["QW203"]
+
+
+def test_bare_noqa_does_not_silence_our_codes():
+    assert codes(call("# noqa")) == ["QW208"]
+
+
+def test_suppression_on_another_line_does_not_count():
+    source = CLIENT + "# noqa: QW208\n" + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)\n'
+    assert sorted(codes(source)) == ["QW002", "QW208"]
+
+
+def test_unused_suppression_points_at_the_comment():
+    source = call("# noqa: QW208, QW203, E501")
+    findings = check(source)
+    assert [(f.code, f.message) for f in findings] == [("QW002", "Unused suppression of QW203")]
+    assert findings[0].fix.description == "Remove QW203 from the suppression comment"
+
+
+def test_suppression_of_a_disabled_rule_is_not_judged():
+    assert codes(call("# noqa: QW208, QW203"), Settings(ignore=("QW203",))) == []
+
+
+def test_unknown_code_is_unused():
+    assert codes(call("# noqa: QW208, QW999")) == ["QW002"]
+
+
+def test_text_inside_strings_is_not_a_comment():
+    source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=["# noqa: QW208"], store=True)\n'
+    assert codes(source) == ["QW208"]
