@@ -34,7 +34,11 @@ def _console(output_file: Optional[Path]) -> Console:
     # soft_wrap keeps long lines whole: reports are read by programs and grep too.
     if output_file is None:
         return Console(soft_wrap=True, highlight=False)
-    return Console(file=output_file.open("w", encoding="utf-8"), soft_wrap=True, highlight=False, no_color=True)
+    try:
+        stream = output_file.open("w", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{output_file}: {error.strerror}") from None
+    return Console(file=stream, soft_wrap=True, highlight=False, no_color=True)
 
 
 def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:

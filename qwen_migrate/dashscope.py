@@ -50,8 +50,6 @@ IGNORED_CHAT_PARAMS = (
 )
 
 # Spec, "Chat Completions" › "Behavioral differences".
-SUPPORTED_RESPONSE_FORMAT_TYPES = ("json_object", "text")
-SUPPORTED_TOOL_CHOICES = ("auto", "none")
 SUPPORTED_TOOL_TYPES = ("function",)
 N_RANGE = (1, 4)
 N_ABOVE_ONE_MODELS = ("qwen-plus", "qwen-plus-character")

@@ -261,7 +261,7 @@ class _Scope:
 #   ("class", canonical_name)        an SDK client class
 #   ("legacy", symbol)               a pre-1.0 API object
 #   ("annotated", node, annotation, scope)  a client known only by its annotation
-#   ("function", FunctionDef, scope) a function of ours, whose calls return what it returns
+#   ("function", FunctionDef)        a function of ours, whose calls return what it returns
 #   ("self", class_scope)            the instance or class inside its methods
 #   ("other",)                       anything we do not follow (it shadows what was imported)
 
@@ -319,7 +319,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         enclosing = self.scope
-        enclosing.names[node.name.value].append(("function", node, enclosing))
+        enclosing.names[node.name.value].append(("function", node))
         scope = _Scope("function", enclosing)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         decorators = {_dotted_name(d.decorator) for d in node.decorators}

@@ -22,7 +22,7 @@ WARNING_ONLY = CLEAN.replace("messages=[])", "messages=[], store=True)")
 ERROR = CLEAN.replace('"qwen3.6-plus"', '"gpt-4o"')
 
 
-def run(*args, cwd=None):
+def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
@@ -87,6 +87,13 @@ def test_output_file(project):
     result = run("check", "app.py", "--format", "json", "--output-file", "report.json")
     assert result.exit_code == 1 and result.output == ""
     assert json.loads((project / "report.json").read_text())["summary"]["findings"] == 1
+
+
+def test_output_file_in_a_missing_folder_is_a_usage_error(project):
+    write(project / "app.py", ERROR)
+    result = run("check", "app.py", "--output-file", "missing/report.txt")
+    assert result.exit_code == 2
+    assert "missing/report.txt: No such file or directory" in result.output
 
 
 def test_select_and_ignore(project):
