@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Optional
-
-import libcst as cst
+from typing import Any, Optional
 
 
 class Severity(str, enum.Enum):
@@ -36,9 +34,9 @@ class Fix:
 
 @dataclass(frozen=True)
 class Violation:
-    """What a rule reports: the node it points at, in the file's syntax tree."""
+    """What a rule reports, and where: a node of the file's syntax tree, or a field of a request body."""
 
-    node: cst.CSTNode
+    node: Any
     message: str
     fix: Optional[Fix] = None
     severity: Optional[Severity] = None  # None: the rule's own severity

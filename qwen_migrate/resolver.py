@@ -13,6 +13,8 @@ from typing import Any, Iterable, Optional, Union
 
 import libcst as cst
 
+from qwen_migrate.request import MISSING, BodyArguments, KeywordArguments, dotted_name, environment_variable, static_value
+
 # The SDK's client classes (openai/__init__.py); Client and AsyncClient are aliases.
 CLIENT_CLASSES = {
     "OpenAI": "OpenAI",
@@ -44,118 +46,13 @@ LEGACY_V0_SETTINGS = frozenset({"api_base", "api_key_path"})
 MODULE_CLIENT_SETTINGS = frozenset({"base_url", "api_key"})
 
 
-class _Marker:
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __repr__(self) -> str:
-        return self._name
-
-
-MISSING = _Marker("MISSING")  # the keyword is not passed
-DYNAMIC = _Marker("DYNAMIC")  # the value is not known statically
-
-
-def static_value(node: cst.BaseExpression) -> Any:
-    """The Python value of a literal expression; DYNAMIC where any part of it is not static.
-
-    Containers keep DYNAMIC markers for their unknown parts, so `{"type": "function", "function":
-    spec}` still tells its type; a starred element or a `**` entry makes the whole container DYNAMIC.
-    """
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return DYNAMIC if value is None else value
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return node.evaluated_value
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        value = static_value(node.expression)
-        return -value if isinstance(value, (int, float)) else DYNAMIC
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        if any(isinstance(e, cst.StarredElement) for e in node.elements):
-            return DYNAMIC
-        return [static_value(e.value) for e in node.elements]
-    if isinstance(node, cst.Dict):
-        result = {}
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
-                return DYNAMIC
-            key = static_value(element.key)
-            if key is DYNAMIC:
-                return DYNAMIC
-            result[key] = static_value(element.value)
-        return result
-    return DYNAMIC
-
-
-def environment_variable(node: cst.BaseExpression) -> Optional[str]:
-    """The variable that `os.getenv("X")`, `os.environ.get("X")` or `os.environ["X"]` reads."""
-    if isinstance(node, cst.Call) and node.args:
-        func = node.func
-        reads_env = (isinstance(func, cst.Name) and func.value == "getenv") or (
-            isinstance(func, cst.Attribute)
-            and (
-                func.attr.value == "getenv"
-                or (func.attr.value == "get" and _dotted_name(func.value) in ("environ", "os.environ"))
-            )
-        )
-        if reads_env:
-            name = static_value(node.args[0].value)
-            return name if isinstance(name, str) else None
-    if isinstance(node, cst.Subscript) and _dotted_name(node.value) in ("environ", "os.environ"):
-        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            name = static_value(node.slice[0].slice.value)
-            return name if isinstance(name, str) else None
-    return None
-
-
-def _dotted_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
-@dataclass(frozen=True)
-class Arguments:
-    """The keyword arguments of a call. SDK methods and client constructors are keyword-only."""
-
-    keywords: dict[str, cst.Arg]
-    has_splat: bool  # `*args`/`**kwargs`: any keyword may hide in them
-
-    @classmethod
-    def of(cls, call: cst.Call) -> "Arguments":
-        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
-        return cls(keywords, any(arg.star for arg in call.args))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.keywords
-
-    def value(self, name: str) -> Any:
-        """The static value of a keyword, MISSING when surely absent, DYNAMIC when not known."""
-        if name in self.keywords:
-            return static_value(self.keywords[name].value)
-        return DYNAMIC if self.has_splat else MISSING
-
-    def missing(self, name: str) -> bool:
-        return self.value(name) is MISSING
-
-    def environment_variable(self, name: str) -> Optional[str]:
-        """The environment variable a keyword's value is read from, if it is read that way."""
-        arg = self.keywords.get(name)
-        return None if arg is None else environment_variable(arg.value)
-
-
 @dataclass(eq=False)
 class ClientBinding:
     """A client: built by a constructor we can see, or known only by its type annotation."""
 
     class_name: str  # canonical: OpenAI, AsyncOpenAI, AzureOpenAI, AsyncAzureOpenAI
     node: cst.CSTNode  # the constructor call, or the annotated parameter, attribute or function
-    arguments: Optional[Arguments]  # None when the constructor is elsewhere
+    arguments: Optional[KeywordArguments]  # None when the constructor is elsewhere
     calls: list["CallSite"] = field(default_factory=list)
 
     @property
@@ -199,12 +96,16 @@ Client = Union[ClientBinding, ModuleClient]
 
 @dataclass(eq=False)
 class CallSite:
-    """One SDK method call, e.g. `chat.completions.create`, on the clients it may go through."""
+    """One request to an API method, e.g. `chat.completions.create`.
 
-    node: cst.Call
+    In code: an SDK call (`node` is the cst.Call) on the clients it may go through. In a batch input
+    file: a request body (`node` marks the line, `clients` is empty).
+    """
+
+    node: Any
     method: str  # the resource path without response views: "chat.completions.create"
     clients: tuple[Client, ...]
-    arguments: Arguments
+    arguments: Union[KeywordArguments, BodyArguments]
 
     @property
     def api(self) -> str:
@@ -280,9 +181,9 @@ class _Collector(cst.CSTVisitor):
     # imports
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            name = _dotted_name(alias.name)
+            name = dotted_name(alias.name)
             if alias.asname is not None:
-                bound = _dotted_name(alias.asname.name)
+                bound = dotted_name(alias.asname.name)
                 source = ("module",) if name == "openai" else ("other",)
             else:
                 bound = name.split(".")[0]
@@ -290,13 +191,13 @@ class _Collector(cst.CSTVisitor):
             self.scope.names[bound].append(source)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = _dotted_name(node.module) if node.module is not None else None
+        module = dotted_name(node.module) if node.module is not None else None
         from_openai = not node.relative and module is not None and module.split(".")[0] == "openai"
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            name = _dotted_name(alias.name)
-            bound = _dotted_name(alias.asname.name) if alias.asname else name
+            name = dotted_name(alias.name)
+            bound = dotted_name(alias.asname.name) if alias.asname else name
             if from_openai and name in CLIENT_CLASSES:
                 source = ("class", CLIENT_CLASSES[name])
             elif from_openai and name in LEGACY_V0_SYMBOLS:
@@ -322,7 +223,7 @@ class _Collector(cst.CSTVisitor):
         enclosing.names[node.name.value].append(("function", node))
         scope = _Scope("function", enclosing)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
-        decorators = {_dotted_name(d.decorator) for d in node.decorators}
+        decorators = {dotted_name(d.decorator) for d in node.decorators}
         is_method = enclosing.kind == "class" and "staticmethod" not in decorators
         for index, param in enumerate(params):
             if is_method and index == 0:
@@ -468,7 +369,7 @@ class _Resolver:
                 method = [name for name in path if name not in RESPONSE_VIEWS]
                 if len(method) < 2:  # client-level helpers: with_options, close, get, post, ...
                     return None
-                return CallSite(node, ".".join(method), clients, Arguments.of(node))
+                return CallSite(node, ".".join(method), clients, KeywordArguments.of(node))
             legacy = [v for v in values if isinstance(v, _LegacyRef)]
             if legacy:
                 self.legacy.append(LegacyUse(node, f"{legacy[0].symbol}.{'.'.join(path)}"))
@@ -553,7 +454,7 @@ class _Resolver:
                 continue
             seen.append(scope)
             for base in scope.bases:
-                name = _dotted_name(base)
+                name = dotted_name(base)
                 if name in self.collected.classes:
                     pending.append(self.collected.classes[name])
         return seen
@@ -565,7 +466,7 @@ class _Resolver:
         values = []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, _ClassRef):
-                values.append(self._binding(node, callee.name, Arguments.of(node)))
+                values.append(self._binding(node, callee.name, KeywordArguments.of(node)))
             elif isinstance(callee, _FunctionRef):
                 values += self._returned(callee.node, depth)
         return values
@@ -608,7 +509,7 @@ class _Resolver:
             )
         return [v.name for v in self._values(annotation, scope, depth) if isinstance(v, _ClassRef)]
 
-    def _binding(self, node: cst.CSTNode, class_name: str, arguments: Optional[Arguments]) -> ClientBinding:
+    def _binding(self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments]) -> ClientBinding:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments)
         return self.bindings[node]

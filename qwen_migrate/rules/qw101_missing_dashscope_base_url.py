@@ -3,7 +3,8 @@ from typing import Iterator
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import RESPONSES_APIS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import MISSING, ClientBinding
+from qwen_migrate.request import MISSING
+from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
 

@@ -2,7 +2,8 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import MISSING, ResolvedModule
+from qwen_migrate.request import MISSING
+from qwen_migrate.resolver import ResolvedModule
 from qwen_migrate.rules import Invalid, Rule
 from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE
 

@@ -43,7 +43,8 @@ class OpenAIOnlyClientOption(ClientRule):
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
         base_url = client.arguments.value("base_url")
         base_url_is_dashscope = isinstance(base_url, str) and settings.endpoint_kind(base_url) is not None
-        for name, arg in client.arguments.keywords.items():
+        for name in client.arguments.names():
+            arg = client.arguments.where(name)
             if name in OPENAI_ONLY_CLIENT_OPTIONS:
                 yield Violation(arg, f"{name} has no meaning on DashScope", self.fix(f"Remove {name}"))
             elif name in CONFLICTING_CLIENT_OPTIONS:

@@ -43,6 +43,6 @@ class JsonSchemaResponseFormat(CallRule):
         response_format = call.arguments.value("response_format")
         if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
             yield Violation(
-                call.arguments.keywords["response_format"],
+                call.arguments.where("response_format"),
                 'response_format type "json_schema" is not supported by DashScope: only "json_object" is',
             )

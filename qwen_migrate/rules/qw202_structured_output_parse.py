@@ -48,6 +48,6 @@ class StructuredOutputParse(CallRule):
         # A dict literal is sent as it is (QW201 judges it); anything else is a type turned into json_schema.
         if "response_format" in call.arguments and not isinstance(call.arguments.value("response_format"), dict):
             yield Violation(
-                call.arguments.keywords["response_format"],
+                call.arguments.where("response_format"),
                 f"{call.method}() sends this response_format as json_schema, which DashScope does not support",
             )

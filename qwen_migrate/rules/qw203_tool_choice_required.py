@@ -42,7 +42,7 @@ class ToolChoiceRequired(CallRule):
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         if call.arguments.value("tool_choice") == "required":
             yield Violation(
-                call.arguments.keywords["tool_choice"],
+                call.arguments.where("tool_choice"),
                 'tool_choice="required" is not supported by DashScope (use "auto", "none" or a function object)',
                 self.fix('Change tool_choice to "auto"'),
             )

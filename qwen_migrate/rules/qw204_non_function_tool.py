@@ -52,6 +52,6 @@ class NonFunctionTool(CallRule):
         ]
         if types:
             yield Violation(
-                call.arguments.keywords["tools"],
+                call.arguments.where("tools"),
                 f"tools of type {', '.join(repr(t) for t in types)} are not supported by DashScope: only function tools are",
             )

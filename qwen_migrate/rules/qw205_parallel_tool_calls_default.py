@@ -39,7 +39,7 @@ class ParallelToolCallsDefault(CallRule):
         tools = call.arguments.value("tools")
         if "tools" in call.arguments and tools not in ([], None) and call.arguments.missing("parallel_tool_calls"):
             yield Violation(
-                call.arguments.keywords["tools"],
+                call.arguments.where("tools"),
                 "tools without parallel_tool_calls: DashScope defaults it to false, OpenAI to true",
                 self.fix("Add parallel_tool_calls=True"),
             )

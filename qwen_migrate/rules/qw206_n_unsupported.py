@@ -39,10 +39,10 @@ class NUnsupported(CallRule):
         low, high = N_RANGE
         model = call.arguments.value("model")
         if not low <= n <= high:
-            yield Violation(call.arguments.keywords["n"], f"n={n} is outside DashScope's range {low}-{high}")
+            yield Violation(call.arguments.where("n"), f"n={n} is outside DashScope's range {low}-{high}")
         elif n > 1 and isinstance(model, str) and model not in N_ABOVE_ONE_MODELS:
             yield Violation(
-                call.arguments.keywords["n"],
+                call.arguments.where("n"),
                 f"n={n} with model {model!r}: DashScope supports n > 1 only on {', '.join(N_ABOVE_ONE_MODELS)}",
                 severity=Severity.WARNING,
             )

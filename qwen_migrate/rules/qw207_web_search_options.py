@@ -42,7 +42,7 @@ class WebSearchOptions(CallRule):
             return
         safety = FixSafety.SAFE if call.arguments.value("web_search_options") == {} else FixSafety.UNSAFE
         yield Violation(
-            call.arguments.keywords["web_search_options"],
+            call.arguments.where("web_search_options"),
             'web_search_options is not supported by DashScope: use extra_body={"enable_search": True}',
             Fix(safety, 'Replace with extra_body={"enable_search": True}'),
         )

@@ -40,7 +40,7 @@ class IgnoredParameter(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        for name, arg in call.arguments.keywords.items():
+        for name in call.arguments.names():
             if name not in IGNORED_CHAT_PARAMS:
                 continue
             if name == "max_completion_tokens":
@@ -48,4 +48,4 @@ class IgnoredParameter(CallRule):
                 fix = Fix(safety, "Rename max_completion_tokens to max_tokens")
             else:
                 fix = self.fix(f"Remove {name}")
-            yield Violation(arg, f"{name} is silently ignored by DashScope", fix)
+            yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope", fix)

@@ -42,10 +42,12 @@ class QwenParamOutsideExtraBody(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        for name, arg in call.arguments.keywords.items():
+        if not call.arguments.through_sdk:  # in a request body they belong at the top level
+            return
+        for name in call.arguments.names():
             if name in QWEN_ONLY_CHAT_PARAMS:
                 yield Violation(
-                    arg,
+                    call.arguments.where(name),
                     f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
                     self.fix(f"Move {name} into extra_body"),
                 )

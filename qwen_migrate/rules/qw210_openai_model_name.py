@@ -44,4 +44,4 @@ class OpenAIModelName(CallRule):
         replacement = map_model(model, settings.models)
         fix = self.fix(f"Replace with {replacement!r}") if replacement else None
         hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
-        yield Violation(call.arguments.keywords["model"], f"{model!r} is an OpenAI model, not served by DashScope{hint}", fix)
+        yield Violation(call.arguments.where("model"), f"{model!r} is an OpenAI model, not served by DashScope{hint}", fix)

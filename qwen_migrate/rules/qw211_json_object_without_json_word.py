@@ -63,6 +63,6 @@ class JsonObjectWithoutJsonWord(CallRule):
         texts = _literal_texts(messages)
         if texts and not any("json" in text.lower() for text in texts):
             yield Violation(
-                call.arguments.keywords["response_format"],
+                call.arguments.where("response_format"),
                 'JSON mode, but no message written here mentions "JSON": DashScope rejects such a request',
             )

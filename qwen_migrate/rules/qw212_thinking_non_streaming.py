@@ -3,7 +3,8 @@ from typing import Iterator
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import STREAM_ONLY_THINKING_MODELS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import MISSING, CallSite
+from qwen_migrate.request import MISSING
+from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 
@@ -47,9 +48,9 @@ class ThinkingNonStreaming(CallRule):
             return  # it streams, or may: a value we cannot see is not guessed
         extra_body = call.arguments.value("extra_body")
         if call.arguments.value("enable_thinking") is True:
-            where = call.arguments.keywords["enable_thinking"]
+            where = call.arguments.where("enable_thinking")
         elif isinstance(extra_body, dict) and extra_body.get("enable_thinking") is True:
-            where = call.arguments.keywords["extra_body"]
+            where = call.arguments.where("extra_body")
         else:
             return
         yield Violation(where, f"enable_thinking on {model!r} needs a streaming call: DashScope rejects it otherwise")

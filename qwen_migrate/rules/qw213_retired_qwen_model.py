@@ -36,7 +36,7 @@ class RetiredQwenModel(CallRule):
         if isinstance(model, str) and is_retired_qwen_model(model):
             successor = map_model(model, settings.models)
             yield Violation(
-                call.arguments.keywords["model"],
+                call.arguments.where("model"),
                 f"{model!r} was retired by Model Studio on 2026-10-10" + (f" (successor: {successor!r})" if successor else ""),
                 self.fix(f"Replace with {successor!r}") if successor else None,
             )

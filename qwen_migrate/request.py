@@ -1,0 +1,154 @@
+"""Two views of one request: the keyword arguments of an SDK call, and the JSON body sent over HTTP.
+
+Rules read parameters through this interface only, so the same rule judges a call in code and a
+request body in a batch input file (and, later, a request seen at run time).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+import libcst as cst
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+MISSING = _Marker("MISSING")  # the parameter is not sent
+DYNAMIC = _Marker("DYNAMIC")  # the value is not known statically
+
+
+def static_value(node: cst.BaseExpression) -> Any:
+    """The Python value of a literal expression; DYNAMIC where any part of it is not static.
+
+    Containers keep DYNAMIC markers for their unknown parts, so `{"type": "function", "function":
+    spec}` still tells its type; a starred element or a `**` entry makes the whole container DYNAMIC.
+    """
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return DYNAMIC if value is None else value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = static_value(node.expression)
+        return -value if isinstance(value, (int, float)) else DYNAMIC
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if any(isinstance(e, cst.StarredElement) for e in node.elements):
+            return DYNAMIC
+        return [static_value(e.value) for e in node.elements]
+    if isinstance(node, cst.Dict):
+        result = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return DYNAMIC
+            key = static_value(element.key)
+            if key is DYNAMIC:
+                return DYNAMIC
+            result[key] = static_value(element.value)
+        return result
+    return DYNAMIC
+
+
+def environment_variable(node: cst.BaseExpression) -> Optional[str]:
+    """The variable that `os.getenv("X")`, `os.environ.get("X")` or `os.environ["X"]` reads."""
+    if isinstance(node, cst.Call) and node.args:
+        func = node.func
+        reads_env = (isinstance(func, cst.Name) and func.value == "getenv") or (
+            isinstance(func, cst.Attribute)
+            and (
+                func.attr.value == "getenv"
+                or (func.attr.value == "get" and dotted_name(func.value) in ("environ", "os.environ"))
+            )
+        )
+        if reads_env:
+            name = static_value(node.args[0].value)
+            return name if isinstance(name, str) else None
+    if isinstance(node, cst.Subscript) and dotted_name(node.value) in ("environ", "os.environ"):
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            name = static_value(node.slice[0].slice.value)
+            return name if isinstance(name, str) else None
+    return None
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+@dataclass(frozen=True)
+class KeywordArguments:
+    """The keyword arguments of a call. SDK methods and client constructors are keyword-only."""
+
+    keywords: dict[str, cst.Arg]
+    has_splat: bool  # `*args`/`**kwargs`: any keyword may hide in them
+    through_sdk = True  # Qwen-only parameters must travel in extra_body
+
+    @classmethod
+    def of(cls, call: cst.Call) -> "KeywordArguments":
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        return cls(keywords, any(arg.star for arg in call.args))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.keywords
+
+    def names(self) -> Iterator[str]:
+        return iter(self.keywords)
+
+    def value(self, name: str) -> Any:
+        """The static value of a keyword, MISSING when surely absent, DYNAMIC when not known."""
+        if name in self.keywords:
+            return static_value(self.keywords[name].value)
+        return DYNAMIC if self.has_splat else MISSING
+
+    def missing(self, name: str) -> bool:
+        return self.value(name) is MISSING
+
+    def where(self, name: str) -> cst.Arg:
+        """What a finding about this parameter points at."""
+        return self.keywords[name]
+
+    def environment_variable(self, name: str) -> Optional[str]:
+        """The environment variable a keyword's value is read from, if it is read that way."""
+        arg = self.keywords.get(name)
+        return None if arg is None else environment_variable(arg.value)
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A top-level field of a request body: where a finding about a body parameter points."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class BodyArguments:
+    """The JSON body of a request: every value is known, and Qwen-only fields stand at the top."""
+
+    body: dict[str, Any]
+    through_sdk = False
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.body
+
+    def names(self) -> Iterator[str]:
+        return iter(self.body)
+
+    def value(self, name: str) -> Any:
+        return self.body.get(name, MISSING)
+
+    def missing(self, name: str) -> bool:
+        return name not in self.body
+
+    def where(self, name: str) -> BodyField:
+        return BodyField(name)
