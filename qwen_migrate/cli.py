@@ -1,4 +1,4 @@
-"""The command line: `qwen-migrate check | rules | explain`.
+"""The command line: `qwen-migrate check | check-batch | rules | explain`.
 
 Exit codes, as in ruff: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or
 internal errors (one line, no traceback).
@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from qwen_migrate import __version__, dashscope
-from qwen_migrate.config import ConfigError, Settings, load
+from qwen_migrate.batch import check_batch_file
+from qwen_migrate.config import ConfigError, load
 from qwen_migrate.discovery import DiscoveryError, discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Severity
@@ -41,27 +42,54 @@ def _console(output_file: Optional[Path]) -> Console:
     return Console(file=stream, soft_wrap=True, highlight=False, no_color=True)
 
 
-def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:
-    try:
-        return load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qwen-migrate")
 def main() -> None:
     """Find and fix what breaks when OpenAI SDK code moves to Qwen on DashScope."""
 
 
+def _run_options(command):
+    """The options `check` and `check-batch` share: report, threshold, configuration, rule choice."""
+    options = [
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."),
+        click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
+        click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning]."),
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml."),
+        click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _checker(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Checker:
+    try:
+        settings = load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return Checker(settings)
+
+
+def _report_and_exit(run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path]) -> None:
+    console = _console(output_file)
+    if output_format == "json":
+        console.file.write(render_json(run))
+    else:
+        render_text(run, console)
+    if output_file is not None:
+        console.file.close()
+    for result in run.errors:
+        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+    if run.errors:
+        sys.exit(EXIT_ERROR)
+    worst = run.worst()
+    sys.exit(EXIT_FINDINGS if worst is not None and worst.rank >= checker.settings.fail_on.rank else EXIT_CLEAN)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning].")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+@_run_options
 @click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl].")
 @click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's).")
 @click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's).")
@@ -94,29 +122,35 @@ def check(
         "responses-base-url": responses_base_url,
         "api-key-env": api_key_env,
     }
-    settings = _settings(config_file, paths, options)
+    checker = _checker(config_file, paths, options)
     try:
-        files = discover(list(paths), settings)
+        files = discover(list(paths), checker.settings)
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
-
-    checker = Checker(settings)
     run = RunResult([checker.check_file(path, display_path(path)) for path in files])
+    _report_and_exit(run, checker, output_format, output_file)
 
-    console = _console(output_file)
-    if output_format == "json":
-        console.file.write(render_json(run))
-    else:
-        render_text(run, console)
-    if output_file is not None:
-        console.file.close()
 
-    for result in run.errors:
-        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
-    if run.errors:
-        sys.exit(EXIT_ERROR)
-    worst = run.worst()
-    sys.exit(EXIT_FINDINGS if worst is not None and worst.rank >= settings.fail_on.rank else EXIT_CLEAN)
+@main.command("check-batch")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_run_options
+def check_batch(
+    files: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    fail_on: Optional[str],
+    config_file: Optional[Path],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Check batch input JSONL FILES before upload (QW602).
+
+    Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
+    one model per file, and each request body against the Chat Completions and Embeddings rules.
+    """
+    checker = _checker(config_file, files, {"fail-on": fail_on, "select": select, "ignore": ignore})
+    run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
+    _report_and_exit(run, checker, output_format, output_file)
 
 
 @main.command()

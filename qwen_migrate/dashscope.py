@@ -23,6 +23,7 @@ RESPONSES_PATH = "/api/v2/apps/protocols/compatible-mode/v1"
 # Spec, "Supported APIs": which base URL each API needs. The client attribute names are the SDK's.
 COMPATIBLE_APIS = frozenset({"chat", "embeddings", "files", "batches"})
 RESPONSES_APIS = frozenset({"responses", "conversations"})
+SUPPORTED_APIS = COMPATIBLE_APIS | RESPONSES_APIS
 
 # Spec, "Chat Completions" › "Qwen-specific parameters": the SDK raises TypeError on them as keywords.
 QWEN_ONLY_CHAT_PARAMS = (
@@ -35,19 +36,101 @@ QWEN_ONLY_CHAT_PARAMS = (
     "enable_code_interpreter",
 )
 
-# Spec, "Chat Completions" › "Unsupported parameters": accepted, silently ignored.
-IGNORED_CHAT_PARAMS = (
-    "frequency_penalty",
-    "logit_bias",
-    "max_completion_tokens",
-    "metadata",
-    "prediction",
-    "prompt_cache_key",
-    "reasoning_effort",
-    "service_tier",
-    "store",
-    "verbosity",
-)
+# How DashScope treats every parameter of the SDK methods qwen-migrate knows. A test reads the
+# installed SDK's signatures and fails on a parameter missing here, so a new SDK release is a
+# decision to make, not a silent gap. Kinds:
+#   supported    sent and honoured (values may be limited: see the rules)
+#   ignored      accepted and silently ignored (spec, "Unsupported parameters")
+#   renamed      not accepted; DashScope has another parameter for it (the value names it)
+#   unsupported  not documented by DashScope: rejected, or unknown to the endpoint
+# The SDK's own request options (extra_headers, extra_query, extra_body, timeout) apply everywhere.
+SUPPORTED, IGNORED, RENAMED, UNSUPPORTED = "supported", "ignored", "renamed", "unsupported"
+SDK_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+_CHAT_PARAMETERS = {
+    **dict.fromkeys(
+        """messages model audio modalities logprobs top_logprobs max_tokens n parallel_tool_calls
+        presence_penalty response_format seed stop stream stream_options temperature tool_choice
+        tools top_p user""".split(),
+        SUPPORTED,
+    ),
+    # Spec, "Chat Completions" › "Unsupported parameters".
+    **dict.fromkeys(
+        """frequency_penalty logit_bias max_completion_tokens metadata prediction prompt_cache_key
+        reasoning_effort service_tier store verbosity""".split(),
+        IGNORED,
+    ),
+    # Spec, "Behavioral differences": use extra_body.enable_search and search_options instead.
+    "web_search_options": RENAMED,
+    # Deprecated function calling, and OpenAI features the spec does not document.
+    **dict.fromkeys(
+        """function_call functions moderation prompt_cache_options prompt_cache_retention
+        safety_identifier""".split(),
+        UNSUPPORTED,
+    ),
+}
+_RESPONSES_PARAMETERS = {
+    # Spec, "Responses API": input, tools, multi-turn with previous_response_id, conversations.
+    **dict.fromkeys(
+        """model input instructions previous_response_id conversation tools tool_choice
+        parallel_tool_calls text stream stream_options temperature top_p max_output_tokens include
+        metadata response_id starting_after""".split(),
+        SUPPORTED,
+    ),
+    # OpenAI-only features the spec does not document; text_format becomes a json_schema format.
+    **dict.fromkeys(
+        """access_programs background background_options context_management image max_tool_calls
+        moderation prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning
+        safety_identifier service_tier store top_logprobs truncation user verbosity text_format
+        parse_as""".split(),
+        UNSUPPORTED,
+    ),
+}
+PARAMETERS = {
+    "chat.completions.create": _CHAT_PARAMETERS,
+    "chat.completions.parse": _CHAT_PARAMETERS,
+    "chat.completions.stream": _CHAT_PARAMETERS,
+    "responses.create": _RESPONSES_PARAMETERS,
+    "responses.parse": _RESPONSES_PARAMETERS,
+    "responses.stream": _RESPONSES_PARAMETERS,
+    "responses.retrieve": {
+        **dict.fromkeys(("response_id", "include", "starting_after", "stream"), SUPPORTED),
+        "include_obfuscation": UNSUPPORTED,
+    },
+    # Spec, "Embedding".
+    "embeddings.create": {**dict.fromkeys(("input", "model", "dimensions", "encoding_format"), SUPPORTED), "user": UNSUPPORTED},
+    # Spec, "File API": files never expire; list filtering by purpose and order is not supported.
+    "files.create": {"file": SUPPORTED, "purpose": SUPPORTED, "expires_after": UNSUPPORTED},
+    "files.list": {"after": SUPPORTED, "limit": SUPPORTED, "order": UNSUPPORTED, "purpose": UNSUPPORTED},
+    "files.retrieve": {"file_id": SUPPORTED},
+    "files.delete": {"file_id": SUPPORTED},
+    # Spec, "Batch API": metadata carries ds_name and ds_description; extra list filters go in extra_query.
+    "batches.create": {
+        **dict.fromkeys(("completion_window", "endpoint", "input_file_id", "metadata"), SUPPORTED),
+        "output_expires_after": UNSUPPORTED,
+    },
+    "batches.list": {"after": SUPPORTED, "limit": SUPPORTED},
+    "batches.retrieve": {"batch_id": SUPPORTED},
+    "batches.cancel": {"batch_id": SUPPORTED},
+    # Spec, "Conversations API".
+    "conversations.create": {"items": SUPPORTED, "metadata": SUPPORTED},
+    "conversations.retrieve": {"conversation_id": SUPPORTED},
+    "conversations.update": {"conversation_id": SUPPORTED, "metadata": SUPPORTED},
+    "conversations.delete": {"conversation_id": SUPPORTED},
+    "conversations.items.create": dict.fromkeys(("conversation_id", "items", "include"), SUPPORTED),
+    "conversations.items.list": dict.fromkeys(("conversation_id", "after", "include", "limit", "order"), SUPPORTED),
+    "conversations.items.retrieve": dict.fromkeys(("item_id", "conversation_id", "include"), SUPPORTED),
+    "conversations.items.delete": dict.fromkeys(("item_id", "conversation_id"), SUPPORTED),
+}
+# Spec, "File API": GET /v1/files/{file_id}/content is not served.
+UNSUPPORTED_METHODS = ("files.content", "files.retrieve_content")
+
+
+def parameters(method: str, kind: str) -> tuple[str, ...]:
+    return tuple(name for name, found in PARAMETERS[method].items() if found == kind)
+
+
+IGNORED_CHAT_PARAMS = parameters("chat.completions.create", IGNORED)
 
 # Spec, "Chat Completions" › "Behavioral differences".
 SUPPORTED_TOOL_TYPES = ("function",)
@@ -57,6 +140,32 @@ N_ABOVE_ONE_MODELS = ("qwen-plus", "qwen-plus-character")
 # Model Studio docs, "Deep thinking" and "Error codes": the open-source Qwen3 and QwQ models reject
 # enable_thinking=true unless the call streams.
 STREAM_ONLY_THINKING_MODELS = re.compile(r"^(qwen3-\d+(\.\d+)?b|qwq-)")
+
+# Spec, "Responses API": the built-in tools, besides function tools.
+RESPONSES_TOOL_TYPES = ("function", "web_search", "code_interpreter", "web_extractor", "image_search")
+# Spec, "Responses API" › "Session cache": the header that turns it on.
+SESSION_CACHE_HEADER = ("x-dashscope-session-cache", "enable")
+
+# Spec, "Embedding": float is the only encoding_format.
+EMBEDDING_ENCODING_FORMAT = "float"
+# Spec, "Embedding" (text-embedding-v4); Model Studio docs, "Embedding" (text-embedding-v3).
+EMBEDDING_DIMENSIONS = {
+    "text-embedding-v4": (2048, 1536, 1024, 768, 512, 256, 128, 64),
+    "text-embedding-v3": (1024, 768, 512),
+}
+
+# Spec, "File API".
+FILE_PURPOSES = ("file-extract", "batch")
+UNSUPPORTED_FILE_LIST_FILTERS = parameters("files.list", UNSUPPORTED)
+
+# Spec, "Batch API": completion_window between 24h and 336h, integer hours ("h") or days ("d").
+BATCH_COMPLETION_WINDOW_HOURS = (24, 336)
+BATCH_COMPLETION_WINDOW = re.compile(r"^(\d+)([hd])$")
+BATCH_MAX_REQUESTS = 50_000
+BATCH_MAX_FILE_BYTES = 500 * 1024 * 1024
+BATCH_MAX_LINE_BYTES = 6 * 1024 * 1024
+# The batch request URLs and the SDK method each one stands for.
+BATCH_URLS = {"/v1/chat/completions": "chat.completions.create", "/v1/embeddings": "embeddings.create"}
 
 # OpenAI client options that have no meaning on DashScope (the SDK's OpenAI.__init__).
 OPENAI_ONLY_CLIENT_OPTIONS = ("organization", "project", "webhook_secret", "websocket_base_url")
@@ -106,7 +215,7 @@ DEFAULT_MODEL_MAP = {
 
 # Names OpenAI gives its models; an OpenAI name the map lacks is still reported, without a fix.
 OPENAI_MODEL_NAME = re.compile(
-    r"^(ft:)?(gpt-|chatgpt-|o\d(-|$)|text-embedding-|text-davinci-|davinci|babbage|codex-)"
+    r"^(ft:)?(gpt-|chatgpt-|o\d(-|$)|text-embedding-(3-|ada-)|text-davinci-|davinci|babbage|codex-)"
 )
 # Dated snapshots: gpt-4o-2024-08-06, gpt-4-0613, gpt-3.5-turbo-0125, qwen-turbo-2025-04-28;
 # and the moving aliases -latest / -preview.
@@ -162,3 +271,12 @@ def endpoint_kind(url: str, custom: dict[str, str]) -> Optional[str]:
         if url == _normalise(custom_url):
             return kind
     return _KNOWN_ENDPOINTS.get(url)
+
+
+def completion_window_hours(window: str) -> Optional[int]:
+    """Hours of a batch completion_window such as "24h" or "7d"; None when it is not in that form."""
+    match = BATCH_COMPLETION_WINDOW.match(window)
+    if match is None:
+        return None
+    number, unit = int(match.group(1)), match.group(2)
+    return number * 24 if unit == "d" else number

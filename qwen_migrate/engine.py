@@ -25,7 +25,7 @@ from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # the source, kept only when there are findings
+    frame_lines: dict[int, str] = field(default_factory=dict)  # the source lines that findings point at
     error: Optional[str] = None  # the file could not be read
 
 
@@ -92,12 +92,13 @@ class Checker:
         findings = _place(module, path, violations) if violations else []
         findings = _apply_suppressions(data, path, findings, {rule.code for rule in enabled})
         findings.sort(key=lambda f: f.sort_key)
-        return FileResult(path, findings, _decode_lines(data, module.encoding) if findings else [])
+        return FileResult(path, findings, frame_lines(data, module.encoding, findings))
 
     def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
         if not self._selected(ParseError.code) or ParseError.code in ignored:
             return FileResult(path)
-        return FileResult(path, [ParseError.finding(path, line, column, column, message)], _decode_lines(data, "utf-8"))
+        findings = [ParseError.finding(path, line, column, column, message)]
+        return FileResult(path, findings, frame_lines(data, "utf-8", findings))
 
 
 def _relative(path: str, root: Path) -> Optional[str]:
@@ -120,8 +121,13 @@ def _parse_failure(data: bytes, error: Exception) -> tuple[int, int, str]:
     return 1, 1, f"Cannot parse: {type(error).__name__}: {error}"
 
 
-def _decode_lines(data: bytes, encoding: str) -> list[str]:
-    return data.decode(encoding, errors="replace").splitlines()
+def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[int, str]:
+    """The lines that findings point at, for the code frames of the text report."""
+    wanted = {finding.line for finding in findings}
+    if not wanted:
+        return {}
+    lines = data.decode(encoding, errors="replace").splitlines()
+    return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
 def _place(module: cst.Module, path: str, violations: list[tuple[Rule, Violation]]) -> list[Finding]:

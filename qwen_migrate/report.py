@@ -79,13 +79,13 @@ def render_text(run: RunResult, console: Console) -> None:
     """ruff-style: `path:line:col: CODE message`, a code frame, a help line, then the totals."""
     for result in run.files:
         for finding in result.findings:
-            _print_finding(console, finding, result.lines)
+            _print_finding(console, finding, result.frame_lines.get(finding.line))
     for result in run.errors:
         console.print(Text(f"{result.path}: {result.error}", style="bold red"))
     _print_summary(console, run)
 
 
-def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
+def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> None:
     head = Text()
     head.append(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
     head.append(finding.code, style=SEVERITY_STYLES[finding.severity])
@@ -93,10 +93,10 @@ def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None
         head.append(" [*]", style="cyan")
     head.append(f" {finding.message}")
     console.print(head)
-    if 0 < finding.line <= len(lines):
-        source = lines[finding.line - 1].expandtabs(1)
+    if line is not None:
+        source = line.expandtabs(1)
         start = min(finding.column - 1, len(source))
-        end = finding.end_column - 1 if finding.end_line == finding.line else len(source)
+        end = min(finding.end_column - 1, len(source)) if finding.end_line == finding.line else len(source)
         gutter = str(finding.line)
         pad = " " * len(gutter)
         console.print(Text(f"{pad} |", style="blue"))

@@ -109,7 +109,11 @@ class CallSite:
 
     @property
     def api(self) -> str:
-        return self.method.split(".", 1)[0]
+        """The API the call belongs to: "chat", "responses", "beta.assistants", ..."""
+        parts = self.method.split(".")
+        if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions
+            return "chat" if parts[1] == "chat" else f"beta.{parts[1]}"
+        return parts[0]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 from textwrap import dedent
 from typing import Optional
 
+from pathlib import Path
+
+from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Finding
@@ -11,6 +14,14 @@ from qwen_migrate.finding import Finding
 
 def check(source: str, settings: Optional[Settings] = None, path: str = "example.py") -> list[Finding]:
     result = Checker(settings or Settings()).check_source(dedent(source).encode(), path)
+    assert result.error is None, result.error
+    return result.findings
+
+
+def check_batch(text: str, tmp_path: Path, settings: Optional[Settings] = None) -> list[Finding]:
+    path = tmp_path / "batch.jsonl"
+    path.write_text(text, encoding="utf-8")
+    result = check_batch_file(Checker(settings or Settings()), path, "batch.jsonl")
     assert result.error is None, result.error
     return result.findings
 

@@ -32,3 +32,12 @@ def test_check_json(in_fixtures, project):
     document = json.loads(result.output)
     assert (document["summary"]["findings"] == 0) == (project in CLEAN_PROJECTS)
     in_fixtures.assert_match(json.dumps(document, indent=2) + "\n", f"{project}.json")
+
+
+BATCH_FILES = sorted(path.relative_to(FIXTURES).as_posix() for path in FIXTURES.rglob("*.jsonl"))
+
+
+@pytest.mark.parametrize("batch_file", BATCH_FILES)
+def test_check_batch(in_fixtures, batch_file):
+    result = CliRunner().invoke(main, ["check-batch", batch_file])
+    in_fixtures.assert_match(result.output, batch_file.replace("/", "__") + ".txt")

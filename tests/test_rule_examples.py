@@ -3,7 +3,15 @@ import pytest
 
 from qwen_migrate.rules import all_rules
 
-from helpers import check, covered_text
+from helpers import check, check_batch, covered_text
+
+
+@pytest.fixture
+def run_example(tmp_path):
+    def run(rule, source):
+        return check_batch(source, tmp_path) if rule.example_language == "jsonl" else check(source)
+
+    return run
 
 VALID = [pytest.param(rule, source, id=f"{rule.code}-valid-{i}") for rule in all_rules() for i, source in enumerate(rule.VALID)]
 INVALID = [
@@ -12,13 +20,13 @@ INVALID = [
 
 
 @pytest.mark.parametrize("rule, source", VALID)
-def test_valid_example_is_not_reported(rule, source):
-    assert [f for f in check(source) if f.code == rule.code] == []
+def test_valid_example_is_not_reported(rule, source, run_example):
+    assert [f for f in run_example(rule, source) if f.code == rule.code] == []
 
 
 @pytest.mark.parametrize("rule, example", INVALID)
-def test_invalid_example_is_reported_where_expected(rule, example):
-    findings = [f for f in check(example.code) if f.code == rule.code]
+def test_invalid_example_is_reported_where_expected(rule, example, run_example):
+    findings = [f for f in run_example(rule, example.code) if f.code == rule.code]
     assert sorted(covered_text(example.code, f) for f in findings) == sorted(example.expected)
     for finding in findings:
         assert finding.name == rule.name

@@ -30,6 +30,18 @@ client = OpenAI(
 )
 """
 
+# The same for the Responses and Conversations APIs, with the session cache on.
+RESPONSES_CLIENT = """\
+import os
+from openai import OpenAI
+
+client = OpenAI(
+    api_key=os.getenv("DASHSCOPE_API_KEY"),
+    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1",
+    default_headers={"x-dashscope-session-cache": "enable"},
+)
+"""
+
 CHAT_METHODS = frozenset(
     {
         "chat.completions.create",
@@ -39,6 +51,8 @@ CHAT_METHODS = frozenset(
         "beta.chat.completions.stream",
     }
 )
+
+RESPONSES_METHODS = frozenset({"responses.create", "responses.parse", "responses.stream"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,7 @@ class Rule:
     spec: ClassVar[str]  # the part of the compatibility page (or Model Studio page) it enforces
     VALID: ClassVar[list[str]]
     INVALID: ClassVar[list[Invalid]]
+    example_language: ClassVar[str] = "python"  # what the examples are: Python code, or a batch JSONL file
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
@@ -83,6 +98,10 @@ class Rule:
         return sections
 
     @classmethod
+    def _fenced(cls, example: str) -> str:
+        return f"```{cls.example_language}\n{example.rstrip()}\n```"
+
+    @classmethod
     def documentation(cls) -> str:
         """Markdown for `qwen-migrate explain`."""
         parts = [
@@ -91,13 +110,11 @@ class Rule:
         ]
         for heading, text in cls.sections():
             if heading == "Fix safety":
-                parts += ["## Example", _python(cls.INVALID[0].code), "## Use instead", _python(cls.VALID[0])]
+                parts += ["## Example", cls._fenced(cls.INVALID[0].code), "## Use instead", cls._fenced(cls.VALID[0])]
             parts += [f"## {heading}", text]
         return "\n\n".join(parts) + "\n"
 
 
-def _python(code: str) -> str:
-    return f"```python\n{code.rstrip()}\n```"
 
 
 class FileRule(Rule):
@@ -127,8 +144,11 @@ class CallRule(Rule):
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for call in module.calls:
-            if call.method in self.methods:
+            if self.applies_to(call):
                 yield from self.check_call(call, settings)
+
+    def applies_to(self, call: CallSite) -> bool:
+        return call.method in self.methods
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError

@@ -28,7 +28,10 @@ class OpenAIModelName(CallRule):
     fix_safety = FixSafety.SAFE
     spec = 'Quick migration (change model); Model Studio docs, "Models"'
     methods = CHAT_METHODS | {"embeddings.create"}
-    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n',
+        DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
+    ]
     INVALID = [
         Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)\n', at='model="gpt-4o-2024-08-06"'),
         Invalid(

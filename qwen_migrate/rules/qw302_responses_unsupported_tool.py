@@ -1,0 +1,56 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import RESPONSES_TOOL_TYPES
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid
+
+
+class ResponsesUnsupportedTool(CallRule):
+    """
+    ## What it does
+    Reports a Responses `tools` entry whose `type` is not `function`, `web_search`,
+    `code_interpreter`, `web_extractor` or `image_search` (OpenAI's `file_search`,
+    `computer_use_preview`, `mcp`, `image_generation`, `web_search_preview`, ...).
+
+    ## Why is this bad?
+    DashScope's Responses API offers only function tools and its own built-in tools: a request with
+    another tool type is rejected.
+
+    ## Fix safety
+    There is no fix: replace the tool by a DashScope built-in tool or a function tool.
+    """
+
+    code = "QW302"
+    name = "responses-unsupported-tool"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.NONE
+    spec = 'Responses API (built-in tools: web_search, code_interpreter, web_extractor, image_search)'
+    methods = RESPONSES_METHODS
+    VALID = [
+        RESPONSES_CLIENT
+        + 'client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "web_search"}, {"type": "code_interpreter"}])\n'
+    ]
+    INVALID = [
+        Invalid(
+            RESPONSES_CLIENT
+            + 'client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "file_search", "vector_store_ids": ids}])\n',
+            at='tools=[{"type": "file_search", "vector_store_ids": ids}]',
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        tools = call.arguments.value("tools")
+        if not isinstance(tools, list):
+            return
+        types = [
+            tool["type"]
+            for tool in tools
+            if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in RESPONSES_TOOL_TYPES
+        ]
+        if types:
+            yield Violation(
+                call.arguments.where("tools"),
+                f"Responses tools of type {', '.join(repr(t) for t in types)} are not offered by DashScope",
+            )

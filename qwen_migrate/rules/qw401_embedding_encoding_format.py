@@ -1,0 +1,54 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import EMBEDDING_ENCODING_FORMAT
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.request import MISSING
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class EmbeddingEncodingFormat(CallRule):
+    """
+    ## What it does
+    Reports `embeddings.create` without `encoding_format="float"`: with another format, or with none
+    at all, in which case the SDK itself sends `"base64"`.
+
+    ## Why is this bad?
+    DashScope supports `float` only. The SDK asks for `base64` when the call names no format (and
+    decodes the answer), so a call that looks harmless on OpenAI is refused.
+
+    ## Fix safety
+    Safe: the fix sets `encoding_format="float"`; the SDK then returns lists of floats, as it did
+    after decoding base64.
+    """
+
+    code = "QW401"
+    name = "embedding-encoding-format"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = 'Embedding (encoding_format: only float is supported)'
+    methods = frozenset({"embeddings.create"})
+    VALID = [DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n']
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts)\n',
+            at='client.embeddings.create(model="text-embedding-v4", input=texts)',
+        ),
+        Invalid(
+            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="base64")\n',
+            at='encoding_format="base64"',
+        ),
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        encoding_format = call.arguments.value("encoding_format")
+        fix = self.fix(f'Set encoding_format="{EMBEDDING_ENCODING_FORMAT}"')
+        if encoding_format is MISSING and call.arguments.through_sdk:  # a raw request body defaults to float
+            yield Violation(call.node, 'No encoding_format: the SDK sends "base64", which DashScope does not support', fix)
+        elif isinstance(encoding_format, str) and encoding_format != EMBEDDING_ENCODING_FORMAT:
+            yield Violation(
+                call.arguments.where("encoding_format"),
+                f'encoding_format "{encoding_format}" is not supported by DashScope: only "float" is',
+                fix,
+            )

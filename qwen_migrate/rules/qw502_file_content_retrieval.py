@@ -1,0 +1,38 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class FileContentRetrieval(CallRule):
+    """
+    ## What it does
+    Reports `files.content(...)` and `files.retrieve_content(...)`, also through
+    `with_raw_response` and `with_streaming_response`.
+
+    ## Why is this bad?
+    DashScope does not serve `GET /v1/files/{file_id}/content`: the call fails.
+
+    ## Fix safety
+    There is no fix: keep a copy of what you upload; batch results are read through the batch's
+    output file as DashScope documents it.
+    """
+
+    code = "QW502"
+    name = "file-content-retrieval"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.NONE
+    spec = "File API (file content retrieval is not supported)"
+    methods = frozenset({"files.content", "files.retrieve_content"})
+    VALID = [DASHSCOPE_CLIENT + "client.files.retrieve(file_id)\n"]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT + "client.files.with_raw_response.content(file_id)\n",
+            at="client.files.with_raw_response.content(file_id)",
+        )
+    ]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        yield Violation(call.node, f"{call.method}() reads file content, which DashScope does not serve")

@@ -1,0 +1,36 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import UNSUPPORTED_FILE_LIST_FILTERS
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class FilesListFilter(CallRule):
+    """
+    ## What it does
+    Reports `purpose=` and `order=` in `files.list(...)`.
+
+    ## Why is this bad?
+    DashScope's file listing does not support these filters: the listing is not filtered or ordered
+    as the code expects.
+
+    ## Fix safety
+    Unsafe: the fix removes the filter, so the code receives every file; filter the result in code
+    if it relies on the purpose.
+    """
+
+    code = "QW503"
+    name = "files-list-filter"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    spec = "File API (list filtering: purpose and order are not supported)"
+    methods = frozenset({"files.list"})
+    VALID = [DASHSCOPE_CLIENT + "client.files.list(limit=20)\n"]
+    INVALID = [Invalid(DASHSCOPE_CLIENT + 'client.files.list(purpose="batch", order="desc")\n', at=('purpose="batch"', 'order="desc"'))]
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        for name in UNSUPPORTED_FILE_LIST_FILTERS:
+            if name in call.arguments:
+                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}"))

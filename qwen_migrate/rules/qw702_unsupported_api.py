@@ -1,0 +1,44 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import SUPPORTED_APIS
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import CallSite
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+
+
+class UnsupportedApi(CallRule):
+    """
+    ## What it does
+    Reports calls of client APIs outside the six that DashScope's compatible mode offers (Chat
+    Completions, Responses, Embeddings, Files, Batches, Conversations): images, audio, moderations,
+    models, the legacy completions endpoint, assistants and threads, vector stores, realtime, evals,
+    uploads, containers, videos and others. Fine-tuning has its own code, QW701.
+
+    ## Why is this bad?
+    These endpoints do not exist on DashScope's compatible mode: the calls fail.
+
+    ## Fix safety
+    There is no fix: use Model Studio's own APIs for these features, or keep them on another
+    provider.
+    """
+
+    code = "QW702"
+    name = "unsupported-api"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.NONE
+    spec = '"Supported APIs"'
+    VALID = [DASHSCOPE_CLIENT + 'client.batches.list(limit=10)\n']
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT + 'client.images.generate(model="dall-e-3", prompt="a lighthouse")\n',
+            at='client.images.generate(model="dall-e-3", prompt="a lighthouse")',
+        ),
+        Invalid(DASHSCOPE_CLIENT + 'client.beta.assistants.create(model="gpt-4o")\n', at='client.beta.assistants.create(model="gpt-4o")'),
+    ]
+
+    def applies_to(self, call: CallSite) -> bool:
+        return call.api not in SUPPORTED_APIS and call.api != "fine_tuning"
+
+    def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        yield Violation(call.node, f"{call.method}(): the {call.api} API is not offered by DashScope's compatible mode")

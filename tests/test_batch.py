@@ -1,0 +1,99 @@
+"""`check-batch` on generated batch input files: valid ones, each limit broken, bad lines."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate import dashscope
+from qwen_migrate.cli import main
+from qwen_migrate.config import Settings
+
+from helpers import check_batch
+
+
+def request(number: int, model: str = "qwen3.6-plus", **body) -> str:
+    body = {"model": model, "messages": [{"role": "user", "content": f"Question {number}"}], **body}
+    return json.dumps({"custom_id": f"req-{number}", "method": "POST", "url": "/v1/chat/completions", "body": body})
+
+
+def batch(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def messages(findings):
+    return [(f.line, f.message) for f in findings]
+
+
+def test_valid_file_has_no_findings(tmp_path):
+    assert check_batch(batch(*(request(i) for i in range(1, 51))), tmp_path) == []
+
+
+def test_request_limit(tmp_path):
+    count = dashscope.BATCH_MAX_REQUESTS + 1
+    findings = check_batch(batch(*(request(i) for i in range(1, count + 1))), tmp_path)
+    assert messages(findings) == [(count, "More than 50,000 requests, the limit per file")]
+
+
+def test_line_size_limit(tmp_path):
+    huge = request(2, messages=[{"role": "user", "content": "x" * dashscope.BATCH_MAX_LINE_BYTES}])
+    findings = check_batch(batch(request(1), huge, request(3)), tmp_path)
+    assert messages(findings) == [(2, "Line is over 6 MB, the limit per request")]
+
+
+def test_file_size_limit(tmp_path, monkeypatch):
+    # A real 500 MB file costs the suite too much disk and time; the check reads the limit at run time.
+    monkeypatch.setattr(dashscope, "BATCH_MAX_FILE_BYTES", 1024 * 1024)
+    text = batch(*(request(i, messages=[{"role": "user", "content": "y" * 2000}]) for i in range(1, 600)))
+    findings = check_batch(text, tmp_path)
+    assert messages(findings) == [(1, "File is 1 MB, over the 1 MB limit")]
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"custom_id": "req-2", "method": "POST"', "Not valid JSON: "),
+        ('["req-2"]', "A request must be a JSON object"),
+        ('{"custom_id": "req-2", "method": "POST", "url": "/v1/chat/completions"}', "Request lacks body"),
+        (request(2).replace('"POST"', '"GET"'), "method must be \"POST\", not 'GET'"),
+        (request(2).replace("/v1/chat/completions", "/v1/responses"), "url '/v1/responses' is not a batch endpoint"),
+        (request(1), "custom_id 'req-1' repeats line 1"),
+        (request(2, model="qwen3.6-flash"), "Model 'qwen3.6-flash' differs from 'qwen3.6-plus' (line 1): one file, one model"),
+        (request(2, model=7), "body.model must be a string"),
+    ],
+)
+def test_bad_lines(tmp_path, line, message):
+    findings = check_batch(batch(request(1), line, request(3)), tmp_path)
+    assert [f.line for f in findings] == [2]
+    assert findings[0].message.startswith(message)
+
+
+def test_bodies_are_judged_by_the_code_rules(tmp_path):
+    lines = [
+        request(1, tools=[{"type": "function", "function": {"name": "f"}}], tool_choice="required", parallel_tool_calls=True),
+        request(2, enable_thinking=False, max_completion_tokens=10),
+        json.dumps({"custom_id": "e", "method": "POST", "url": "/v1/embeddings", "body": {"model": "qwen3.6-plus", "input": "x"}}),
+    ]
+    findings = check_batch(batch(*lines), tmp_path)
+    # A body carries Qwen-only fields at the top level (no QW209), and without encoding_format it
+    # gets DashScope's float default (no QW401): the SDK-only parts of those rules stay out.
+    assert [(f.line, f.message.split()[0], f.severity.value) for f in findings] == [(1, "QW203", "error"), (2, "QW208", "warning")]
+
+
+def test_ignored_rules_are_not_applied_to_bodies(tmp_path):
+    findings = check_batch(batch(request(1, store=True)), tmp_path, Settings(ignore=("QW208",)))
+    assert findings == []
+
+
+def test_empty_file(tmp_path):
+    assert messages(check_batch("\n\n", tmp_path)) == [(1, "File holds no requests")]
+
+
+def test_command_exit_codes_and_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.jsonl").write_text(batch(request(1), request(2)))
+    (tmp_path / "bad.jsonl").write_text(batch(request(1), request(1)))
+    assert CliRunner().invoke(main, ["check-batch", "good.jsonl"]).exit_code == 0
+    result = CliRunner().invoke(main, ["check-batch", "--format", "json", "good.jsonl", "bad.jsonl"])
+    assert result.exit_code == 1
+    assert [(f["path"], f["line"], f["code"]) for f in json.loads(result.output)["findings"]] == [("bad.jsonl", 2, "QW602")]
+    assert CliRunner().invoke(main, ["check-batch", "missing.jsonl"]).exit_code == 2

@@ -1,0 +1,69 @@
+"""The DashScope facts and the small functions over them."""
+import pytest
+
+from qwen_migrate import dashscope
+
+
+@pytest.mark.parametrize(
+    "name, openai",
+    [
+        ("gpt-4o", True),
+        ("gpt-4o-2024-08-06", True),
+        ("o3-mini", True),
+        ("o1", True),
+        ("chatgpt-4o-latest", True),
+        ("text-embedding-3-small", True),
+        ("text-embedding-ada-002", True),
+        ("ft:gpt-4o-mini:acme::abc123", True),
+        ("text-embedding-v4", False),
+        ("qwen3.6-plus", False),
+        ("omni-moderation-latest", False),
+        ("o", False),
+    ],
+)
+def test_openai_model_names(name, openai):
+    assert dashscope.is_openai_model(name) is openai
+
+
+@pytest.mark.parametrize(
+    "name, mapped",
+    [
+        ("gpt-4o", "qwen3.6-plus"),
+        ("gpt-4o-2024-08-06", "qwen3.6-plus"),
+        ("gpt-3.5-turbo-0125", "qwen3.6-flash"),
+        ("gpt-4-turbo-preview", "qwen3.6-plus"),
+        ("text-embedding-3-large", "text-embedding-v4"),
+        ("qwen-turbo-latest", "qwen3.6-flash"),
+        ("gpt-4.5-preview", None),
+    ],
+)
+def test_model_map(name, mapped):
+    assert dashscope.map_model(name, {}) == mapped
+
+
+def test_configured_models_win_over_defaults():
+    assert dashscope.map_model("gpt-4o-2024-08-06", {"gpt-4o": "qwen3.7-plus"}) == "qwen3.7-plus"
+    assert dashscope.map_model("gpt-4o-2024-08-06", {"gpt-4o-2024-08-06": "x", "gpt-4o": "y"}) == "x"
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        ("https://dashscope-intl.aliyuncs.com/compatible-mode/v1", "compatible"),
+        ("https://dashscope.aliyuncs.com/compatible-mode/v1/", "compatible"),
+        ("https://cn-hongkong.dashscope.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1", "responses"),
+        ("HTTPS://DASHSCOPE-US.ALIYUNCS.COM/compatible-mode/v1", "compatible"),
+        ("https://dashscope.aliyuncs.com/api/v1", None),
+        ("https://api.openai.com/v1", None),
+        ("http://127.0.0.1:9000/v1", "responses"),
+    ],
+)
+def test_endpoint_kind(url, kind):
+    assert dashscope.endpoint_kind(url, {"responses": "http://127.0.0.1:9000/v1"}) == kind
+
+
+@pytest.mark.parametrize(
+    "window, hours", [("24h", 24), ("72h", 72), ("7d", 168), ("14d", 336), ("12h", 12), ("1w", None), ("24 h", None), ("1.5d", None)]
+)
+def test_completion_window_hours(window, hours):
+    assert dashscope.completion_window_hours(window) == hours
