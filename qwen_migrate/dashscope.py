@@ -169,8 +169,14 @@ BATCH_URLS = {"/v1/chat/completions": "chat.completions.create", "/v1/embeddings
 
 # OpenAI client options that have no meaning on DashScope (the SDK's OpenAI.__init__).
 OPENAI_ONLY_CLIENT_OPTIONS = ("organization", "project", "webhook_secret", "websocket_base_url")
-# Options that route requests to OpenAI's own regional or provider hosts, overriding base_url.
-CONFLICTING_CLIENT_OPTIONS = ("data_residency", "provider")
+# Options that send requests, or the credentials, somewhere other than base_url and a DashScope key.
+CONFLICTING_CLIENT_OPTIONS = {
+    "data_residency": "routes requests to OpenAI's regional hosts, overriding base_url",
+    "provider": "routes requests to another provider's hosts (Bedrock, ...), overriding base_url and api_key",
+    "workload_identity": "authenticates with OpenAI's workload identity exchange instead of an API key",
+}
+# Credentials the SDK takes instead of api_key (it then does not read OPENAI_API_KEY).
+NON_KEY_CREDENTIALS = ("provider", "workload_identity")
 # AzureOpenAI-only constructor options, dropped when the client becomes a plain OpenAI client.
 AZURE_CLIENT_OPTIONS = (
     "azure_endpoint",
@@ -213,9 +219,18 @@ DEFAULT_MODEL_MAP = {
     "qwen-vl-max": "qwen3.6-plus",
 }
 
-# Names OpenAI gives its models; an OpenAI name the map lacks is still reported, without a fix.
+# OpenAI's model families; a name of these the map lacks is still reported, without a fix. Kept to
+# the families OpenAI has released, so that `gpt-test` or `o1-like` are not taken for its models.
 OPENAI_MODEL_NAME = re.compile(
-    r"^(ft:)?(gpt-|chatgpt-|o\d(-|$)|text-embedding-(3-|ada-)|text-davinci-|davinci|babbage|codex-)"
+    r"""^(ft:)?(
+        gpt-(3\.5|4|4o|4\.1|4\.5|5|5\.\d|oss|audio|realtime|image)(-.*)?
+      | chatgpt-4o(-.*)?
+      | o[1-9](-(mini|pro|preview|deep-research|\d{4}-\d{2}-\d{2}))*
+      | text-embedding-(3-small|3-large|ada-002)
+      | (text-)?(davinci|babbage|curie|ada)(-\d+)?
+      | codex-mini(-.*)?
+    )(:.*)?$""",
+    re.VERBOSE,
 )
 # Dated snapshots: gpt-4o-2024-08-06, gpt-4-0613, gpt-3.5-turbo-0125, qwen-turbo-2025-04-28;
 # and the moving aliases -latest / -preview.

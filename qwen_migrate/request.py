@@ -118,6 +118,11 @@ class KeywordArguments:
         """What a finding about this parameter points at."""
         return self.keywords[name]
 
+    def dotted_name(self, name: str) -> Optional[str]:
+        """The value's name when it is a plain name or attribute (`Answer`, `models.Answer`)."""
+        arg = self.keywords.get(name)
+        return None if arg is None else dotted_name(arg.value)
+
     def environment_variable(self, name: str) -> Optional[str]:
         """The environment variable a keyword's value is read from, if it is read that way."""
         arg = self.keywords.get(name)

@@ -42,6 +42,8 @@ LEGACY_V0_SYMBOLS = frozenset(
     Moderation ErrorObject FineTuningJob ChatCompletion""".split()
 )
 LEGACY_V0_SETTINGS = frozenset({"api_base", "api_key_path"})
+# What v0 code called on those objects; pydantic methods of the v1 types of the same names are not.
+LEGACY_V0_METHODS = frozenset({"create", "acreate", "list", "alist", "retrieve", "aretrieve", "delete", "adelete", "cancel", "download"})
 # Settings of the module-level client (`openai.base_url = ...`).
 MODULE_CLIENT_SETTINGS = frozenset({"base_url", "api_key"})
 
@@ -204,7 +206,7 @@ class _Collector(cst.CSTVisitor):
             bound = dotted_name(alias.asname.name) if alias.asname else name
             if from_openai and name in CLIENT_CLASSES:
                 source = ("class", CLIENT_CLASSES[name])
-            elif from_openai and name in LEGACY_V0_SYMBOLS:
+            elif module == "openai" and name in LEGACY_V0_SYMBOLS:  # openai.types.* are v1 models
                 source = ("legacy", name)
             else:
                 source = ("other",)
@@ -303,7 +305,15 @@ class _ClassRef:
 
 @dataclass(frozen=True)
 class _LegacyRef:
-    symbol: str
+    path: tuple[str, ...]  # ("ChatCompletion", "create")
+
+
+@dataclass(frozen=True)
+class _ResourceRef:
+    """A resource of a client, or one of its methods: `client.chat.completions`."""
+
+    client: Client
+    path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -359,25 +369,15 @@ class _Resolver:
         return self.module_client
 
     def _call_site(self, node: cst.Call, scope: _Scope) -> Optional[CallSite]:
-        """The SDK call that `node` is, found by the longest prefix of its func that is a client."""
-        path: list[str] = []
-        expr = node.func
-        while isinstance(expr, cst.Attribute):
-            path.insert(0, expr.attr.value)
-            expr = expr.value
-            values = self._values(expr, scope, 0)
-            clients = tuple(v for v in values if isinstance(v, ClientBinding))
-            if not clients and any(isinstance(v, _ModuleRef) for v in values) and path[0] in CLIENT_RESOURCES:
-                clients = (self._module_client(),)
-            if clients:
-                method = [name for name in path if name not in RESPONSE_VIEWS]
-                if len(method) < 2:  # client-level helpers: with_options, close, get, post, ...
-                    return None
-                return CallSite(node, ".".join(method), clients, KeywordArguments.of(node))
-            legacy = [v for v in values if isinstance(v, _LegacyRef)]
-            if legacy:
-                self.legacy.append(LegacyUse(node, f"{legacy[0].symbol}.{'.'.join(path)}"))
-                return None
+        """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
+        callees = self._values(node.func, scope, 0)
+        methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        if methods:
+            clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
+            return CallSite(node, ".".join(methods[0].path), clients, KeywordArguments.of(node))
+        legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
+        if legacy:
+            self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
 
     def _values(self, node: Optional[cst.CSTNode], scope: _Scope, depth: int) -> list:
@@ -421,7 +421,7 @@ class _Resolver:
         if kind == "class":
             return [_ClassRef(source[1])]
         if kind == "legacy":
-            return [_LegacyRef(source[1])]
+            return [_LegacyRef((source[1],))]
         if kind == "function":
             return [_FunctionRef(source[1])]
         if kind == "self":
@@ -435,8 +435,16 @@ class _Resolver:
             if name in CLIENT_CLASSES:
                 return [_ClassRef(CLIENT_CLASSES[name])]
             if name in LEGACY_V0_SYMBOLS:
-                return [_LegacyRef(name)]
+                return [_LegacyRef((name,))]
+            if name in CLIENT_RESOURCES:
+                return [_ResourceRef(self._module_client(), (name,))]
             return []
+        if isinstance(base, ClientBinding):
+            return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base, (name,))]
+        if isinstance(base, _ResourceRef):
+            return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
+        if isinstance(base, _LegacyRef):
+            return [_LegacyRef(base.path + (name,))]
         if isinstance(base, _SelfRef):
             return [v for scope in self._class_and_bases(base.scope) for v in self._member(scope, name, depth)]
         return []

@@ -19,6 +19,13 @@ from qwen_migrate import dashscope
         ("qwen3.6-plus", False),
         ("omni-moderation-latest", False),
         ("o", False),
+        ("gpt-test", False),
+        ("gpt-6-astra", False),
+        ("o1-like", False),
+        ("gpt-4o-mini-2024-07-18", True),
+        ("gpt-5.1", True),
+        ("o4-mini-deep-research", True),
+        ("ft:gpt-4o-mini-2024-07-18:acme::abc123", True),
     ],
 )
 def test_openai_model_names(name, openai):

@@ -34,6 +34,9 @@ def methods(source):
         "from openai import OpenAI\ndef make():\n    return OpenAI()\nc = make()\nc.chat.completions.create(model='m')\n",
         "from openai import OpenAI\ndef f():\n    c.chat.completions.create(model='m')\nc = OpenAI()\n",
         "from openai import OpenAI\nc = OpenAI() if x else None\nc.chat.completions.create(model='m')\n",
+        "from openai import OpenAI\ncompletions = OpenAI().chat.completions\ncompletions.create(model='m')\n",
+        "from openai import OpenAI\ncreate = OpenAI().chat.completions.with_raw_response.create\ncreate(model='m')\n",
+        "import openai\ncreate = openai.chat.completions.create\ncreate(model='m')\n",
     ],
 )
 def test_client_forms(source):
@@ -107,6 +110,20 @@ def test_legacy_v0_calls_and_settings():
     )
     assert sorted(use.symbol for use in module.legacy) == ["ChatCompletion.acreate", "Completion.create", "api_base"]
     assert module.calls == []
+
+
+def test_v1_types_with_v0_names_are_not_legacy():
+    module = resolved(
+        """
+        import openai
+        from openai.types.chat import ChatCompletion
+        from openai.types import Embedding
+        ChatCompletion.model_validate({})
+        Embedding.construct()
+        openai.types.chat.ChatCompletion.model_validate({})
+        """
+    )
+    assert module.legacy == [] and module.calls == []
 
 
 @pytest.mark.parametrize(

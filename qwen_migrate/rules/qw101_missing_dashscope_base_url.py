@@ -2,6 +2,9 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import RESPONSES_APIS
+
+# The variables the SDK (and the v0 SDK) read OpenAI's base URL from.
+OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ClientBinding
@@ -11,8 +14,9 @@ from qwen_migrate.rules import ClientRule, Invalid
 class MissingDashScopeBaseUrl(ClientRule):
     """
     ## What it does
-    Reports an `OpenAI`/`AsyncOpenAI` client built without a DashScope `base_url`: none at all, an
-    OpenAI URL, or the Responses endpoint on a client that only calls the compatible-mode APIs.
+    Reports an `OpenAI`/`AsyncOpenAI` client built without a DashScope `base_url`: none at all (or
+    `None`), an OpenAI URL, one read from `OPENAI_BASE_URL`, or the Responses endpoint on a client
+    that only calls the compatible-mode APIs.
 
     ## Why is this bad?
     Without `base_url` the SDK sends every request to `OPENAI_BASE_URL` or `https://api.openai.com/v1`,
@@ -48,6 +52,10 @@ class MissingDashScopeBaseUrl(ClientRule):
             at='AsyncOpenAI(base_url="https://api.openai.com/v1")',
         ),
         Invalid(
+            'import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"))\n',
+            at='OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"))',
+        ),
+        Invalid(
             'import openai\n\nclient = openai.OpenAI(\n    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"\n)\n'
             'client.embeddings.create(model="text-embedding-v4", input="hi", encoding_format="float")\n',
             at='openai.OpenAI(\n    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"\n)',
@@ -61,12 +69,15 @@ class MissingDashScopeBaseUrl(ClientRule):
         wanted = settings.responses_url if serves_responses_only else settings.compatible_url
         fix = self.fix(f"Set base_url to {wanted}")
         base_url = client.arguments.value("base_url")
-        if base_url is MISSING:
+        variable = client.arguments.environment_variable("base_url")
+        if base_url is MISSING or base_url is None:
             yield Violation(
                 client.node,
                 f"{client.class_name}() has no base_url: requests go to OPENAI_BASE_URL or api.openai.com, not DashScope",
                 fix,
             )
+        elif variable in OPENAI_BASE_URL_VARIABLES:
+            yield Violation(client.node, f"base_url is read from {variable}, OpenAI's variable: set DashScope's endpoint", fix)
         elif isinstance(base_url, str):
             kind = settings.endpoint_kind(base_url)
             if kind is None:

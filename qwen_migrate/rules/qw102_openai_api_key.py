@@ -2,6 +2,8 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.dashscope import NON_KEY_CREDENTIALS
+from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
@@ -11,8 +13,9 @@ OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
 class OpenAIApiKey(ClientRule):
     """
     ## What it does
-    Reports an OpenAI client built without `api_key`, or with the key read from the
-    `OPENAI_API_KEY` environment variable.
+    Reports an OpenAI client built without `api_key` (or with `None`), or with the key read from
+    the `OPENAI_API_KEY` environment variable. A client that authenticates otherwise
+    (`workload_identity`, `provider`) is left to QW107, which reports those options.
 
     ## Why is this bad?
     Without `api_key` the SDK reads `OPENAI_API_KEY`: DashScope refuses an OpenAI key, and a
@@ -33,9 +36,11 @@ class OpenAIApiKey(ClientRule):
     VALID = [
         'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n',
         "from openai import OpenAI\n\nclient = OpenAI(api_key=load_secret('qwen'))\n",
+        "from openai import OpenAI\n\nclient = OpenAI(workload_identity=identity)\n",
     ]
     INVALID = [
         Invalid("from openai import OpenAI\n\nclient = OpenAI()\n", at="OpenAI()"),
+        Invalid("from openai import OpenAI\n\nclient = OpenAI(api_key=None)\n", at="OpenAI(api_key=None)"),
         Invalid(
             'import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
             at='AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])',
@@ -45,8 +50,10 @@ class OpenAIApiKey(ClientRule):
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
         if client.is_azure:  # QW104 turns it into an OpenAI client first
             return
+        if any(name in client.arguments for name in NON_KEY_CREDENTIALS):
+            return
         fix = self.fix(f"Read the key from {settings.api_key_env}")
-        if client.arguments.missing("api_key"):
+        if client.arguments.value("api_key") in (MISSING, None):
             yield Violation(client.node, f"{client.class_name}() has no api_key: the SDK reads {OPENAI_KEY_VARIABLE}", fix)
         elif client.arguments.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
             yield Violation(

@@ -1,7 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import CONFLICTING_CLIENT_OPTIONS, OPENAI_ONLY_CLIENT_OPTIONS
+from qwen_migrate.dashscope import CONFLICTING_CLIENT_OPTIONS, NON_KEY_CREDENTIALS, OPENAI_ONLY_CLIENT_OPTIONS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
@@ -11,17 +11,20 @@ class OpenAIOnlyClientOption(ClientRule):
     """
     ## What it does
     Reports client options that only mean something to OpenAI: `organization`, `project`,
-    `webhook_secret` and `websocket_base_url` (warning), and `data_residency` and `provider`, which
-    send requests to OpenAI's own regional or provider hosts instead of `base_url` (error).
+    `webhook_secret` and `websocket_base_url` (warning); and, as errors, `data_residency` and
+    `provider`, which send requests to OpenAI's regional hosts or another provider instead of
+    `base_url`, and `workload_identity`, which exchanges an identity token with OpenAI instead of
+    sending an API key.
 
     ## Why is this bad?
     DashScope has no organizations, projects, OpenAI webhooks or realtime websockets: the first four
-    options do nothing but mislead. The last two conflict with a DashScope `base_url`.
+    options do nothing but mislead. The others conflict with a DashScope `base_url` and key.
 
     ## Fix safety
     Unsafe for the first four (removing them may break code that reads them back from the client).
-    Safe for `data_residency` and `provider` when the client's `base_url` is not DashScope's yet, as
-    the base-URL fix replaces what they chose; unsafe otherwise.
+    Safe for `data_residency` when the client's `base_url` is not DashScope's yet, as the base-URL
+    fix replaces what it chose; unsafe otherwise, and always for `provider` and `workload_identity`,
+    whose removal changes how the client authenticates.
     """
 
     code = "QW107"
@@ -44,14 +47,16 @@ class OpenAIOnlyClientOption(ClientRule):
         base_url = client.arguments.value("base_url")
         base_url_is_dashscope = isinstance(base_url, str) and settings.endpoint_kind(base_url) is not None
         for name in client.arguments.names():
+            if client.arguments.value(name) is None:  # an explicit None is the default
+                continue
             arg = client.arguments.where(name)
             if name in OPENAI_ONLY_CLIENT_OPTIONS:
                 yield Violation(arg, f"{name} has no meaning on DashScope", self.fix(f"Remove {name}"))
             elif name in CONFLICTING_CLIENT_OPTIONS:
-                safety = FixSafety.UNSAFE if base_url_is_dashscope else FixSafety.SAFE
+                safe = name not in NON_KEY_CREDENTIALS and not base_url_is_dashscope
                 yield Violation(
                     arg,
-                    f"{name} routes requests to OpenAI's own hosts, overriding a DashScope base_url",
-                    Fix(safety, f"Remove {name}"),
+                    f"{name} {CONFLICTING_CLIENT_OPTIONS[name]}",
+                    Fix(FixSafety.SAFE if safe else FixSafety.UNSAFE, f"Remove {name}"),
                     Severity.ERROR,
                 )

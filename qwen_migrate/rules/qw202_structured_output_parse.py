@@ -1,3 +1,4 @@
+import re
 from typing import Iterator
 
 from qwen_migrate.config import Settings
@@ -5,12 +6,15 @@ from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
+_CLASS_NAME = re.compile(r"^_?[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")  # CapWords, not CONSTANT_CASE
+
 
 class StructuredOutputParse(CallRule):
     """
     ## What it does
     Reports `chat.completions.parse(response_format=Model)` (also `beta.chat.completions.parse`) and
-    `chat.completions.stream(response_format=Model)` with a Pydantic model or other type.
+    `chat.completions.stream(response_format=Model)` with a Pydantic model or other class (a name in
+    CapWords, as classes are named; a variable holding a dict is sent as it is, and not judged).
 
     ## Why is this bad?
     The SDK turns the model into a `json_schema` response format, which DashScope rejects: only
@@ -34,19 +38,25 @@ class StructuredOutputParse(CallRule):
         + 'completion = client.chat.completions.create(\n    model="qwen3.6-plus",\n'
         '    messages=[{"role": "user", "content": "Give the event as JSON with name and date."}],\n'
         '    response_format={"type": "json_object"},\n)\n'
-        "event = Event.model_validate_json(completion.choices[0].message.content)\n"
+        "event = Event.model_validate_json(completion.choices[0].message.content)\n",
+        DASHSCOPE_CLIENT + 'client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=JSON_MODE)\n',
+        DASHSCOPE_CLIENT + 'client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=response_format)\n',
     ]
     INVALID = [
         Invalid(
             DASHSCOPE_CLIENT
             + 'completion = client.chat.completions.parse(model="qwen3.6-plus", messages=[], response_format=Event)\n',
             at="response_format=Event",
-        )
+        ),
+        Invalid(
+            DASHSCOPE_CLIENT + "with client.beta.chat.completions.stream(model=MODEL, messages=[], response_format=schemas.Event) as s:\n    pass\n",
+            at="response_format=schemas.Event",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        # A dict literal is sent as it is (QW201 judges it); anything else is a type turned into json_schema.
-        if "response_format" in call.arguments and not isinstance(call.arguments.value("response_format"), dict):
+        name = call.arguments.dotted_name("response_format")
+        if name is not None and _CLASS_NAME.match(name.rsplit(".", 1)[-1]):
             yield Violation(
                 call.arguments.where("response_format"),
                 f"{call.method}() sends this response_format as json_schema, which DashScope does not support",

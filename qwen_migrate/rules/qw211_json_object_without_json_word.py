@@ -1,4 +1,4 @@
-from typing import Iterator
+from typing import Iterator, Optional
 
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
@@ -6,15 +6,29 @@ from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 
-def _literal_texts(messages: list) -> list[str]:
-    """The literal text of the messages: string contents and the text of content parts."""
+INPUT_ROLES = ("user", "assistant", "tool")  # content that is input, not instructions
+
+
+def _texts(messages: list) -> Optional[list[str]]:
+    """The literal texts of the messages; None when instructions are not written in the code.
+
+    Where the format is asked for is the instructions: a system or developer message built at run
+    time may say "JSON", so the call is not judged. User content built at run time is input, and is
+    not expected to ask for the format.
+    """
     texts = []
     for message in messages:
-        content = message.get("content") if isinstance(message, dict) else None
-        if isinstance(content, str):
-            texts.append(content)
-        elif isinstance(content, list):
-            texts += [part["text"] for part in content if isinstance(part, dict) and isinstance(part.get("text"), str)]
+        if not isinstance(message, dict):
+            return None
+        content = message.get("content")
+        if isinstance(content, list) and all(isinstance(part, dict) for part in content):
+            content = [part.get("text") for part in content if part.get("type", "text") == "text"]
+        else:
+            content = [content]
+        literal = [text for text in content if isinstance(text, str)]
+        if len(literal) < len(content) and message.get("role") not in INPUT_ROLES:
+            return None
+        texts += literal
     return texts
 
 
@@ -26,7 +40,8 @@ class JsonObjectWithoutJsonWord(CallRule):
 
     ## Why is this bad?
     Model Studio's JSON mode requires the prompt to ask for JSON: a request whose messages do not
-    contain the word is rejected. Messages built at run time are not judged.
+    contain the word is rejected. User content built at run time is input and is not counted; a
+    system or developer message built at run time may ask for JSON, so such a call is not judged.
 
     ## Fix safety
     There is no fix: say in the system or user message that the answer must be JSON.
@@ -41,7 +56,11 @@ class JsonObjectWithoutJsonWord(CallRule):
         DASHSCOPE_CLIENT
         + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
         '    messages=[{"role": "system", "content": "Reply in JSON."}, {"role": "user", "content": question}],\n'
-        '    response_format={"type": "json_object"},\n)\n'
+        '    response_format={"type": "json_object"},\n)\n',
+        DASHSCOPE_CLIENT
+        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
+        '    messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "Ann, ann@example.com"}],\n'
+        '    response_format={"type": "json_object"},\n)\n',
     ]
     INVALID = [
         Invalid(
@@ -60,7 +79,7 @@ class JsonObjectWithoutJsonWord(CallRule):
             return
         if not isinstance(messages, list):
             return
-        texts = _literal_texts(messages)
+        texts = _texts(messages)
         if texts and not any("json" in text.lower() for text in texts):
             yield Violation(
                 call.arguments.where("response_format"),
