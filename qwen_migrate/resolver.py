@@ -34,6 +34,8 @@ CLIENT_RESOURCES = frozenset(
 )
 # Views of a resource that return the same methods with another return type.
 RESPONSE_VIEWS = frozenset({"with_raw_response", "with_streaming_response"})
+# APIs that `client.beta` offers another view of, on the same endpoints.
+BETA_VIEWS = frozenset({"chat", "responses"})
 # Client methods that return another client with the same endpoint unless told otherwise.
 CLIENT_COPIES = frozenset({"with_options", "copy"})
 # Pre-1.0 API objects (openai/lib/_old_api.py) and module settings only the v0 SDK reads.
@@ -113,8 +115,8 @@ class CallSite:
     def api(self) -> str:
         """The API the call belongs to: "chat", "responses", "beta.assistants", ..."""
         parts = self.method.split(".")
-        if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions
-            return "chat" if parts[1] == "chat" else f"beta.{parts[1]}"
+        if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions, beta.responses Responses
+            return parts[1] if parts[1] in BETA_VIEWS else f"beta.{parts[1]}"
         return parts[0]
 
 

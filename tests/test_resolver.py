@@ -185,3 +185,18 @@ def test_splat_hides_keywords():
     assert module.clients[0].arguments.value("base_url") is DYNAMIC
     plain = resolved("from openai import OpenAI\nOpenAI().chat.completions.create(model='m')\n").calls[0]
     assert plain.arguments.value("tools") is MISSING
+
+
+@pytest.mark.parametrize(
+    "call, api",
+    [
+        ("c.beta.chat.completions.parse(model='m')", "chat"),
+        ("c.beta.responses.create(model='m')", "responses"),
+        ("c.beta.assistants.create(model='m')", "beta.assistants"),
+        ("c.conversations.items.list('x')", "conversations"),
+        ("c.files.with_raw_response.content('f')", "files"),
+    ],
+)
+def test_api_of_a_call(call, api):
+    module = resolved(f"from openai import OpenAI\nc = OpenAI()\n{call}\n")
+    assert [c.api for c in module.calls] == [api]
