@@ -1,4 +1,4 @@
-"""The command line: `qwen-migrate check | check-batch | rules | explain`.
+"""The command line: `qwen-migrate check | fix | check-batch | rules | explain`.
 
 Exit codes, as in ruff: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or
 internal errors (one line, no traceback).
@@ -18,7 +18,8 @@ from qwen_migrate import __version__, dashscope
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, load
 from qwen_migrate.discovery import DiscoveryError, discover, display_path
-from qwen_migrate.engine import Checker
+from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.fixer import Fixer, FixError
 from qwen_migrate.finding import Severity
 from qwen_migrate.report import RunResult, render_json, render_text
 from qwen_migrate.rules import all_rules, rule_by_code, rules_table_markdown
@@ -71,7 +72,7 @@ def _checker(config_file: Optional[Path], paths: tuple[Path, ...], options: dict
     return Checker(settings)
 
 
-def _report_and_exit(run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path]) -> None:
+def _report_and_exit(run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], exit_zero: bool = False) -> None:
     console = _console(output_file)
     if output_format == "json":
         console.file.write(render_json(run))
@@ -84,71 +85,101 @@ def _report_and_exit(run: RunResult, checker: Checker, output_format: str, outpu
     if run.errors:
         sys.exit(EXIT_ERROR)
     worst = run.worst()
-    sys.exit(EXIT_FINDINGS if worst is not None and worst.rank >= checker.settings.fail_on.rank else EXIT_CLEAN)
+    failing = worst is not None and worst.rank >= checker.settings.fail_on.rank
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _code_options(command):
+    """The options of the commands that read code: where DashScope is, and which key to read."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        _run_options,
+        click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl]."),
+        click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's)."),
+        click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's)."),
+        click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _files(paths: tuple[Path, ...], config_file: Optional[Path], options: dict) -> tuple[Checker, list[Path]]:
+    """The checker for these options, and the files the paths name (default: the current folder)."""
+    paths = paths or (Path("."),)
+    settings_options = {key.replace("_", "-"): value for key, value in options.items()}
+    checker = _checker(config_file, paths, settings_options)
+    try:
+        return checker, discover(list(paths), checker.settings)
+    except DiscoveryError as error:
+        raise UsageError(str(error)) from None
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_run_options
-@click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl].")
-@click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's).")
-@click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's).")
-@click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY].")
-def check(
-    paths: tuple[Path, ...],
-    output_format: str,
-    output_file: Optional[Path],
-    fail_on: Optional[str],
-    config_file: Optional[Path],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    region: Optional[str],
-    base_url: Optional[str],
-    responses_base_url: Optional[str],
-    api_key_env: Optional[str],
-) -> None:
+@_code_options
+def check(paths: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], **options) -> None:
     """Report OpenAI SDK usage that breaks or behaves differently on DashScope.
 
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
-    paths = paths or (Path("."),)
-    options = {
-        "fail-on": fail_on,
-        "select": select,
-        "ignore": ignore,
-        "region": region,
-        "base-url": base_url,
-        "responses-base-url": responses_base_url,
-        "api-key-env": api_key_env,
-    }
-    checker = _checker(config_file, paths, options)
-    try:
-        files = discover(list(paths), checker.settings)
-    except DiscoveryError as error:
-        raise UsageError(str(error)) from None
+    checker, files = _files(paths, config_file, options)
     run = RunResult([checker.check_file(path, display_path(path)) for path in files])
     _report_and_exit(run, checker, output_format, output_file)
+
+
+@main.command()
+@_code_options
+@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 if there is a diff).")
+@click.option("--add-todo", is_flag=True, help="Add a `# TODO(qwen-migrate): CODE ...` line above each finding that has no fix.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+def fix(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    config_file: Optional[Path],
+    unsafe_fixes: bool,
+    show_diff: bool,
+    add_todo: bool,
+    exit_zero: bool,
+    **options,
+) -> None:
+    """Apply the fixes (safe ones; unsafe ones too with --unsafe-fixes) in place.
+
+    Reports what it changed and what remains. Exits 1 while findings at or above --fail-on remain.
+    """
+    checker, files = _files(paths, config_file, options)
+    fixer = Fixer(checker, unsafe=unsafe_fixes, add_todo=add_todo)
+    outcomes, errors = [], []
+    for path in files:
+        display = display_path(path)
+        try:
+            outcomes.append(fixer.fix_file(path, display, write=not show_diff))
+        except (FixError, OSError) as error:
+            errors.append(FileResult(display, error=str(error)))
+        except RecursionError:
+            errors.append(FileResult(display, error="nested too deeply to analyse"))
+    if show_diff:
+        diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
+        click.echo("".join(diffs), nl=False)
+        for result in errors:
+            click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
+    run = RunResult([outcome.remaining for outcome in outcomes] + errors, fixes=outcomes)
+    _report_and_exit(run, checker, output_format, output_file, exit_zero=exit_zero)
 
 
 @main.command("check-batch")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_run_options
-def check_batch(
-    files: tuple[Path, ...],
-    output_format: str,
-    output_file: Optional[Path],
-    fail_on: Optional[str],
-    config_file: Optional[Path],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-) -> None:
+def check_batch(files: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], **options) -> None:
     """Check batch input JSONL FILES before upload (QW602).
 
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
     one model per file, and each request body against the Chat Completions and Embeddings rules.
     """
-    checker = _checker(config_file, files, {"fail-on": fail_on, "select": select, "ignore": ignore})
+    checker = _checker(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
     _report_and_exit(run, checker, output_format, output_file)
 

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -19,6 +16,7 @@ from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
+from qwen_migrate.suppressions import might_suppress, suppression_comments
 
 
 @dataclass
@@ -72,15 +70,19 @@ class Checker:
             return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
 
     def check_source(self, data: bytes, path: str) -> FileResult:
+        return self.analyse(data, path)[1]
+
+    def analyse(self, data: bytes, path: str) -> tuple[Optional[cst.Module], FileResult]:
+        """The parsed module (None when the file is not parsed) and what was found in it."""
         if not might_use_sdk(data):
-            return FileResult(path)
+            return None, FileResult(path)
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
         try:
             module = cst.parse_module(data)
         except Exception as error:  # any parser failure, syntax or encoding, is a QW001 finding
             line, column, message = _parse_failure(data, error)
-            return self._unparsable(path, data, line, column, message, ignored)
+            return None, self._unparsable(path, data, line, column, message, ignored)
 
         resolved = resolve(module)
         violations = [
@@ -89,10 +91,12 @@ class Checker:
             if not isinstance(rule, FileRule)
             for violation in rule.check(resolved, self.settings)
         ]
-        findings = _place(module, path, violations) if violations else []
-        findings = _apply_suppressions(data, path, findings, {rule.code for rule in enabled})
+        comments = suppression_comments(module) if might_suppress(data) else []
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if violations or comments else {}
+        findings = [_finding(path, rule, violation, positions[violation.node]) for rule, violation in violations]
+        findings = _apply_suppressions(path, findings, comments, positions, {rule.code for rule in enabled})
         findings.sort(key=lambda f: f.sort_key)
-        return FileResult(path, findings, frame_lines(data, module.encoding, findings))
+        return module, FileResult(path, findings, frame_lines(data, module.encoding, findings))
 
     def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
         if not self._selected(ParseError.code) or ParseError.code in ignored:
@@ -130,84 +134,41 @@ def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[int
     return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
-def _place(module: cst.Module, path: str, violations: list[tuple[Rule, Violation]]) -> list[Finding]:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    findings = []
-    for rule, violation in violations:
-        where = positions[violation.node]
-        findings.append(
-            Finding(
-                path=path,
-                line=where.start.line,
-                column=where.start.column + 1,
-                end_line=where.end.line,
-                end_column=where.end.column + 1,
-                code=rule.code,
-                name=rule.name,
-                severity=violation.severity or rule.severity,
-                message=violation.message,
-                fix=violation.fix,
-            )
-        )
-    return findings
-
-
-# `# noqa: QW208, E501` and `# qwen-migrate: ignore[QW208]`; a bare `# noqa` does not silence our codes.
-_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
-_IGNORE = re.compile(r"#\s*qwen-migrate\s*:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
-
-
-@dataclass
-class _Suppression:
-    line: int
-    column: int
-    end_column: int
-    codes: list[str]
-
-
-def _suppressions(data: bytes) -> list[_Suppression]:
-    if b"noqa" not in data.lower() and b"qwen-migrate" not in data:
-        return []
-    found = []
-    try:
-        for token in tokenize.tokenize(io.BytesIO(data).readline):
-            if token.type != tokenize.COMMENT:
-                continue
-            codes = [
-                code.upper()
-                for pattern in (_NOQA, _IGNORE)
-                for match in pattern.finditer(token.string)
-                for code in re.split(r"[\s,]+", match.group("codes").strip())
-                if code.upper().startswith("QW")
-            ]
-            if codes:
-                line, column = token.start
-                found.append(_Suppression(line, column + 1, token.end[1] + 1, codes))
-    except (tokenize.TokenError, SyntaxError):
-        return found
-    return found
+def _finding(path: str, rule: Rule, violation: Violation, where) -> Finding:
+    return Finding(
+        path=path,
+        line=where.start.line,
+        column=where.start.column + 1,
+        end_line=where.end.line,
+        end_column=where.end.column + 1,
+        code=rule.code,
+        name=rule.name,
+        severity=violation.severity or rule.severity,
+        message=violation.message,
+        fix=violation.fix,
+    )
 
 
 def _apply_suppressions(
-    data: bytes, path: str, findings: list[Finding], enabled: set[str]
+    path: str, findings: list[Finding], comments: list[tuple[cst.Comment, list[str]]], positions, enabled: set[str]
 ) -> list[Finding]:
-    suppressions = _suppressions(data)
-    if not suppressions:
+    """The findings that no comment on their line suppresses, and QW002 for codes no finding needed."""
+    if not comments:
         return findings
-    by_line = {s.line: s for s in suppressions}
+    by_line = {positions[comment].start.line: codes for comment, codes in comments}
     used: set[tuple[int, str]] = set()
     kept = []
     for finding in findings:
-        suppression = by_line.get(finding.line)
-        if suppression is not None and finding.code in suppression.codes:
+        if finding.code in by_line.get(finding.line, ()):
             used.add((finding.line, finding.code))
         else:
             kept.append(finding)
     if UnusedSuppression.code in enabled:
         known = {rule.code for rule in all_rules()}
-        for s in suppressions:
+        for comment, codes in comments:
+            where = positions[comment]
             # A code whose rule is disabled here cannot be judged; an unknown QW code never suppresses.
-            unused = [c for c in s.codes if (c in enabled or c not in known) and (s.line, c) not in used]
+            unused = [c for c in codes if (c in enabled or c not in known) and (where.start.line, c) not in used]
             if unused:
-                kept.append(UnusedSuppression.for_codes(path, s.line, s.column, s.end_column, unused))
+                kept.append(UnusedSuppression.for_codes(path, comment, where, unused))
     return kept

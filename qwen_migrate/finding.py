@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 
@@ -30,6 +30,7 @@ class FixSafety(str, enum.Enum):
 class Fix:
     safety: FixSafety
     description: str
+    edits: tuple = field(default=(), compare=False)  # qwen_migrate.edits.Edit values; none in a batch file
 
 
 @dataclass(frozen=True)

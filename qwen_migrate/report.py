@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from rich.console import Console
@@ -21,6 +21,7 @@ SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 @dataclass
 class RunResult:
     files: list[FileResult]
+    fixes: list = field(default_factory=list)  # fix runs: a FixOutcome per file
 
     @property
     def findings(self) -> list[Finding]:
@@ -72,11 +73,24 @@ def render_json(run: RunResult) -> str:
         "errors": [{"path": r.path, "message": r.error} for r in run.errors],
         "summary": summary(run),
     }
+    if run.fixes:
+        document["fixed"] = [
+            {"path": outcome.path, "codes": dict(sorted(outcome.fixed_codes.items())), "todos": outcome.todos}
+            for outcome in run.fixes
+            if outcome.changed
+        ]
     return json.dumps(document, indent=2) + "\n"
 
 
 def render_text(run: RunResult, console: Console) -> None:
     """ruff-style: `path:line:col: CODE message`, a code frame, a help line, then the totals."""
+    for outcome in run.fixes:
+        if outcome.changed:
+            codes = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(outcome.fixed_codes.items()))
+            todos = f"; {outcome.todos} TODO comments added" if outcome.todos else ""
+            console.print(Text(f"Fixed {sum(outcome.fixed_codes.values())} in {outcome.path}: {codes}{todos}", style="green"))
+    if any(outcome.changed for outcome in run.fixes):
+        console.print()
     for result in run.files:
         for finding in result.findings:
             _print_finding(console, finding, result.frame_lines.get(finding.line))
@@ -114,6 +128,10 @@ def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> N
 
 def _print_summary(console: Console, run: RunResult) -> None:
     counts = summary(run)
+    if run.fixes:
+        changed = [outcome for outcome in run.fixes if outcome.changed]
+        total = sum(sum(outcome.fixed_codes.values()) for outcome in changed)
+        console.print(Text(f"Fixed {total} findings in {len(changed)} files.", style="bold green"))
     if not counts["findings"]:
         console.print(Text(f"All checks passed ({counts['files_checked']} files checked).", style="bold green"))
         return

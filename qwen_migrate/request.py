@@ -58,6 +58,12 @@ def static_value(node: cst.BaseExpression) -> Any:
 
 def environment_variable(node: cst.BaseExpression) -> Optional[str]:
     """The variable that `os.getenv("X")`, `os.environ.get("X")` or `os.environ["X"]` reads."""
+    literal = environment_literal(node)
+    return None if literal is None else literal.evaluated_value
+
+
+def environment_literal(node: cst.BaseExpression) -> Optional[cst.SimpleString]:
+    """The string literal naming the variable in `os.getenv("X")`, `os.environ["X"]`, ..."""
     if isinstance(node, cst.Call) and node.args:
         func = node.func
         reads_env = (isinstance(func, cst.Name) and func.value == "getenv") or (
@@ -67,13 +73,12 @@ def environment_variable(node: cst.BaseExpression) -> Optional[str]:
                 or (func.attr.value == "get" and dotted_name(func.value) in ("environ", "os.environ"))
             )
         )
-        if reads_env:
-            name = static_value(node.args[0].value)
-            return name if isinstance(name, str) else None
+        if reads_env and isinstance(node.args[0].value, cst.SimpleString):
+            return node.args[0].value
     if isinstance(node, cst.Subscript) and dotted_name(node.value) in ("environ", "os.environ"):
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            name = static_value(node.slice[0].slice.value)
-            return name if isinstance(name, str) else None
+            key = node.slice[0].slice.value
+            return key if isinstance(key, cst.SimpleString) else None
     return None
 
 
@@ -118,6 +123,15 @@ class KeywordArguments:
         """What a finding about this parameter points at."""
         return self.keywords[name]
 
+    def expression(self, name: str) -> Optional[cst.BaseExpression]:
+        """The keyword's value as written, for edits."""
+        arg = self.keywords.get(name)
+        return None if arg is None else arg.value
+
+    def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
+        arg = self.keywords.get(name)
+        return None if arg is None else environment_literal(arg.value)
+
     def dotted_name(self, name: str) -> Optional[str]:
         """The value's name when it is a plain name or attribute (`Answer`, `models.Answer`)."""
         arg = self.keywords.get(name)
@@ -157,3 +171,7 @@ class BodyArguments:
 
     def where(self, name: str) -> BodyField:
         return BodyField(name)
+
+    def expression(self, name: str) -> None:
+        """A body has no source to edit: check-batch reports, it does not fix."""
+        return None

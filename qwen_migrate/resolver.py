@@ -13,7 +13,15 @@ from typing import Any, Iterable, Optional, Union
 
 import libcst as cst
 
-from qwen_migrate.request import MISSING, BodyArguments, KeywordArguments, dotted_name, environment_variable, static_value
+from qwen_migrate.request import (
+    MISSING,
+    BodyArguments,
+    KeywordArguments,
+    dotted_name,
+    environment_literal,
+    environment_variable,
+    static_value,
+)
 
 # The SDK's client classes (openai/__init__.py); Client and AsyncClient are aliases.
 CLIENT_CLASSES = {
@@ -77,6 +85,8 @@ class ClientBinding:
 class ModuleClient:
     """The SDK's module-level default client: `openai.chat.completions.create(...)`."""
 
+    import_node: Optional[cst.Import]  # the first `import openai`, after which fixes configure it
+    name: str  # what the module is called here: "openai", or its alias
     settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
     calls: list["CallSite"] = field(default_factory=list)
 
@@ -93,6 +103,10 @@ class ModuleClient:
     def environment_variable(self, name: str) -> Optional[str]:
         assignment = self.setting(name)
         return None if assignment is None else environment_variable(assignment.value)
+
+    def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
+        assignment = self.setting(name)
+        return None if assignment is None else environment_literal(assignment.value)
 
 
 Client = Union[ClientBinding, ModuleClient]
@@ -185,6 +199,7 @@ class _Collector(cst.CSTVisitor):
         self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, _Scope]]] = defaultdict(list)
         self.function_stack: list[cst.FunctionDef] = []
         self.classes: dict[str, _Scope] = {}
+        self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
 
     # imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -197,6 +212,8 @@ class _Collector(cst.CSTVisitor):
                 bound = name.split(".")[0]
                 source = ("module",) if bound == "openai" else ("other",)
             self.scope.names[bound].append(source)
+            if source == ("module",) and self.scope is self.module_scope and self.openai_import is None:
+                self.openai_import = (node, bound)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module is not None else None
@@ -367,7 +384,8 @@ class _Resolver:
 
     def _module_client(self) -> ModuleClient:
         if self.module_client is None:
-            self.module_client = ModuleClient()
+            node, name = self.collected.openai_import or (None, "openai")
+            self.module_client = ModuleClient(node, name)
         return self.module_client
 
     def _call_site(self, node: cst.Call, scope: _Scope) -> Optional[CallSite]:

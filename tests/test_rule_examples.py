@@ -1,6 +1,10 @@
 """Every rule's embedded examples, run: VALID ones yield none of its findings, INVALID ones exactly theirs."""
 import pytest
 
+from qwen_migrate.config import Settings
+from qwen_migrate.engine import Checker
+from qwen_migrate.finding import FixSafety
+from qwen_migrate.fixer import Fixer
 from qwen_migrate.rules import all_rules
 
 from helpers import check, check_batch, covered_text
@@ -31,6 +35,38 @@ def test_invalid_example_is_reported_where_expected(rule, example, run_example):
     for finding in findings:
         assert finding.name == rule.name
         assert finding.message
+
+
+FIXED = [
+    pytest.param(rule, example, id=f"{rule.code}-fixed-{i}")
+    for rule in all_rules()
+    for i, example in enumerate(rule.INVALID)
+    if example.fixed is not None
+]
+
+
+class _OneRuleFixer(Fixer):
+    """Applies only the fixes of one rule (unsafe ones included), with every rule enabled."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(Checker(Settings()), unsafe=True)
+        self.code = code
+
+    def applicable(self, finding) -> bool:
+        return finding.code == self.code and super().applicable(finding)
+
+
+@pytest.mark.parametrize("rule, example", FIXED)
+def test_invalid_example_is_fixed_as_documented(rule, example):
+    outcome = _OneRuleFixer(rule.code).fix_source(example.code.encode(), "example.py")
+    assert outcome.fixed.decode() == example.fixed
+    assert rule.code not in {f.code for f in outcome.remaining.findings}
+
+
+def test_every_fixable_rule_documents_a_fix():
+    for rule in all_rules():
+        documented = any(example.fixed is not None for example in rule.INVALID)
+        assert documented == (rule.fix_safety is not FixSafety.NONE), rule.code
 
 
 def test_every_rule_has_examples_and_docs():

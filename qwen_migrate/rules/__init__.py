@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import ClassVar, Iterator, Optional, Union
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import Edit
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite, ClientBinding, ResolvedModule
 
@@ -57,10 +58,12 @@ RESPONSES_METHODS = frozenset({"responses.create", "responses.parse", "responses
 
 @dataclass(frozen=True)
 class Invalid:
-    """An example the rule must report: `at` holds the source text of each expected finding."""
+    """An example the rule must report: `at` holds the source text of each expected finding, and
+    `fixed` the code after the rule's fixes (unsafe ones included), where it has any."""
 
     code: str
     at: Union[str, tuple[str, ...]]
+    fixed: Optional[str] = None
 
     @property
     def expected(self) -> tuple[str, ...]:
@@ -80,8 +83,8 @@ class Rule:
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
 
-    def fix(self, description: str) -> Fix:
-        return Fix(self.fix_safety, description)
+    def fix(self, description: str, *edits: Edit) -> Fix:
+        return Fix(self.fix_safety, description, edits)
 
     @classmethod
     def summary(cls) -> str:

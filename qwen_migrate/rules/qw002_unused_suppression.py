@@ -1,5 +1,10 @@
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from qwen_migrate.edits import EditComment
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
 from qwen_migrate.rules import DASHSCOPE_CLIENT, FileRule, Invalid
+from qwen_migrate.suppressions import without_codes
 
 
 class UnusedSuppression(FileRule):
@@ -30,11 +35,13 @@ class UnusedSuppression(FileRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])  # noqa: QW208\n',
             at="# noqa: QW208",
+            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         )
     ]
 
     @classmethod
-    def for_codes(cls, path: str, line: int, column: int, end_column: int, codes: list[str]) -> Finding:
+    def for_codes(cls, path: str, comment: cst.Comment, where: CodeRange, codes: list[str]) -> Finding:
         names = ", ".join(codes)
-        fix = Fix(cls.fix_safety, f"Remove {names} from the suppression comment")
-        return cls.finding(path, line, column, end_column, f"Unused suppression of {names}", fix)
+        edit = EditComment(comment, without_codes(comment.value, codes))
+        fix = Fix(cls.fix_safety, f"Remove {names} from the suppression comment", (edit,))
+        return cls.finding(path, where.start.line, where.start.column + 1, where.end.column + 1, f"Unused suppression of {names}", fix)

@@ -5,6 +5,7 @@ from qwen_migrate.dashscope import RESPONSES_APIS
 
 # The variables the SDK (and the v0 SDK) read OpenAI's base URL from.
 OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
+from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ClientBinding
@@ -46,6 +47,9 @@ class MissingDashScopeBaseUrl(ClientRule):
             'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n'
             'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
             at='OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))',
+            fixed='import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), '
+            'base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")\n'
+            'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         ),
         Invalid(
             'from openai import AsyncOpenAI\n\nclient = AsyncOpenAI(base_url="https://api.openai.com/v1")\n',
@@ -67,7 +71,7 @@ class MissingDashScopeBaseUrl(ClientRule):
             return
         serves_responses_only = bool(client.apis) and client.apis <= RESPONSES_APIS
         wanted = settings.responses_url if serves_responses_only else settings.compatible_url
-        fix = self.fix(f"Set base_url to {wanted}")
+        fix = self.fix(f"Set base_url to {wanted}", SetKeyword(client.node, "base_url", Text(wanted)))
         base_url = client.arguments.value("base_url")
         variable = client.arguments.environment_variable("base_url")
         if base_url is MISSING or base_url is None:

@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import AddImport, ReplaceNode, SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.dashscope import NON_KEY_CREDENTIALS
 from qwen_migrate.request import MISSING
@@ -8,13 +9,20 @@ from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
 OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
+# Where OpenAI's and Azure OpenAI's keys are kept: never a DashScope key.
+OPENAI_KEY_VARIABLES = (OPENAI_KEY_VARIABLE, "AZURE_OPENAI_API_KEY")
+
+
+def read_environment(variable: str) -> str:
+    """The code that reads a variable, for a key the code did not read from anywhere yet."""
+    return 'os.getenv("%s")' % variable
 
 
 class OpenAIApiKey(ClientRule):
     """
     ## What it does
     Reports an OpenAI client built without `api_key` (or with `None`), or with the key read from
-    the `OPENAI_API_KEY` environment variable. A client that authenticates otherwise
+    the `OPENAI_API_KEY` (or `AZURE_OPENAI_API_KEY`) environment variable. A client that authenticates otherwise
     (`workload_identity`, `provider`) is left to QW107, which reports those options.
 
     ## Why is this bad?
@@ -39,11 +47,16 @@ class OpenAIApiKey(ClientRule):
         "from openai import OpenAI\n\nclient = OpenAI(workload_identity=identity)\n",
     ]
     INVALID = [
-        Invalid("from openai import OpenAI\n\nclient = OpenAI()\n", at="OpenAI()"),
+        Invalid(
+            "from openai import OpenAI\n\nclient = OpenAI()\n",
+            at="OpenAI()",
+            fixed='from openai import OpenAI\nimport os\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n',
+        ),
         Invalid("from openai import OpenAI\n\nclient = OpenAI(api_key=None)\n", at="OpenAI(api_key=None)"),
         Invalid(
             'import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
             at='AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])',
+            fixed='import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["DASHSCOPE_API_KEY"])\n',
         ),
     ]
 
@@ -52,10 +65,16 @@ class OpenAIApiKey(ClientRule):
             return
         if any(name in client.arguments for name in NON_KEY_CREDENTIALS):
             return
-        fix = self.fix(f"Read the key from {settings.api_key_env}")
+        description = f"Read the key from {settings.api_key_env}"
         if client.arguments.value("api_key") in (MISSING, None):
-            yield Violation(client.node, f"{client.class_name}() has no api_key: the SDK reads {OPENAI_KEY_VARIABLE}", fix)
-        elif client.arguments.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
             yield Violation(
-                client.node, f"api_key is read from {OPENAI_KEY_VARIABLE}; DashScope keys live in {settings.api_key_env}", fix
+                client.node,
+                f"{client.class_name}() has no api_key: the SDK reads {OPENAI_KEY_VARIABLE}",
+                self.fix(description, SetKeyword(client.node, "api_key", read_environment(settings.api_key_env)), AddImport("os")),
+            )
+        elif client.arguments.environment_variable("api_key") in OPENAI_KEY_VARIABLES:
+            yield Violation(
+                client.node,
+                f"api_key is read from {client.arguments.environment_variable('api_key')}; DashScope keys live in {settings.api_key_env}",
+                self.fix(description, ReplaceNode(client.arguments.environment_literal("api_key"), Text(settings.api_key_env))),
             )

@@ -2,6 +2,9 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import AZURE_CLIENT_OPTIONS
+import libcst as cst
+
+from qwen_migrate.edits import AddImport, RemoveKeyword, ReplaceNode
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
@@ -37,6 +40,7 @@ class AzureClient(ClientRule):
         Invalid(
             'from openai import AzureOpenAI\n\nclient = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")\n',
             at='AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")',
+            fixed="from openai import OpenAI, AzureOpenAI\n\nclient = OpenAI()\n",
         )
     ]
 
@@ -45,8 +49,14 @@ class AzureClient(ClientRule):
             plain = client.class_name.replace("Azure", "")
             dropped = [name for name in AZURE_CLIENT_OPTIONS if name in client.arguments]
             description = f"Replace {client.class_name} with {plain}" + (f" and drop {', '.join(dropped)}" if dropped else "")
+            func = client.node.func
+            if isinstance(func, cst.Attribute):  # openai.AzureOpenAI(...)
+                rename = [ReplaceNode(func.attr, plain)]
+            else:  # AzureOpenAI(...) imported by name
+                rename = [ReplaceNode(func, plain), AddImport("openai", plain)]
+            removals = [RemoveKeyword(client.node, name) for name in dropped]
             yield Violation(
                 client.node,
                 f"{client.class_name} speaks Azure's URL, header and api-version scheme, which DashScope does not",
-                self.fix(description),
+                self.fix(description, *rename, *removals),
             )

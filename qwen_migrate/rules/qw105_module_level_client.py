@@ -1,11 +1,12 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import AddImport, InsertAfter, ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ResolvedModule
 from qwen_migrate.rules import Invalid, Rule
-from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE
+from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE, read_environment
 
 
 class ModuleLevelClient(Rule):
@@ -38,11 +39,15 @@ class ModuleLevelClient(Rule):
         Invalid(
             'import openai\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
             at='openai.chat.completions.create(model="qwen3.6-plus", messages=[])',
+            fixed='import openai\nimport os\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         ),
         Invalid(
             'import os\nimport openai\n\nopenai.base_url = "https://api.openai.com/v1/"\n'
             'openai.api_key = os.environ["OPENAI_API_KEY"]\n',
             at=('openai.base_url = "https://api.openai.com/v1/"', 'openai.api_key = os.environ["OPENAI_API_KEY"]'),
+            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+            'openai.api_key = os.environ["DASHSCOPE_API_KEY"]\n',
         ),
     ]
 
@@ -51,27 +56,34 @@ class ModuleLevelClient(Rule):
         if client is None:
             return
         first_call = client.calls[0].node if client.calls else None
-        unset = []
+        unset, inserted = [], []  # settings to add after the import
         base_url = client.value("base_url")
         if isinstance(base_url, str) and settings.endpoint_kind(base_url) != "compatible":
+            assignment = client.setting("base_url")
             yield Violation(
-                client.setting("base_url"),
+                assignment,
                 f"openai.base_url {base_url!r} is not DashScope's compatible-mode endpoint",
-                self.fix(f"Set openai.base_url to {settings.compatible_url}"),
+                self.fix(f"Set openai.base_url to {settings.compatible_url}", ReplaceNode(assignment.value, Text(settings.compatible_url))),
             )
         elif base_url is MISSING:
             unset.append("openai.base_url")
+            inserted.append(f'{client.name}.base_url = "{settings.compatible_url}"')
         if client.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
             yield Violation(
                 client.setting("api_key"),
                 f"openai.api_key is read from {OPENAI_KEY_VARIABLE}; DashScope keys live in {settings.api_key_env}",
-                self.fix(f"Read openai.api_key from {settings.api_key_env}"),
+                self.fix(
+                    f"Read openai.api_key from {settings.api_key_env}",
+                    ReplaceNode(client.environment_literal("api_key"), Text(settings.api_key_env)),
+                ),
             )
         elif client.value("api_key") is MISSING:
             unset.append("openai.api_key")
+            inserted.append(f"{client.name}.api_key = {read_environment(settings.api_key_env)}")
         if unset and first_call is not None:
+            edits = [InsertAfter(client.import_node, tuple(inserted)), AddImport("os")] if client.import_node else []
             yield Violation(
                 first_call,
                 f"The module-level client is used without {' and '.join(unset)} set for DashScope: it calls OpenAI",
-                self.fix(f"Set {' and '.join(unset)} for DashScope after the import"),
+                self.fix(f"Set {' and '.join(unset)} for DashScope after the import", *edits),
             )

@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import CONFLICTING_CLIENT_OPTIONS, NON_KEY_CREDENTIALS, OPENAI_ONLY_CLIENT_OPTIONS
+from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
@@ -40,6 +41,7 @@ class OpenAIOnlyClientOption(ClientRule):
         Invalid(
             'from openai import OpenAI\n\nclient = OpenAI(organization="org-123", data_residency="eu")\n',
             at=('organization="org-123"', 'data_residency="eu"'),
+            fixed="from openai import OpenAI\n\nclient = OpenAI()\n",
         )
     ]
 
@@ -51,12 +53,12 @@ class OpenAIOnlyClientOption(ClientRule):
                 continue
             arg = client.arguments.where(name)
             if name in OPENAI_ONLY_CLIENT_OPTIONS:
-                yield Violation(arg, f"{name} has no meaning on DashScope", self.fix(f"Remove {name}"))
+                yield Violation(arg, f"{name} has no meaning on DashScope", self.fix(f"Remove {name}", RemoveKeyword(client.node, name)))
             elif name in CONFLICTING_CLIENT_OPTIONS:
                 safe = name not in NON_KEY_CREDENTIALS and not base_url_is_dashscope
                 yield Violation(
                     arg,
                     f"{name} {CONFLICTING_CLIENT_OPTIONS[name]}",
-                    Fix(FixSafety.SAFE if safe else FixSafety.UNSAFE, f"Remove {name}"),
+                    Fix(FixSafety.SAFE if safe else FixSafety.UNSAFE, f"Remove {name}", (RemoveKeyword(client.node, name),)),
                     Severity.ERROR,
                 )

@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -36,6 +37,9 @@ class ToolChoiceRequired(CallRule):
             + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    tools=tools,\n'
             '    tool_choice="required",\n    parallel_tool_calls=True,\n)\n',
             at='tool_choice="required"',
+            fixed=DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    tools=tools,\n'
+            '    tool_choice="auto",\n    parallel_tool_calls=True,\n)\n',
         )
     ]
 
@@ -44,5 +48,5 @@ class ToolChoiceRequired(CallRule):
             yield Violation(
                 call.arguments.where("tool_choice"),
                 'tool_choice="required" is not supported by DashScope (use "auto", "none" or a function object)',
-                self.fix('Change tool_choice to "auto"'),
+                self.fix('Change tool_choice to "auto"', SetKeyword(call.node, "tool_choice", Text("auto"))),
             )

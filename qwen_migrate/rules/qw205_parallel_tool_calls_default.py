@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import SetKeyword
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -32,6 +33,8 @@ class ParallelToolCallsDefault(CallRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools)\n',
             at="tools=tools",
+            fixed=DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools, parallel_tool_calls=True)\n',
         )
     ]
 
@@ -41,5 +44,5 @@ class ParallelToolCallsDefault(CallRule):
             yield Violation(
                 call.arguments.where("tools"),
                 "tools without parallel_tool_calls: DashScope defaults it to false, OpenAI to true",
-                self.fix("Add parallel_tool_calls=True"),
+                self.fix("Add parallel_tool_calls=True", SetKeyword(call.node, "parallel_tool_calls", "True")),
             )

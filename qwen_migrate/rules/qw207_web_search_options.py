@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import MoveToExtraBody
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -34,6 +35,8 @@ class WebSearchOptions(CallRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, web_search_options={})\n',
             at="web_search_options={}",
+            fixed=DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, extra_body={"enable_search": True})\n',
         )
     ]
 
@@ -44,5 +47,9 @@ class WebSearchOptions(CallRule):
         yield Violation(
             call.arguments.where("web_search_options"),
             'web_search_options is not supported by DashScope: use extra_body={"enable_search": True}',
-            Fix(safety, 'Replace with extra_body={"enable_search": True}'),
+            Fix(
+                safety,
+                'Replace with extra_body={"enable_search": True}',
+                (MoveToExtraBody(call.node, (("enable_search", "True"),), ("web_search_options",)),),
+            ),
         )

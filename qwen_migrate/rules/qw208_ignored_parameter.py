@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import IGNORED_CHAT_PARAMS
+from qwen_migrate.edits import RemoveKeyword, RenameKeyword
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -36,6 +37,8 @@ class IgnoredParameter(CallRule):
             + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
             '    max_completion_tokens=512,\n    store=True,\n)\n',
             at=("max_completion_tokens=512", "store=True"),
+            fixed=DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    max_tokens=512,\n)\n',
         )
     ]
 
@@ -43,9 +46,10 @@ class IgnoredParameter(CallRule):
         for name in call.arguments.names():
             if name not in IGNORED_CHAT_PARAMS:
                 continue
-            if name == "max_completion_tokens":
-                safety = FixSafety.UNSAFE if "max_tokens" in call.arguments else FixSafety.SAFE
-                fix = Fix(safety, "Rename max_completion_tokens to max_tokens")
+            if name == "max_completion_tokens" and "max_tokens" not in call.arguments:
+                fix = Fix(FixSafety.SAFE, "Rename max_completion_tokens to max_tokens", (RenameKeyword(call.node, name, "max_tokens"),))
+            elif name == "max_completion_tokens":
+                fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", RemoveKeyword(call.node, name))
             else:
-                fix = self.fix(f"Remove {name}")
+                fix = self.fix(f"Remove {name}", RemoveKeyword(call.node, name))
             yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope", fix)

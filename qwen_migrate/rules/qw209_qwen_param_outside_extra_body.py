@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import QWEN_ONLY_CHAT_PARAMS
+from qwen_migrate.edits import MoveToExtraBody
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -38,6 +39,9 @@ class QwenParamOutsideExtraBody(CallRule):
             + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
             "    enable_thinking=False,\n    top_k=20,\n)\n",
             at=("enable_thinking=False", "top_k=20"),
+            fixed=DASHSCOPE_CLIENT
+            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
+            '    extra_body={"enable_thinking": False, "top_k": 20},\n)\n',
         )
     ]
 
@@ -49,5 +53,5 @@ class QwenParamOutsideExtraBody(CallRule):
                 yield Violation(
                     call.arguments.where(name),
                     f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
-                    self.fix(f"Move {name} into extra_body"),
+                    self.fix(f"Move {name} into extra_body", MoveToExtraBody(call.node, ((name, call.arguments.expression(name)),), (name,))),
                 )

@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import is_openai_model, map_model
+from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import CHAT_METHODS, DASHSCOPE_CLIENT, CallRule, Invalid
@@ -33,7 +34,9 @@ class OpenAIModelName(CallRule):
         DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
     ]
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)\n', at='model="gpt-4o-2024-08-06"'),
+        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)\n', at='model="gpt-4o-2024-08-06"',
+            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n',
+        ),
         Invalid(
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-3-small", input=texts, encoding_format="float")\n',
             at='model="text-embedding-3-small"',
@@ -45,6 +48,6 @@ class OpenAIModelName(CallRule):
         if not isinstance(model, str) or not is_openai_model(model):
             return
         replacement = map_model(model, settings.models)
-        fix = self.fix(f"Replace with {replacement!r}") if replacement else None
+        fix = self.fix(f"Replace with {replacement!r}", ReplaceNode(call.arguments.expression("model"), Text(replacement))) if replacement else None
         hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
         yield Violation(call.arguments.where("model"), f"{model!r} is an OpenAI model, not served by DashScope{hint}", fix)

@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import is_retired_qwen_model, map_model
+from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -28,7 +29,9 @@ class RetiredQwenModel(CallRule):
     spec = "Model Studio notice 731 (model retirement, 2026-10-10)"
     VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-flash", messages=messages)\n']
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-turbo-latest", messages=messages)\n', at='model="qwen-turbo-latest"')
+        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-turbo-latest", messages=messages)\n', at='model="qwen-turbo-latest"',
+            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-flash", messages=messages)\n',
+        )
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
@@ -38,5 +41,5 @@ class RetiredQwenModel(CallRule):
             yield Violation(
                 call.arguments.where("model"),
                 f"{model!r} was retired by Model Studio on 2026-10-10" + (f" (successor: {successor!r})" if successor else ""),
-                self.fix(f"Replace with {successor!r}") if successor else None,
+                self.fix(f"Replace with {successor!r}", ReplaceNode(call.arguments.expression("model"), Text(successor))) if successor else None,
             )

@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import COMPATIBLE_APIS, RESPONSES_APIS
+from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite, ClientBinding
 from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
@@ -34,6 +35,8 @@ class ResponsesEndpoint(CallRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.responses.create(model="qwen3.6-plus", input="Hello")\n',
             at='client.responses.create(model="qwen3.6-plus", input="Hello")',
+            fixed=DASHSCOPE_CLIENT.replace("compatible-mode/v1", "api/v2/apps/protocols/compatible-mode/v1")
+            + 'client.responses.create(model="qwen3.6-plus", input="Hello")\n',
         ),
         Invalid(
             DASHSCOPE_CLIENT + 'client.conversations.items.list("conv_123")\n',
@@ -47,10 +50,15 @@ class ResponsesEndpoint(CallRule):
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for client in call.clients:
             if self._on_compatible_endpoint(client, settings):
+                url = Text(settings.responses_url)
+                if isinstance(client, ClientBinding):
+                    edit = SetKeyword(client.node, "base_url", url)
+                else:
+                    edit = ReplaceNode(client.setting("base_url").value, url)
                 yield Violation(
                     call.node,
                     f"{call.method}() needs DashScope's Responses endpoint, but the client's base_url is the compatible-mode one",
-                    self.fix(f"Set the client's base_url to {settings.responses_url}"),
+                    self.fix(f"Set the client's base_url to {settings.responses_url}", edit),
                 )
                 return
 

@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import EMBEDDING_ENCODING_FORMAT
+from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import CallSite
@@ -34,6 +35,7 @@ class EmbeddingEncodingFormat(CallRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts)\n',
             at='client.embeddings.create(model="text-embedding-v4", input=texts)',
+            fixed=DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
         ),
         Invalid(
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="base64")\n',
@@ -43,7 +45,10 @@ class EmbeddingEncodingFormat(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         encoding_format = call.arguments.value("encoding_format")
-        fix = self.fix(f'Set encoding_format="{EMBEDDING_ENCODING_FORMAT}"')
+        fix = self.fix(
+            f'Set encoding_format="{EMBEDDING_ENCODING_FORMAT}"',
+            SetKeyword(call.node, "encoding_format", Text(EMBEDDING_ENCODING_FORMAT)),
+        )
         if encoding_format is MISSING and call.arguments.through_sdk:  # a raw request body defaults to float
             yield Violation(call.node, 'No encoding_format: the SDK sends "base64", which DashScope does not support', fix)
         elif isinstance(encoding_format, str) and encoding_format != EMBEDDING_ENCODING_FORMAT:

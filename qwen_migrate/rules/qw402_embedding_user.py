@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -30,9 +31,10 @@ class EmbeddingUser(CallRule):
         Invalid(
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", user=user_id)\n',
             at="user=user_id",
+            fixed=DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
         )
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         if "user" in call.arguments:
-            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user"))
+            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user", RemoveKeyword(call.node, "user")))

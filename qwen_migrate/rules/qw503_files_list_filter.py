@@ -2,6 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import UNSUPPORTED_FILE_LIST_FILTERS
+from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -28,9 +29,9 @@ class FilesListFilter(CallRule):
     spec = "File API (list filtering: purpose and order are not supported)"
     methods = frozenset({"files.list"})
     VALID = [DASHSCOPE_CLIENT + "client.files.list(limit=20)\n"]
-    INVALID = [Invalid(DASHSCOPE_CLIENT + 'client.files.list(purpose="batch", order="desc")\n', at=('purpose="batch"', 'order="desc"'))]
+    INVALID = [Invalid(DASHSCOPE_CLIENT + 'client.files.list(purpose="batch", order="desc")\n', at=('purpose="batch"', 'order="desc"'), fixed=DASHSCOPE_CLIENT + "client.files.list()\n")]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for name in UNSUPPORTED_FILE_LIST_FILTERS:
             if name in call.arguments:
-                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}"))
+                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}", RemoveKeyword(call.node, name)))

@@ -1,0 +1,339 @@
+"""Edits that fixes make, and the one transformer that applies all the edits chosen for a file.
+
+An edit names the node it changes in the parsed tree, so edits from several findings combine in a
+single pass: several keyword changes on one call, keys from two rules merged into one `extra_body`.
+Everything the edits do not name is left as it was, byte for byte.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Optional, Sequence, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string literal to write, in the quote style of the string it replaces or of its call."""
+
+    value: str
+
+
+Value = Union[str, Text, cst.BaseExpression]  # code, a string literal, or an expression of the file
+
+
+@dataclass(frozen=True)
+class SetKeyword:
+    """Give a call's keyword this value: replace it when present, add it at the end when not."""
+
+    call: cst.Call
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class RemoveKeyword:
+    call: cst.Call
+    name: str
+
+
+@dataclass(frozen=True)
+class RenameKeyword:
+    call: cst.Call
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class MoveToExtraBody:
+    """Set keys of the call's `extra_body` (merging with an existing one) and drop the keywords they came from."""
+
+    call: cst.Call
+    entries: tuple[tuple[str, Value], ...]
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplaceNode:
+    node: cst.CSTNode
+    value: Value
+
+
+@dataclass(frozen=True)
+class InsertAfter:
+    """Statements to add after the simple statement that holds `node` (an import, say)."""
+
+    node: cst.CSTNode
+    statements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AddImport:
+    module: str
+    name: Optional[str] = None  # None: `import module`
+
+
+@dataclass(frozen=True)
+class EditComment:
+    """Rewrite a comment; None removes it with the spaces before it."""
+
+    comment: cst.Comment
+    text: Optional[str]
+
+
+@dataclass(frozen=True)
+class AddLeadingComment:
+    """A comment line above the statement that holds `node`, unless the same line is there already."""
+
+    node: cst.CSTNode
+    text: str
+
+
+Edit = Union[SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, ReplaceNode, InsertAfter, AddImport, EditComment, AddLeadingComment]
+CallEdit = (SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody)
+
+
+def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
+    """The module with every edit applied, in one pass (imports added after)."""
+    if not edits:
+        return module
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    updated = wrapper.visit(_EditTransformer(edits))
+    imports = [edit for edit in edits if isinstance(edit, AddImport)]
+    if imports:
+        context = CodemodContext()
+        for edit in imports:
+            AddImportsVisitor.add_needed_import(context, edit.module, edit.name)
+        updated = AddImportsVisitor(context).transform_module(updated)
+    return updated
+
+
+@dataclass
+class _CallPlan:
+    values: dict[str, Value] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    renamed: dict[str, str] = field(default_factory=dict)
+    extra_body: dict[str, Value] = field(default_factory=dict)
+
+
+class _EditTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (cst.metadata.ParentNodeProvider,)
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        super().__init__()
+        self.calls: dict[cst.Call, _CallPlan] = defaultdict(_CallPlan)
+        self.replacements: dict[cst.CSTNode, Value] = {}
+        self.inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)  # by the node inside the statement
+        self.comments: dict[cst.Comment, Optional[str]] = {}
+        self.leading: dict[cst.CSTNode, list[str]] = defaultdict(list)
+        for edit in edits:
+            if isinstance(edit, SetKeyword):
+                self.calls[edit.call].values[edit.name] = edit.value
+            elif isinstance(edit, RemoveKeyword):
+                self.calls[edit.call].removed.add(edit.name)
+            elif isinstance(edit, RenameKeyword):
+                self.calls[edit.call].renamed[edit.name] = edit.new_name
+            elif isinstance(edit, MoveToExtraBody):
+                plan = self.calls[edit.call]
+                plan.extra_body.update(edit.entries)
+                plan.removed.update(edit.removed)
+            elif isinstance(edit, ReplaceNode):
+                self.replacements[edit.node] = edit.value
+            elif isinstance(edit, InsertAfter):
+                self.inserts[edit.node] += [s for s in edit.statements if s not in self.inserts[edit.node]]
+            elif isinstance(edit, EditComment):
+                self.comments[edit.comment] = edit.text
+            elif isinstance(edit, AddLeadingComment):
+                if edit.text not in self.leading[edit.node]:
+                    self.leading[edit.node].append(edit.text)
+
+    def visit_Module(self, node: cst.Module) -> None:  # parents are known from here on
+        self._statement_inserts = self._group_by_statement(self.inserts)
+        self._statement_comments = self._group_by_statement(self.leading)
+
+    def _group_by_statement(self, by_node: dict[cst.CSTNode, list[str]]) -> dict[cst.CSTNode, list[str]]:
+        grouped: dict[cst.CSTNode, list[str]] = defaultdict(list)
+        for node, texts in by_node.items():
+            statement = self._statement_of(node)
+            grouped[statement] += [t for t in texts if t not in grouped[statement]]
+        return grouped
+
+    def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        parents = self.metadata[cst.metadata.ParentNodeProvider]
+        while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            node = parents[node]
+        return node
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        updated = super().on_leave(original_node, updated_node)
+        if original_node in self.replacements:
+            return _expression(self.replacements[original_node], like=original_node)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return self._around_statement(original_node, updated)
+        return updated
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        plan = self.calls.get(original_node)
+        return updated_node if plan is None else _apply_call_plan(original_node, updated_node, plan)
+
+    # comments
+
+    def leave_TrailingWhitespace(self, original_node: cst.TrailingWhitespace, updated_node: cst.TrailingWhitespace):
+        comment = original_node.comment
+        if comment is None or comment not in self.comments:
+            return updated_node
+        text = self.comments[comment]
+        if text is None:
+            return updated_node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+        return updated_node.with_changes(comment=cst.Comment(text))
+
+    def _around_statement(self, original_node, updated_node):
+        comments = self._statement_comments.get(original_node, [])
+        present = {line.comment.value for line in updated_node.leading_lines if line.comment is not None}
+        new_lines = [cst.EmptyLine(comment=cst.Comment(text)) for text in comments if text not in present]
+        if new_lines:
+            updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new_lines])
+        inserts = self._statement_inserts.get(original_node, [])
+        if not inserts:
+            return updated_node
+        return cst.FlattenSentinel([updated_node, *(cst.parse_statement(code) for code in inserts)])
+
+
+# ---- keyword arguments ---------------------------------------------------------------------------
+
+
+def _apply_call_plan(original: cst.Call, call: cst.Call, plan: _CallPlan) -> cst.Call:
+    args = []
+    for arg in call.args:
+        name = _keyword_of(arg)
+        if name in plan.removed:
+            continue
+        if name in plan.values:
+            arg = arg.with_changes(value=_expression(plan.values[name], like=arg.value, call=original))
+        if name in plan.renamed:
+            arg = arg.with_changes(keyword=cst.Name(plan.renamed[name]))
+        args.append(arg)
+    if call.args and args and _keyword_of(call.args[-1]) in plan.removed:
+        # the last argument went: the new last one takes its comma and the spacing before ")"
+        last = call.args[-1]
+        args[-1] = args[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    present = {arg.keyword.value for arg in args if arg.keyword is not None}
+    for name, value in plan.values.items():
+        if name not in present:
+            args = _append_arg(call, args, _keyword(name, _expression(value, call=original)))
+    if plan.extra_body:
+        args = _merge_extra_body(call, original, args, plan.extra_body)
+    return call.with_changes(args=args)
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+    )
+
+
+def _keyword_of(arg: cst.Arg) -> Optional[str]:
+    return arg.keyword.value if arg.keyword is not None else None
+
+
+def _without_comment(whitespace):
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.with_changes(first_line=whitespace.first_line.with_changes(comment=None, whitespace=cst.SimpleWhitespace("")))
+    return whitespace
+
+
+def _separator(items: Sequence, opening) -> cst.Comma:
+    """The comma that stands between two items (arguments, dict entries) in this bracket.
+
+    Copied from the items' own commas, or from the space after the opening bracket when each item
+    stands on its own line; never with a comment, which belongs to its line.
+    """
+    for item in items[:-1]:
+        if isinstance(item.comma, cst.Comma):
+            return item.comma.with_changes(whitespace_after=_without_comment(item.comma.whitespace_after))
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=_without_comment(opening))
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _append_arg(call: cst.Call, args: list[cst.Arg], new: cst.Arg) -> list[cst.Arg]:
+    if not args:
+        return [new]
+    last = args[-1]
+    separator = _separator(args, call.whitespace_before_args)
+    new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    return [*args[:-1], last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace("")), new]
+
+
+def _merge_extra_body(call: cst.Call, original: cst.Call, args: list[cst.Arg], entries: dict[str, Value]) -> list[cst.Arg]:
+    new_elements = [
+        cst.DictElement(_expression(Text(key), call=original), _expression(value, call=original)) for key, value in entries.items()
+    ]
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == "extra_body":
+            if isinstance(arg.value, cst.Dict):
+                merged = _merge_dict(arg.value, new_elements)
+            else:  # a value built at run time keeps its keys: {**existing, "key": value}
+                merged = _dict([cst.StarredDictElement(arg.value), *new_elements])
+            return [*args[:index], arg.with_changes(value=merged), *args[index + 1 :]]
+    return _append_arg(call, args, _keyword("extra_body", _dict(new_elements)))
+
+
+def _dict(elements: list) -> cst.Dict:
+    spaced = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]]
+    return cst.Dict([*spaced, elements[-1]])
+
+
+def _merge_dict(existing: cst.Dict, new_elements: list[cst.DictElement]) -> cst.Dict:
+    def key_of(element):
+        return element.key.evaluated_value if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) else None
+
+    new_by_key = {key_of(e): e for e in new_elements}
+    elements = [
+        e.with_changes(value=new_by_key.pop(key_of(e)).value) if key_of(e) in new_by_key else e for e in existing.elements
+    ]
+    for element in new_by_key.values():
+        if not elements:
+            elements = [element]
+            continue
+        last = elements[-1]
+        separator = _separator(elements, existing.lbrace.whitespace_after)
+        elements = [*elements[:-1], last.with_changes(comma=separator), element.with_changes(comma=last.comma)]
+    return existing.with_changes(elements=elements)
+
+
+# ---- values --------------------------------------------------------------------------------------
+
+
+def _expression(value: Value, like: Optional[cst.CSTNode] = None, call: Optional[cst.Call] = None) -> cst.BaseExpression:
+    if isinstance(value, cst.BaseExpression):
+        return value
+    if isinstance(value, Text):
+        return cst.SimpleString(_quoted(value.value, _quote_of(like) or _quote_in(call) or '"'))
+    return cst.parse_expression(value)
+
+
+def _quote_of(node: Optional[cst.CSTNode]) -> Optional[str]:
+    if isinstance(node, cst.SimpleString) and node.prefix == "":
+        return node.quote if len(node.quote) == 1 else None
+    return None
+
+
+def _quote_in(call: Optional[cst.Call]) -> Optional[str]:
+    if call is None:
+        return None
+    for arg in call.args:
+        quote = _quote_of(arg.value)
+        if quote:
+            return quote
+    return None
+
+
+def _quoted(text: str, quote: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return f"{quote}{escaped}{quote}"
