@@ -324,14 +324,21 @@ def _quote_of(node: Optional[cst.CSTNode]) -> Optional[str]:
     return None
 
 
+class _FirstQuote(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.quote: Optional[str] = None
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.quote = self.quote or _quote_of(node)
+
+
 def _quote_in(call: Optional[cst.Call]) -> Optional[str]:
+    """The quote of the first plain string literal in the call, if any."""
     if call is None:
         return None
-    for arg in call.args:
-        quote = _quote_of(arg.value)
-        if quote:
-            return quote
-    return None
+    finder = _FirstQuote()
+    call.visit(finder)
+    return finder.quote
 
 
 def _quoted(text: str, quote: str) -> str:

@@ -88,7 +88,7 @@ def render_text(run: RunResult, console: Console) -> None:
         if outcome.changed:
             codes = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(outcome.fixed_codes.items()))
             todos = f"; {outcome.todos} TODO comments added" if outcome.todos else ""
-            console.print(Text(f"Fixed {sum(outcome.fixed_codes.values())} in {outcome.path}: {codes}{todos}", style="green"))
+            console.print(Text(f"Fixed {sum(outcome.fixed_codes.values())} findings in {outcome.path}: {codes}{todos}", style="green"))
     if any(outcome.changed for outcome in run.fixes):
         console.print()
     for result in run.files:

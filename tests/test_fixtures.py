@@ -41,3 +41,12 @@ BATCH_FILES = sorted(path.relative_to(FIXTURES).as_posix() for path in FIXTURES.
 def test_check_batch(in_fixtures, batch_file):
     result = CliRunner().invoke(main, ["check-batch", batch_file])
     in_fixtures.assert_match(result.output, batch_file.replace("/", "__") + ".txt")
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+@pytest.mark.parametrize("project", PROJECTS)
+def test_fix_diff(in_fixtures, project, unsafe):
+    """What `fix` would change in each project, as a reviewed before/after diff."""
+    result = CliRunner().invoke(main, ["fix", "--diff", *(["--unsafe-fixes"] if unsafe else []), project])
+    assert result.exit_code == (0 if project in CLEAN_PROJECTS else 1), result.output
+    in_fixtures.assert_match(result.output, f"{project}.fix-{'unsafe' if unsafe else 'safe'}.diff")

@@ -1,0 +1,216 @@
+"""`qwen-migrate fix`: what it changes, what it keeps byte for byte, and how it writes."""
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate import fixer
+from qwen_migrate.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+BEFORE = """\
+import os
+from openai import OpenAI
+
+# The client for the summariser.
+client = OpenAI(
+    api_key=os.environ['OPENAI_API_KEY'],  # rotated monthly
+    timeout = 30,
+)
+
+
+def summarise(text):
+    return client.chat.completions.create(
+        model='gpt-4o',
+        messages=[{'role': 'user', 'content': text}],
+        max_completion_tokens = 256,
+        top_k=20,   # sampling
+        tools=TOOLS,
+        tool_choice="required",
+    )
+"""
+AFTER_SAFE = """\
+import os
+from openai import OpenAI
+
+# The client for the summariser.
+client = OpenAI(
+    api_key=os.environ['DASHSCOPE_API_KEY'],  # rotated monthly
+    timeout = 30,
+    base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+)
+
+
+def summarise(text):
+    return client.chat.completions.create(
+        model='qwen3.6-plus',
+        messages=[{'role': 'user', 'content': text}],
+        max_tokens = 256,
+        tools=TOOLS,
+        tool_choice="required",
+        parallel_tool_calls=True,
+        extra_body={'top_k': 20},
+    )
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_safe_fixes_touch_only_what_they_fix(project):
+    (project / "app.py").write_text(BEFORE)
+    result = run("fix", "app.py")
+    assert (project / "app.py").read_text() == AFTER_SAFE
+    assert result.output.startswith("Fixed 6 findings in app.py: QW101, QW102, QW205, QW208, QW209, QW210\n")
+    assert "QW203" in result.output  # unsafe: reported, not applied
+    assert result.exit_code == 1
+
+
+def test_unsafe_fixes_on_request(project):
+    (project / "app.py").write_text(BEFORE)
+    run("fix", "--unsafe-fixes", "app.py")
+    assert 'tool_choice="auto"' in (project / "app.py").read_text()
+
+
+def test_second_run_changes_nothing_and_writes_nothing(project):
+    (project / "app.py").write_text(BEFORE)
+    run("fix", "app.py")
+    first = (project / "app.py").stat()
+    os.utime(project / "app.py", ns=(first.st_atime_ns, first.st_mtime_ns - 10**9))
+    before = (project / "app.py").stat().st_mtime_ns
+    result = run("fix", "app.py")
+    assert "Fixed 0 findings in 0 files." in result.output
+    assert (project / "app.py").read_text() == AFTER_SAFE
+    assert (project / "app.py").stat().st_mtime_ns == before
+
+
+def test_files_without_edits_stay_byte_identical(project):
+    clean = FIXTURES / "migrated" / "assistant" / "service.py"
+    shutil.copy(clean, project / "service.py")
+    (project / "plain.py").write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\r\n")
+    os.utime(project / "service.py", ns=(0, 10**18))
+    assert run("fix", ".").exit_code == 0
+    assert (project / "service.py").read_bytes() == clean.read_bytes()
+    assert (project / "service.py").stat().st_mtime_ns == 10**18
+    assert (project / "plain.py").read_bytes() == b"# -*- coding: latin-1 -*-\nname = '\xe9'\r\n"
+
+
+def test_write_keeps_mode_and_leaves_no_temporary_file(project):
+    path = project / "app.py"
+    path.write_text(BEFORE)
+    path.chmod(0o750)
+    run("fix", "app.py")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert sorted(p.name for p in project.iterdir()) == ["app.py"]
+
+
+def test_crlf_and_other_encodings_are_kept(project):
+    source = "# -*- coding: latin-1 -*-\r\n# café\r\nimport openai\r\nclient = openai.OpenAI(api_key='k')\r\n"
+    (project / "app.py").write_bytes(source.encode("latin-1"))
+    run("fix", "app.py")
+    fixed = (project / "app.py").read_bytes()
+    assert fixed == source.replace("OpenAI(api_key='k')", "OpenAI(api_key='k', base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')").encode("latin-1")
+
+
+def test_a_failing_file_is_left_alone_and_the_others_are_fixed(project, monkeypatch):
+    (project / "a.py").write_text(BEFORE)
+    (project / "b.py").write_text(BEFORE)
+    real = fixer.apply_edits
+
+    class Unparsable:
+        """What a transformation gone wrong returns: bytes that are not Python."""
+
+        def __init__(self, module):
+            self.bytes = module.bytes + b"def (:\n"
+
+    def broken_for_a(module, edits):
+        updated = real(module, edits)
+        return Unparsable(updated) if "broken" in module.code else updated
+
+    (project / "a.py").write_text(BEFORE + "# broken\n")
+    monkeypatch.setattr(fixer, "apply_edits", broken_for_a)
+    result = run("fix", "a.py", "b.py")
+    assert result.exit_code == 2
+    assert (project / "a.py").read_text() == BEFORE + "# broken\n"
+    assert (project / "b.py").read_text() == AFTER_SAFE
+    assert "a.py: the fixed code would not parse; nothing was written" in result.output
+
+
+def test_diff_prints_and_writes_nothing(project):
+    (project / "app.py").write_text(BEFORE)
+    result = run("fix", "--diff", "app.py")
+    assert result.exit_code == 1
+    assert "-        model='gpt-4o',\n+        model='qwen3.6-plus',\n" in result.output
+    assert result.output.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert (project / "app.py").read_text() == BEFORE
+    (project / "app.py").write_text(AFTER_SAFE)
+    assert run("fix", "--diff", "app.py").exit_code == 0
+
+
+def test_select_limits_which_rules_fix(project):
+    (project / "app.py").write_text(BEFORE)
+    run("fix", "--select", "QW210", "app.py")
+    assert (project / "app.py").read_text() == BEFORE.replace("'gpt-4o'", "'qwen3.6-plus'")
+
+
+def test_exit_codes(project):
+    (project / "app.py").write_text(BEFORE)
+    assert run("fix", "--exit-zero", "app.py").exit_code == 0
+    assert run("fix", "--fail-on", "error", "app.py").exit_code == 1  # QW203 is an error and has no safe fix
+    assert run("fix", "--unsafe-fixes", "--ignore", "QW204", "app.py").exit_code == 0
+
+
+def test_add_todo_marks_findings_without_a_fix_once(project):
+    source = BEFORE.replace("tools=TOOLS,", "response_format={'type': 'json_schema', 'json_schema': SCHEMA},")
+    (project / "app.py").write_text(source)
+    run("fix", "--add-todo", "app.py")
+    once = (project / "app.py").read_text()
+    todo = "        # TODO(qwen-migrate): QW201 response_format type \"json_schema\" is not supported by DashScope: only \"json_object\" is\n"
+    assert once.count(todo) == 1
+    assert once.index(todo) < once.index("response_format=")
+    run("fix", "--add-todo", "app.py")
+    assert (project / "app.py").read_text() == once
+
+
+def test_json_report_lists_what_was_fixed(project):
+    (project / "app.py").write_text(BEFORE)
+    document = json.loads(run("fix", "--format", "json", "app.py").output)
+    assert document["fixed"] == [{"path": "app.py", "codes": {"QW101": 1, "QW102": 1, "QW205": 1, "QW208": 1, "QW209": 1, "QW210": 1}, "todos": 0}]
+    assert [f["code"] for f in document["findings"]] == ["QW203"]
+
+
+@pytest.mark.parametrize(
+    "call, fixed",
+    [
+        ("create(model=M, top_k=5, extra_body={'enable_thinking': False})", "create(model=M, extra_body={'enable_thinking': False, 'top_k': 5})"),
+        ("create(model=M, top_k=5, extra_body={'top_k': 1})", "create(model=M, extra_body={'top_k': 5})"),
+        ("create(model=M, top_k=5, extra_body=options)", 'create(model=M, extra_body={**options, "top_k": 5})'),
+        ("create(model=M, web_search_options={}, top_k=5)", 'create(model=M, extra_body={"enable_search": True, "top_k": 5})'),
+        ("create(\n    model='m',\n    top_k=5,\n)", "create(\n    model='m',\n    extra_body={'top_k': 5},\n)"),
+        ("create(\n    model=M,\n    top_k=5\n)", 'create(\n    model=M,\n    extra_body={"top_k": 5}\n)'),
+    ],
+)
+def test_extra_body_merging(project, call, fixed):
+    client = "import os\nfrom openai import OpenAI\nc = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'), base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')\n"
+    (project / "app.py").write_text(client + f"c.chat.completions.{call}\n")
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == client + f"c.chat.completions.{fixed}\n"
+
+
+def test_unused_suppression_is_removed(project):
+    source = "import openai\nx = 1  # noqa: QW208, E501\ny = 2  # qwen-migrate: ignore[QW203]  # old\n"
+    (project / "app.py").write_text(source)
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == "import openai\nx = 1  # noqa: E501\ny = 2  # old\n"
