@@ -22,7 +22,7 @@ from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.fixer import Fixer, FixError
 from qwen_migrate.finding import Severity
 from qwen_migrate.report import RunResult, render_json, render_text
-from qwen_migrate.rules import all_rules, rule_by_code, rules_table_markdown
+from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json")
@@ -189,7 +189,7 @@ def check_batch(files: tuple[Path, ...], output_format: str, output_file: Option
 def rules(output_format: str) -> None:
     """List every rule: code, name, severity and fix."""
     if output_format == "markdown":
-        click.echo(rules_table_markdown(), nl=False)
+        click.echo(rules_markdown(), nl=False)
         return
     if output_format == "json":
         listing = [

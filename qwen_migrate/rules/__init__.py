@@ -7,6 +7,7 @@ ones the test suite runs.
 """
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import pkgutil
@@ -179,9 +180,18 @@ def rule_by_code(code: str) -> type[Rule]:
     raise KeyError(code)
 
 
-def rules_table_markdown() -> str:
-    """The rule table of the README (a test keeps the README equal to it)."""
+def rules_markdown() -> str:
+    """The rule table and the fix examples of the README (a test keeps the README equal to it)."""
     rows = ["| Code | Name | Severity | Fix | What it reports |", "|---|---|---|---|---|"]
     for rule in all_rules():
         rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_safety.value} | {rule.summary()} |")
-    return "\n".join(rows) + "\n"
+    rows += ["", "### What each fix does", ""]
+    for rule in all_rules():
+        example = next((example for example in rule.INVALID if example.fixed is not None), None)
+        if example is None:
+            continue
+        safety = dict(rule.sections())["Fix safety"].split(":")[0].split(".")[0]
+        diff = difflib.unified_diff(example.code.splitlines(), example.fixed.splitlines(), lineterm="", n=0)
+        changes = [line for line in diff if not line.startswith(("---", "+++", "@@"))]
+        rows += [f"**{rule.code}** {rule.name} ({safety.lower()}):", "", "```diff", *changes, "```", ""]
+    return "\n".join(rows)

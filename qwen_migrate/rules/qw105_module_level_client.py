@@ -14,11 +14,14 @@ class ModuleLevelClient(Rule):
     ## What it does
     Reports use of the SDK's module-level client (`openai.chat.completions.create(...)`) while
     `openai.base_url` is not set to a DashScope endpoint or `openai.api_key` is not set (or is read
-    from `OPENAI_API_KEY`), and an `openai.base_url` assignment to a URL that is not DashScope's.
+    from `OPENAI_API_KEY`), an `openai.base_url` assignment to a URL that is not DashScope's, and
+    one without the final slash that the module-level client needs.
 
     ## Why is this bad?
     The module-level client is configured from `OPENAI_BASE_URL` and `OPENAI_API_KEY` unless the
     module sets `openai.base_url` and `openai.api_key`: left alone, its requests go to OpenAI.
+    Unlike `OpenAI(base_url=...)`, it joins paths to `openai.base_url` as written, so the URL must
+    end with a slash.
 
     ## Fix safety
     Safe: the fix sets `openai.base_url` to the configured compatible-mode endpoint and
@@ -31,7 +34,7 @@ class ModuleLevelClient(Rule):
     fix_safety = FixSafety.SAFE
     spec = "Quick migration (base_url and api_key)"
     VALID = [
-        'import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+        'import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
         'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n'
         'openai.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
     ]
@@ -39,15 +42,22 @@ class ModuleLevelClient(Rule):
         Invalid(
             'import openai\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
             at='openai.chat.completions.create(model="qwen3.6-plus", messages=[])',
-            fixed='import openai\nimport os\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+            fixed='import openai\nimport os\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
             'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         ),
         Invalid(
             'import os\nimport openai\n\nopenai.base_url = "https://api.openai.com/v1/"\n'
             'openai.api_key = os.environ["OPENAI_API_KEY"]\n',
             at=('openai.base_url = "https://api.openai.com/v1/"', 'openai.api_key = os.environ["OPENAI_API_KEY"]'),
-            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"\n'
+            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
             'openai.api_key = os.environ["DASHSCOPE_API_KEY"]\n',
+        ),
+        Invalid(
+            'import os\nimport openai\n\nopenai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1"\n'
+            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n',
+            at='openai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1"',
+            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1/"\n'
+            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n',
         ),
     ]
 
@@ -57,17 +67,27 @@ class ModuleLevelClient(Rule):
             return
         first_call = client.calls[0].node if client.calls else None
         unset, inserted = [], []  # settings to add after the import
+        # The module-level client joins paths to openai.base_url as it is: without a final slash,
+        # requests go to ".../v1chat/completions". (OpenAI(base_url=...) adds the slash itself.)
+        url = settings.compatible_url.rstrip("/") + "/"
         base_url = client.value("base_url")
         if isinstance(base_url, str) and settings.endpoint_kind(base_url) != "compatible":
             assignment = client.setting("base_url")
             yield Violation(
                 assignment,
                 f"openai.base_url {base_url!r} is not DashScope's compatible-mode endpoint",
-                self.fix(f"Set openai.base_url to {settings.compatible_url}", ReplaceNode(assignment.value, Text(settings.compatible_url))),
+                self.fix(f"Set openai.base_url to {url}", ReplaceNode(assignment.value, Text(url))),
+            )
+        elif isinstance(base_url, str) and not base_url.endswith("/"):
+            assignment = client.setting("base_url")
+            yield Violation(
+                assignment,
+                "openai.base_url lacks its final slash: the module-level client would call .../v1chat/completions",
+                self.fix("Add the final slash", ReplaceNode(assignment.value, Text(base_url + "/"))),
             )
         elif base_url is MISSING:
             unset.append("openai.base_url")
-            inserted.append(f'{client.name}.base_url = "{settings.compatible_url}"')
+            inserted.append(f'{client.name}.base_url = "{url}"')
         if client.environment_variable("api_key") == OPENAI_KEY_VARIABLE:
             yield Violation(
                 client.setting("api_key"),
