@@ -84,16 +84,7 @@ class EditComment:
     text: Optional[str]
 
 
-@dataclass(frozen=True)
-class AddLeadingComment:
-    """A comment line above the statement that holds `node`, unless the same line is there already."""
-
-    node: cst.CSTNode
-    text: str
-
-
-Edit = Union[SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, ReplaceNode, InsertAfter, AddImport, EditComment, AddLeadingComment]
-CallEdit = (SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody)
+Edit = Union[SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, ReplaceNode, InsertAfter, AddImport, EditComment]
 
 
 def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
@@ -128,7 +119,6 @@ class _EditTransformer(cst.CSTTransformer):
         self.replacements: dict[cst.CSTNode, Value] = {}
         self.inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)  # by the node inside the statement
         self.comments: dict[cst.Comment, Optional[str]] = {}
-        self.leading: dict[cst.CSTNode, list[str]] = defaultdict(list)
         for edit in edits:
             if isinstance(edit, SetKeyword):
                 self.calls[edit.call].values[edit.name] = edit.value
@@ -146,20 +136,12 @@ class _EditTransformer(cst.CSTTransformer):
                 self.inserts[edit.node] += [s for s in edit.statements if s not in self.inserts[edit.node]]
             elif isinstance(edit, EditComment):
                 self.comments[edit.comment] = edit.text
-            elif isinstance(edit, AddLeadingComment):
-                if edit.text not in self.leading[edit.node]:
-                    self.leading[edit.node].append(edit.text)
 
     def visit_Module(self, node: cst.Module) -> None:  # parents are known from here on
-        self._statement_inserts = self._group_by_statement(self.inserts)
-        self._statement_comments = self._group_by_statement(self.leading)
-
-    def _group_by_statement(self, by_node: dict[cst.CSTNode, list[str]]) -> dict[cst.CSTNode, list[str]]:
-        grouped: dict[cst.CSTNode, list[str]] = defaultdict(list)
-        for node, texts in by_node.items():
-            statement = self._statement_of(node)
-            grouped[statement] += [t for t in texts if t not in grouped[statement]]
-        return grouped
+        self._statement_inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)
+        for inner, statements in self.inserts.items():
+            grouped = self._statement_inserts[self._statement_of(inner)]
+            grouped += [s for s in statements if s not in grouped]
 
     def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
         parents = self.metadata[cst.metadata.ParentNodeProvider]
@@ -171,8 +153,9 @@ class _EditTransformer(cst.CSTTransformer):
         updated = super().on_leave(original_node, updated_node)
         if original_node in self.replacements:
             return _expression(self.replacements[original_node], like=original_node)
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            return self._around_statement(original_node, updated)
+        inserts = self._statement_inserts.get(original_node)
+        if inserts:
+            return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
         return updated
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -190,16 +173,6 @@ class _EditTransformer(cst.CSTTransformer):
             return updated_node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
         return updated_node.with_changes(comment=cst.Comment(text))
 
-    def _around_statement(self, original_node, updated_node):
-        comments = self._statement_comments.get(original_node, [])
-        present = {line.comment.value for line in updated_node.leading_lines if line.comment is not None}
-        new_lines = [cst.EmptyLine(comment=cst.Comment(text)) for text in comments if text not in present]
-        if new_lines:
-            updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new_lines])
-        inserts = self._statement_inserts.get(original_node, [])
-        if not inserts:
-            return updated_node
-        return cst.FlattenSentinel([updated_node, *(cst.parse_statement(code) for code in inserts)])
 
 
 # ---- keyword arguments ---------------------------------------------------------------------------

@@ -158,6 +158,18 @@ class CallRule(Rule):
         raise NotImplementedError
 
 
+def tool_types_outside(call: CallSite, supported: tuple[str, ...]) -> list[str]:
+    """The literal `type`s of the call's `tools` entries that are not in `supported`."""
+    tools = call.arguments.value("tools")
+    if not isinstance(tools, list):
+        return []
+    return [
+        tool["type"]
+        for tool in tools
+        if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in supported
+    ]
+
+
 @lru_cache(maxsize=None)
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class in this package, by code."""

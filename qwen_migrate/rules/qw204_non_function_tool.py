@@ -4,7 +4,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import SUPPORTED_TOOL_TYPES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, tool_types_outside
 
 
 class NonFunctionTool(CallRule):
@@ -42,14 +42,7 @@ class NonFunctionTool(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        tools = call.arguments.value("tools")
-        if not isinstance(tools, list):
-            return
-        types = [
-            tool["type"]
-            for tool in tools
-            if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in SUPPORTED_TOOL_TYPES
-        ]
+        types = tool_types_outside(call, SUPPORTED_TOOL_TYPES)
         if types:
             yield Violation(
                 call.arguments.where("tools"),

@@ -4,7 +4,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import RESPONSES_TOOL_TYPES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
-from qwen_migrate.rules import RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid
+from qwen_migrate.rules import RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid, tool_types_outside
 
 
 class ResponsesUnsupportedTool(CallRule):
@@ -41,14 +41,7 @@ class ResponsesUnsupportedTool(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        tools = call.arguments.value("tools")
-        if not isinstance(tools, list):
-            return
-        types = [
-            tool["type"]
-            for tool in tools
-            if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in RESPONSES_TOOL_TYPES
-        ]
+        types = tool_types_outside(call, RESPONSES_TOOL_TYPES)
         if types:
             yield Violation(
                 call.arguments.where("tools"),

@@ -1,6 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import UNSUPPORTED_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -25,7 +26,7 @@ class FileContentRetrieval(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.NONE
     spec = "File API (file content retrieval is not supported)"
-    methods = frozenset({"files.content", "files.retrieve_content"})
+    methods = frozenset(UNSUPPORTED_METHODS)
     VALID = [DASHSCOPE_CLIENT + "client.files.retrieve(file_id)\n"]
     INVALID = [
         Invalid(
