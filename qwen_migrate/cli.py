@@ -11,21 +11,24 @@ from pathlib import Path
 from typing import Optional
 
 import click
+import libcst as cst
 from rich.console import Console
 from rich.table import Table
 
-from qwen_migrate import __version__, dashscope
+from qwen_migrate import __version__, baseline, dashscope
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, load
 from qwen_migrate.discovery import DiscoveryError, discover, display_path
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.fixer import Fixer, FixError
+from qwen_migrate.fixer import Fixer, FixError, parses, write_atomically
+from qwen_migrate.noqa import add_noqa
+from qwen_migrate.sarif import render_sarif
 from qwen_migrate.finding import Severity
-from qwen_migrate.report import RunResult, render_json, render_text
+from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 class UsageError(click.UsageError):
@@ -58,6 +61,7 @@ def _run_options(command):
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml."),
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
+        click.option("--statistics", is_flag=True, help="Print counts per code and the migration progress instead of each finding."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -72,12 +76,15 @@ def _checker(config_file: Optional[Path], paths: tuple[Path, ...], options: dict
     return Checker(settings)
 
 
-def _report_and_exit(run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], exit_zero: bool = False) -> None:
+def _report_and_exit(
+    run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool = False
+) -> None:
     console = _console(output_file)
-    if output_format == "json":
-        console.file.write(render_json(run))
+    if output_format == "text":
+        (render_statistics if statistics else render_text)(run, console)
     else:
-        render_text(run, console)
+        render = {"json": render_json, "sarif": render_sarif, "github": render_github}[output_format]
+        console.file.write(render(run))
     if output_file is not None:
         console.file.close()
     for result in run.errors:
@@ -117,15 +124,60 @@ def _files(paths: tuple[Path, ...], config_file: Optional[Path], options: dict) 
 
 @main.command()
 @_code_options
-def check(paths: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], **options) -> None:
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="Report and fail only on findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in this baseline file (entries no longer found are pruned).")
+@click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with findings, merging with noqa comments there.")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    config_file: Optional[Path],
+    statistics: bool,
+    baseline_file: Optional[Path],
+    write_baseline: Optional[Path],
+    add_noqa: bool,
+    **options,
+) -> None:
     """Report OpenAI SDK usage that breaks or behaves differently on DashScope.
 
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
     checker, files = _files(paths, config_file, options)
-    run = RunResult([checker.check_file(path, display_path(path)) for path in files])
-    _report_and_exit(run, checker, output_format, output_file)
+    results = [checker.check_file(path, display_path(path), with_replacements=output_format == "sarif") for path in files]
+    run = RunResult(results)
+    if add_noqa:
+        _add_noqa(files, results)
+    if write_baseline is not None:
+        baseline.write(write_baseline, run.findings)
+        click.echo(f"Wrote {len(run.findings)} findings to {write_baseline}.", err=True)
+    if baseline_file is not None:
+        try:
+            comparison = baseline.compare(run.findings, baseline.read(baseline_file))
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
+        new = set(map(id, comparison.new))
+        for result in results:
+            result.findings = [f for f in result.findings if id(f) in new]
+        run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
+    _report_and_exit(run, checker, output_format, output_file, statistics)
+
+
+def _add_noqa(files: list[Path], results: list) -> None:
+    """Write `# noqa` comments for the findings of each file, if the result still parses."""
+    total = 0
+    for path, result in zip(files, results):
+        if not result.findings or any(f.code == "QW001" for f in result.findings):
+            continue
+        data = path.read_bytes()
+        module = cst.parse_module(data)
+        text, changed = add_noqa(module.code, result.findings)
+        updated = text.encode(module.encoding)
+        if changed and updated != data and parses(updated):
+            write_atomically(path, updated)
+            total += changed
+            result.findings = []  # suppressed now
+    click.echo(f"Added noqa comments to {total} lines.", err=True)
 
 
 @main.command()
@@ -139,6 +191,7 @@ def fix(
     output_format: str,
     output_file: Optional[Path],
     config_file: Optional[Path],
+    statistics: bool,
     unsafe_fixes: bool,
     show_diff: bool,
     add_todo: bool,
@@ -167,13 +220,15 @@ def fix(
             click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
     run = RunResult([outcome.remaining for outcome in outcomes] + errors, fixes=outcomes)
-    _report_and_exit(run, checker, output_format, output_file, exit_zero=exit_zero)
+    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero=exit_zero)
 
 
 @main.command("check-batch")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_run_options
-def check_batch(files: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], **options) -> None:
+def check_batch(
+    files: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], statistics: bool, **options
+) -> None:
     """Check batch input JSONL FILES before upload (QW602).
 
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
@@ -181,7 +236,7 @@ def check_batch(files: tuple[Path, ...], output_format: str, output_file: Option
     """
     checker = _checker(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
-    _report_and_exit(run, checker, output_format, output_file)
+    _report_and_exit(run, checker, output_format, output_file, statistics)
 
 
 @main.command()

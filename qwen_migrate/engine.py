@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 import libcst as cst
 import pathspec
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from qwen_migrate.config import Settings
-from qwen_migrate.finding import Finding, Severity, Violation
+from qwen_migrate.edits import apply_edits
+from qwen_migrate.finding import Finding, Violation
+from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
@@ -24,6 +27,10 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     frame_lines: dict[int, str] = field(default_factory=dict)  # the source lines that findings point at
+    call_sites: int = 0  # SDK calls found in the file
+    clean_call_sites: int = 0  # of those, the calls no finding points into
+    # for SARIF: each fixable finding's text replacements, as (character offset, length, new text)
+    replacements: dict[Finding, list[tuple[int, int, str]]] = field(default_factory=dict)
     error: Optional[str] = None  # the file could not be read
 
 
@@ -57,13 +64,16 @@ class Checker:
             if rule.code.startswith(prefixes)
         )
 
-    def check_file(self, path: Path, display: str) -> FileResult:
+    def check_file(self, path: Path, display: str, with_replacements: bool = False) -> FileResult:
         try:
             data = path.read_bytes()
         except OSError as error:
             return self._unparsable(display, b"", 1, 1, f"Cannot read the file: {error.strerror}")
         try:
-            return self.check_source(data, display)
+            module, result = self.analyse(data, display)
+            if with_replacements and module is not None:
+                result.replacements = fix_replacements(module, result.findings)
+            return result
         except RecursionError:
             return FileResult(display, error="nested too deeply to analyse")
         except Exception as error:  # a bug of ours: say so, and go on with the other files
@@ -92,17 +102,43 @@ class Checker:
             for violation in rule.check(resolved, self.settings)
         ]
         comments = suppression_comments(module) if might_suppress(data) else []
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if violations or comments else {}
-        findings = [_finding(path, rule, violation, positions[violation.node]) for rule, violation in violations]
+        if not violations and not comments:
+            return module, FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        calls = [(positions[call.node], call.node) for call in resolved.calls]
+        contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
+        findings = [
+            _finding(path, rule, violation, positions[violation.node], _identity(module, violation.node, positions, contexts))
+            for rule, violation in violations
+        ]
         findings = _apply_suppressions(path, findings, comments, positions, {rule.code for rule in enabled})
         findings.sort(key=lambda f: f.sort_key)
-        return module, FileResult(path, findings, frame_lines(data, module.encoding, findings))
+        clean = sum(1 for where, _ in calls if not any(_inside(f, where) for f in findings))
+        return module, FileResult(path, findings, frame_lines(data, module.encoding, findings), len(calls), clean)
 
     def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
         if not self._selected(ParseError.code) or ParseError.code in ignored:
             return FileResult(path)
         findings = [ParseError.finding(path, line, column, column, message)]
         return FileResult(path, findings, frame_lines(data, "utf-8", findings))
+
+
+def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Finding, list[tuple[int, int, str]]]:
+    """What each finding's fix does to the text, on its own: whole lines replaced, by character offset."""
+    before = module.code.splitlines(keepends=True)
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    replacements = {}
+    for finding in findings:
+        if finding.fix is None or not finding.fix.edits:
+            continue
+        after = apply_edits(module, finding.fix.edits).code.splitlines(keepends=True)
+        changes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+        replacements[finding] = [
+            (starts[i1], starts[i2] - starts[i1], "".join(after[j1:j2])) for tag, i1, i2, j1, j2 in changes if tag != "equal"
+        ]
+    return replacements
 
 
 def _relative(path: str, root: Path) -> Optional[str]:
@@ -134,7 +170,29 @@ def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[int
     return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
-def _finding(path: str, rule: Rule, violation: Violation, where) -> Finding:
+def _inside(finding: Finding, where: CodeRange) -> bool:
+    return (where.start.line, where.start.column + 1) <= (finding.line, finding.column) <= (where.end.line, where.end.column + 1)
+
+
+def _identity(module: cst.Module, node: cst.CSTNode, positions, contexts: list[tuple[CodeRange, cst.Call]]) -> str:
+    """What identifies a finding in its file, whatever its line: the offending call's callee, and
+    the offending argument when the finding is about one (`client.chat.completions.create` and
+    `store=True`). Fixing another argument of the same call leaves it as it was."""
+    where = positions[node]
+    around = [
+        (context_where, call)
+        for context_where, call in contexts
+        if (context_where.start.line, context_where.start.column) <= (where.start.line, where.start.column)
+        and (where.end.line, where.end.column) <= (context_where.end.line, context_where.end.column)
+    ]
+    if not around:
+        return module.code_for_node(node)
+    call = min(around, key=lambda item: (item[0].end.line - item[0].start.line, item[0].end.column - item[0].start.column))[1]
+    part = "" if node is call else module.code_for_node(node)
+    return f"{module.code_for_node(call.func)}|{part}"
+
+
+def _finding(path: str, rule: Rule, violation: Violation, where: CodeRange, context_source: str) -> Finding:
     return Finding(
         path=path,
         line=where.start.line,
@@ -146,6 +204,7 @@ def _finding(path: str, rule: Rule, violation: Violation, where) -> Finding:
         severity=violation.severity or rule.severity,
         message=violation.message,
         fix=violation.fix,
+        fingerprint=fingerprint(rule.code, path, context_source),
     )
 
 

@@ -57,6 +57,7 @@ class Finding:
     severity: Severity
     message: str
     fix: Optional[Fix] = None
+    fingerprint: str = ""  # stable across line moves and reformatting: see qwen_migrate.fingerprint
 
     @property
     def sort_key(self) -> tuple:

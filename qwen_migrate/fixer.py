@@ -76,7 +76,7 @@ class Fixer:
         module, result = self.checker.analyse(outcome.fixed, path)
         if self.add_todo and module is not None:
             with_todos, todos = _add_todos(outcome.fixed, module, [f for f in result.findings if not self.applicable(f)])
-            if todos and _parses(with_todos):  # a TODO line cannot go inside a backslash continuation
+            if todos and parses(with_todos):  # a TODO line cannot go inside a backslash continuation
                 outcome.fixed, outcome.todos = with_todos, todos
                 result = self.checker.analyse(outcome.fixed, path)[1]
         outcome.remaining = result
@@ -90,7 +90,7 @@ class Fixer:
         return outcome
 
 
-def _parses(data: bytes) -> bool:
+def parses(data: bytes) -> bool:
     """Valid Python for LibCST, which will read it again, and for CPython's compiler."""
     try:
         cst.parse_module(data)
@@ -101,7 +101,7 @@ def _parses(data: bytes) -> bool:
 
 
 def _check_parses(data: bytes, path: str) -> None:
-    if not _parses(data):
+    if not parses(data):
         raise FixError("the fixed code would not parse; nothing was written")
 
 

@@ -22,6 +22,8 @@ SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 class RunResult:
     files: list[FileResult]
     fixes: list = field(default_factory=list)  # fix runs: a FixOutcome per file
+    baselined: int = 0  # findings a baseline accounts for, not reported
+    fixed_since_baseline: list = field(default_factory=list)  # baseline entries no longer found
 
     @property
     def findings(self) -> list[Finding]:
@@ -38,10 +40,14 @@ class RunResult:
 def summary(run: RunResult) -> dict:
     findings = run.findings
     by_severity = Counter(f.severity.value for f in findings)
+    call_sites = sum(r.call_sites for r in run.files)
+    clean = sum(r.clean_call_sites for r in run.files)
     return {
         "files_checked": len(run.files),
         "files_with_findings": sum(1 for r in run.files if r.findings),
         "findings": len(findings),
+        "call_sites": {"total": call_sites, "without_findings": clean},
+        "baseline": {"known": run.baselined, "fixed": len(run.fixed_since_baseline)},
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in reversed(Severity)},
         "by_code": dict(sorted(Counter(f.code for f in findings).items())),
         "fixable": {
@@ -63,6 +69,7 @@ def finding_to_json(finding: Finding) -> dict:
         "severity": finding.severity.value,
         "message": finding.message,
         "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": finding.fix.description},
+        "fingerprint": finding.fingerprint,
     }
 
 
@@ -80,6 +87,59 @@ def render_json(run: RunResult) -> str:
             if outcome.changed
         ]
     return json.dumps(document, indent=2) + "\n"
+
+
+GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def render_github(run: RunResult) -> str:
+    """GitHub Actions workflow commands: an annotation per finding."""
+    lines = []
+    for f in run.findings:
+        properties = ",".join(
+            f"{name}={_github_escape(str(value), True)}"
+            for name, value in (
+                ("file", f.path),
+                ("line", f.line),
+                ("col", f.column),
+                ("endLine", f.end_line),
+                ("endColumn", f.end_column),
+                ("title", f"{f.code} {f.name}"),
+            )
+        )
+        lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(f.message)}")
+    for result in run.errors:
+        lines.append(f"::error file={_github_escape(result.path, True)}::{_github_escape(result.error)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_statistics(run: RunResult, console: Console) -> None:
+    """Counts per code, and how far the migration has come."""
+    counts = summary(run)
+    names = {f.code: f.name for f in run.findings}
+    fixable = {f.code for f in run.findings if f.fix is not None and f.fix.safety is FixSafety.SAFE}
+    for code, n in counts["by_code"].items():
+        console.print(Text(f"{n:>5}  {code}  {'[*]' if code in fixable else '   '}  {names[code]}"))
+    sites = counts["call_sites"]
+    share = 100.0 * sites["without_findings"] / sites["total"] if sites["total"] else 100.0
+    console.print(
+        Text(f"Migration progress: {sites['without_findings']} of {sites['total']} SDK call sites have no findings ({share:.0f}%).")
+    )
+    _print_baseline(console, run)
+
+
+def _print_baseline(console: Console, run: RunResult) -> None:
+    if run.baselined or run.fixed_since_baseline:
+        console.print(
+            Text(f"Baseline: {run.baselined} known findings not shown; {len(run.fixed_since_baseline)} baseline entries fixed since.")
+        )
+    for entry in run.fixed_since_baseline:
+        console.print(Text(f"  fixed: {entry['path']} {entry['code']} {entry.get('message', '')}", style="green"))
 
 
 def render_text(run: RunResult, console: Console) -> None:
@@ -132,6 +192,7 @@ def _print_summary(console: Console, run: RunResult) -> None:
         changed = [outcome for outcome in run.fixes if outcome.changed]
         total = sum(sum(outcome.fixed_codes.values()) for outcome in changed)
         console.print(Text(f"Fixed {total} findings in {len(changed)} files.", style="bold green"))
+    _print_baseline(console, run)
     if not counts["findings"]:
         console.print(Text(f"All checks passed ({counts['files_checked']} files checked).", style="bold green"))
         return

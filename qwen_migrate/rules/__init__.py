@@ -19,6 +19,7 @@ from typing import ClassVar, Iterator, Optional, Union
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import Edit
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
+from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.resolver import CallSite, ClientBinding, ResolvedModule
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
@@ -125,8 +126,9 @@ class FileRule(Rule):
     """A rule about the file itself, reported by the engine rather than from resolved calls."""
 
     @classmethod
-    def finding(cls, path: str, line: int, column: int, end_column: int, message: str, fix: Optional[Fix] = None) -> Finding:
-        return Finding(path, line, column, line, end_column, cls.code, cls.name, cls.severity, message, fix)
+    def finding(cls, path: str, line: int, column: int, end_column: int, message: str, fix: Optional[Fix] = None, source: str = "") -> Finding:
+        """A finding about the file itself; `source` is what identifies it in the file, for its fingerprint."""
+        return Finding(path, line, column, line, end_column, cls.code, cls.name, cls.severity, message, fix, fingerprint(cls.code, path, source))
 
 
 class ClientRule(Rule):

@@ -44,4 +44,5 @@ class UnusedSuppression(FileRule):
         names = ", ".join(codes)
         edit = EditComment(comment, without_codes(comment.value, codes))
         fix = Fix(cls.fix_safety, f"Remove {names} from the suppression comment", (edit,))
-        return cls.finding(path, where.start.line, where.start.column + 1, where.end.column + 1, f"Unused suppression of {names}", fix)
+        message = f"Unused suppression of {names}"
+        return cls.finding(path, where.start.line, where.start.column + 1, where.end.column + 1, message, fix, comment.value)

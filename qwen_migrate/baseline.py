@@ -1,0 +1,79 @@
+"""Baselines: today's findings recorded, so that CI fails only on new ones.
+
+A finding is known by its code, its path and the fingerprint of the offending call (not its line),
+counted: a second identical call in the same file is a new finding.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from qwen_migrate.finding import Finding
+
+BASELINE_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read: one line, exit code 2."""
+
+
+def _key(entry: dict) -> tuple[str, str, str]:
+    return entry["path"], entry["code"], entry["fingerprint"]
+
+
+def entries_of(findings: list[Finding]) -> list[dict]:
+    return sorted(
+        ({"path": f.path, "code": f.code, "fingerprint": f.fingerprint, "message": f.message} for f in findings),
+        key=lambda entry: (*_key(entry), entry["message"]),
+    )
+
+
+def write(path: Path, findings: list[Finding]) -> None:
+    """Sorted, indented JSON with one entry per finding: it diffs well in review."""
+    document = {"version": BASELINE_VERSION, "findings": entries_of(findings)}
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read(path: Path) -> list[dict]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BaselineError(f"{path}: {error.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{path}: not a baseline file ({error})") from None
+    if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
+        raise BaselineError(f"{path}: not a version {BASELINE_VERSION} baseline file")
+    entries = document.get("findings")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and {"path", "code", "fingerprint"} <= set(e) for e in entries):
+        raise BaselineError(f"{path}: every entry needs path, code and fingerprint")
+    return entries
+
+
+@dataclass
+class Comparison:
+    new: list[Finding]  # not in the baseline: reported, and they fail the run
+    known: int  # findings the baseline accounts for
+    gone: list[dict]  # baseline entries no longer found: fixed since
+
+
+def compare(findings: list[Finding], baseline: list[dict]) -> Comparison:
+    remaining = Counter(_key(entry) for entry in baseline)
+    new, known = [], 0
+    for finding in findings:  # in file order: of two identical calls, the later one is the new one
+        key = (finding.path, finding.code, finding.fingerprint)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            known += 1
+        else:
+            new.append(finding)
+    gone = [entry for entry in baseline if _take(remaining, _key(entry))]
+    return Comparison(new, known, gone)
+
+
+def _take(counter: Counter, key) -> bool:
+    if counter[key] > 0:
+        counter[key] -= 1
+        return True
+    return False

@@ -1,0 +1,97 @@
+"""SARIF 2.1.0: one reportingDescriptor per rule, and each fix as a SARIF fix with its replacements."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qwen_migrate import __version__
+from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.report import RunResult
+from qwen_migrate.rules import all_rules
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT_KEY = "qwenMigrate/v1"
+
+
+def _descriptor(rule) -> dict:
+    sections = dict(rule.sections())
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": " ".join(sections["What it does"].split())},
+        "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"fix": rule.fix_safety.value, "spec": rule.spec},
+    }
+
+
+def _location(finding: Finding) -> dict:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": finding.line,
+                "startColumn": finding.column,
+                "endLine": finding.end_line,
+                "endColumn": finding.end_column,
+            },
+        }
+    }
+
+
+def _fixes(finding: Finding, replacements) -> list:
+    if finding.fix is None or not replacements:
+        return []
+    return [
+        {
+            "description": {"text": f"{finding.fix.description} ({finding.fix.safety.value} fix)"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {"deletedRegion": {"charOffset": offset, "charLength": length}, "insertedContent": {"text": text}}
+                        for offset, length, text in replacements
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def render_sarif(run: RunResult) -> str:
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    results = []
+    for file in run.files:
+        for finding in file.findings:
+            result = {
+                "ruleId": finding.code,
+                "ruleIndex": index[finding.code],
+                "level": LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [_location(finding)],
+                "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+            }
+            fixes = _fixes(finding, file.replacements.get(finding))
+            if fixes:
+                result["fixes"] = fixes
+            results.append(result)
+    notifications = [
+        {"level": "error", "message": {"text": f"{file.path}: {file.error}"}} for file in run.errors
+    ]
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "qwen-migrate", "version": __version__, "rules": [_descriptor(r) for r in rules]}},
+                "invocations": [{"executionSuccessful": not run.errors, "toolExecutionNotifications": notifications}],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

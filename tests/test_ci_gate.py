@@ -1,0 +1,153 @@
+"""The CI gate: SARIF with fixes, GitHub annotations, statistics, baselines, and --add-noqa."""
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+SERVICE = '''\
+import os
+from openai import OpenAI
+
+client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")
+
+
+def answer(question):
+    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}], store=True)
+
+
+def label(text):
+    return client.chat.completions.create(model="qwen3.6-plus", messages=[{"role": "user", "content": text}], tool_choice="required", tools=TOOLS, parallel_tool_calls=True)
+'''
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "service.py").write_text(SERVICE)
+    return tmp_path
+
+
+def test_sarif_validates_and_carries_rules_fingerprints_and_fixes(project):
+    result = run("check", "--format", "sarif", "service.py")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    jsonschema.validate(document, SARIF_SCHEMA)
+    driver = document["runs"][0]["tool"]["driver"]
+    assert [rule["id"] for rule in driver["rules"]][:3] == ["QW001", "QW002", "QW101"]
+    assert "## Why is this bad?" in driver["rules"][2]["help"]["markdown"]
+    results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+    assert set(results) == {"QW210", "QW208", "QW203"}
+    assert all(len(r["partialFingerprints"]["qwenMigrate/v1"]) == 20 for r in results.values())
+    [change] = results["QW210"]["fixes"][0]["artifactChanges"]
+    [replacement] = change["replacements"]
+    start = SERVICE.index("    return client.chat.completions.create(model=\"gpt-4o\"")
+    assert replacement["deletedRegion"]["charOffset"] == start
+    deleted = SERVICE[start : start + replacement["deletedRegion"]["charLength"]]
+    assert replacement["insertedContent"]["text"] == deleted.replace('"gpt-4o"', '"qwen3.6-plus"')
+    assert results["QW203"]["fixes"][0]["description"]["text"] == 'Change tool_choice to "auto" (unsafe fix)'
+
+
+def test_sarif_of_every_fixture_project_validates(monkeypatch):
+    monkeypatch.chdir(FIXTURES)
+    document = json.loads(run("check", "--format", "sarif", ".").output)
+    jsonschema.validate(document, SARIF_SCHEMA)
+    assert len(document["runs"][0]["results"]) > 50
+
+
+def test_github_annotations(project):
+    lines = run("check", "--format", "github", "service.py").output.splitlines()
+    assert lines[0] == "::error file=service.py,line=8,col=43,endLine=8,endColumn=57,title=QW210 openai-model-name::'gpt-4o' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')"
+    assert lines[1].startswith("::warning file=service.py,line=8,")
+    assert lines[2].startswith("::error file=service.py,line=12,")
+
+
+def test_statistics_and_migration_progress(project):
+    output = run("check", "--statistics", "service.py").output
+    assert output.splitlines() == [
+        "    1  QW203       tool-choice-required",
+        "    1  QW208       ignored-parameter",
+        "    1  QW210  [*]  openai-model-name",
+        "Migration progress: 0 of 2 SDK call sites have no findings (0%).",
+    ]
+    (project / "clean.py").write_text(SERVICE.replace('"gpt-4o"', '"qwen3.6-plus"').replace(", store=True", ""))
+    assert "Migration progress: 1 of 2" in run("check", "--statistics", "clean.py").output
+
+
+def test_baseline_survives_moves_and_reformatting_and_catches_a_new_call(project):
+    assert run("check", "--write-baseline", "baseline.json", "service.py").exit_code == 1
+    baseline = json.loads((project / "baseline.json").read_text())
+    assert [entry["code"] for entry in baseline["findings"]] == sorted(entry["code"] for entry in baseline["findings"])
+    assert run("check", "--baseline", "baseline.json", "service.py").exit_code == 0
+
+    moved = "# a new header\n\n\n" + SERVICE.replace(
+        'model="gpt-4o", messages=[{"role": "user", "content": question}], store=True)',
+        'model="gpt-4o",\n        messages=[{"role": "user", "content": question}],  # the question\n        store=True,\n    )',
+    )
+    (project / "service.py").write_text(moved)
+    result = run("check", "--baseline", "baseline.json", "service.py")
+    assert result.exit_code == 0, result.output
+    assert "Baseline: 3 known findings not shown; 0 baseline entries fixed since." in result.output
+
+    added = moved + '\n\ndef again(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}], store=True)\n'
+    (project / "service.py").write_text(added)
+    result = run("check", "--format", "json", "--baseline", "baseline.json", "service.py")
+    assert result.exit_code == 1
+    new_line = added.splitlines().index("def again(q):") + 2
+    assert [(f["code"], f["line"]) for f in json.loads(result.output)["findings"]] == [("QW210", new_line), ("QW208", new_line)]
+
+
+def test_baseline_reports_and_prunes_fixed_entries(project):
+    run("check", "--write-baseline", "baseline.json", "service.py")
+    (project / "service.py").write_text(SERVICE.replace(", store=True", ""))
+    result = run("check", "--baseline", "baseline.json", "service.py")
+    assert result.exit_code == 0
+    assert "1 baseline entries fixed since." in result.output
+    assert "fixed: service.py QW208 store is silently ignored by DashScope" in result.output
+    run("check", "--write-baseline", "baseline.json", "service.py")
+    assert [e["code"] for e in json.loads((project / "baseline.json").read_text())["findings"]] == ["QW203", "QW210"]
+
+
+def test_baseline_file_is_stable(project):
+    run("check", "--write-baseline", "one.json", "service.py")
+    run("check", "--write-baseline", "two.json", "service.py")
+    assert (project / "one.json").read_bytes() == (project / "two.json").read_bytes()
+
+
+def test_bad_baseline_is_a_usage_error(project):
+    (project / "baseline.json").write_text("[]")
+    result = run("check", "--baseline", "baseline.json", "service.py")
+    assert result.exit_code == 2
+    assert "not a version 1 baseline file" in result.output
+
+
+def test_add_noqa_merges_and_is_idempotent(project):
+    source = SERVICE.replace("store=True)", "store=True)  # noqa: E501")
+    (project / "service.py").write_text(source)
+    run("check", "--add-noqa", "service.py")
+    text = (project / "service.py").read_text()
+    assert 'store=True)  # noqa: E501, QW210, QW208\n' in text
+    assert "parallel_tool_calls=True)  # noqa: QW203\n" in text
+    assert run("check", "service.py").exit_code == 0
+    run("check", "--add-noqa", "service.py")
+    assert (project / "service.py").read_text() == text
+    # once the calls are fixed, QW002 reports the suppressions that are left
+    (project / "service.py").write_text(text.replace('"gpt-4o"', '"qwen3.6-plus"'))
+    assert "Unused suppression of QW210" in run("check", "service.py").output
+
+
+def test_add_noqa_leaves_lines_ending_inside_a_string(project):
+    source = 'import openai\nclient = openai.OpenAI(base_url="""\nhttps://api.openai.com/v1""")\n'
+    (project / "odd.py").write_text(source)
+    run("check", "--add-noqa", "odd.py")
+    assert (project / "odd.py").read_text() == source
