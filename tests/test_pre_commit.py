@@ -1,0 +1,63 @@
+"""The pre-commit hooks of this repository, installed and run by the real `pre-commit` tool.
+
+This is the slow test of the suite (pre-commit builds a virtualenv and installs qwen-migrate in it).
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+INCOMPATIBLE = 'from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
+COMPATIBLE = (
+    'import os\nfrom openai import OpenAI\n\n'
+    'client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")\n'
+    'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
+)
+
+
+def pre_commit() -> list[str]:
+    executable = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if executable is None:
+        pytest.skip("pre-commit is not installed (pip install pre-commit, or the test extra)")
+    return [executable]
+
+
+@pytest.fixture(scope="module")
+def user_repository(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("user-repo")
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home"))}
+    subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+    return folder, environment
+
+
+def try_hook(folder: Path, environment: dict, hook: str, *files: str) -> subprocess.CompletedProcess:
+    command = [*pre_commit(), "try-repo", str(REPOSITORY), hook, "--verbose", "--files", *files]
+    return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=900)
+
+
+def test_check_hook_fails_on_incompatible_code_and_passes_on_clean_code(user_repository):
+    folder, environment = user_repository
+    (folder / "bad.py").write_text(INCOMPATIBLE)
+    (folder / "good.py").write_text(COMPATIBLE)
+    failing = try_hook(folder, environment, "qwen-migrate", "bad.py")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "bad.py:3:10: QW101" in failing.stdout
+    passing = try_hook(folder, environment, "qwen-migrate", "good.py")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def test_fix_hook_rewrites_the_file(user_repository):
+    folder, environment = user_repository
+    (folder / "bad.py").write_text(INCOMPATIBLE)
+    result = try_hook(folder, environment, "qwen-migrate-fix", "bad.py")
+    assert result.returncode == 1  # pre-commit fails a hook that modified files
+    assert "files were modified by this hook" in result.stdout
+    fixed = (folder / "bad.py").read_text()
+    assert 'base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1"' in fixed
+    assert 'model="qwen3.6-plus"' in fixed
+    again = try_hook(folder, environment, "qwen-migrate-fix", "bad.py")
+    assert again.returncode == 0, again.stdout
