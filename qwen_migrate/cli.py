@@ -62,6 +62,7 @@ def _run_options(command):
         click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated)."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
         click.option("--statistics", is_flag=True, help="Print counts per code and the migration progress instead of each finding."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means an error)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -77,7 +78,7 @@ def _checker(config_file: Optional[Path], paths: tuple[Path, ...], options: dict
 
 
 def _report_and_exit(
-    run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool = False
+    run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool
 ) -> None:
     console = _console(output_file)
     if output_format == "text":
@@ -133,6 +134,7 @@ def check(
     output_file: Optional[Path],
     config_file: Optional[Path],
     statistics: bool,
+    exit_zero: bool,
     baseline_file: Optional[Path],
     write_baseline: Optional[Path],
     add_noqa: bool,
@@ -160,7 +162,7 @@ def check(
         for result in results:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    _report_and_exit(run, checker, output_format, output_file, statistics)
+    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
 
 
 def _add_noqa(files: list[Path], results: list) -> None:
@@ -185,17 +187,16 @@ def _add_noqa(files: list[Path], results: list) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 if there is a diff).")
 @click.option("--add-todo", is_flag=True, help="Add a `# TODO(qwen-migrate): CODE ...` line above each finding that has no fix.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 def fix(
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Optional[Path],
     config_file: Optional[Path],
     statistics: bool,
+    exit_zero: bool,
     unsafe_fixes: bool,
     show_diff: bool,
     add_todo: bool,
-    exit_zero: bool,
     **options,
 ) -> None:
     """Apply the fixes (safe ones; unsafe ones too with --unsafe-fixes) in place.
@@ -220,14 +221,20 @@ def fix(
             click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
     run = RunResult([outcome.remaining for outcome in outcomes] + errors, fixes=outcomes)
-    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero=exit_zero)
+    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
 
 
 @main.command("check-batch")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_run_options
 def check_batch(
-    files: tuple[Path, ...], output_format: str, output_file: Optional[Path], config_file: Optional[Path], statistics: bool, **options
+    files: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    config_file: Optional[Path],
+    statistics: bool,
+    exit_zero: bool,
+    **options,
 ) -> None:
     """Check batch input JSONL FILES before upload (QW602).
 
@@ -236,7 +243,7 @@ def check_batch(
     """
     checker = _checker(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
-    _report_and_exit(run, checker, output_format, output_file, statistics)
+    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
 
 
 @main.command()

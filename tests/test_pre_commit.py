@@ -53,11 +53,13 @@ def test_check_hook_fails_on_incompatible_code_and_passes_on_clean_code(user_rep
 def test_fix_hook_rewrites_the_file(user_repository):
     folder, environment = user_repository
     (folder / "bad.py").write_text(INCOMPATIBLE)
+    subprocess.run(["git", "add", "bad.py"], cwd=folder, check=True)  # as a commit would have it staged
     result = try_hook(folder, environment, "qwen-migrate-fix", "bad.py")
     assert result.returncode == 1  # pre-commit fails a hook that modified files
     assert "files were modified by this hook" in result.stdout
     fixed = (folder / "bad.py").read_text()
     assert 'base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1"' in fixed
     assert 'model="qwen3.6-plus"' in fixed
+    subprocess.run(["git", "add", "bad.py"], cwd=folder, check=True)
     again = try_hook(folder, environment, "qwen-migrate-fix", "bad.py")
     assert again.returncode == 0, again.stdout
