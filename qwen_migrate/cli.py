@@ -214,6 +214,8 @@ def fix(
             errors.append(FileResult(display, error=str(error)))
         except RecursionError:
             errors.append(FileResult(display, error="nested too deeply to analyse"))
+        except Exception as error:  # a bug of ours: the file stays as it was, the others are fixed
+            errors.append(FileResult(display, error=f"internal error: {type(error).__name__}: {error}; nothing was written"))
     if show_diff:
         diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
         click.echo("".join(diffs), nl=False)

@@ -1,5 +1,6 @@
 """The CI gate: SARIF with fixes, GitHub annotations, statistics, baselines, and --add-noqa."""
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -151,3 +152,20 @@ def test_add_noqa_leaves_lines_ending_inside_a_string(project):
     (project / "odd.py").write_text(source)
     run("check", "--add-noqa", "odd.py")
     assert (project / "odd.py").read_text() == source
+
+
+def test_baseline_on_a_fixture_project(tmp_path, monkeypatch):
+    project = tmp_path / "fastapi_service"
+    shutil.copytree(FIXTURES / "fastapi_service", project)
+    monkeypatch.chdir(tmp_path)
+    run("check", "--write-baseline", "baseline.json", "fastapi_service")
+    llm = project / "app" / "llm.py"
+    source = llm.read_text()
+    # lines inserted above every finding, and the file reformatted: calls joined onto one line
+    reformatted = '"""LLM helpers."""\n\n\n' + source.replace("(\n        model=", "(model=").replace(",\n        ", ", ")
+    assert reformatted != source
+    llm.write_text(reformatted)
+    assert run("check", "--baseline", "baseline.json", "fastapi_service").exit_code == 0
+    llm.write_text(reformatted + '\n\ndef audit(text):\n    return client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)\n')
+    document = json.loads(run("check", "--format", "json", "--baseline", "baseline.json", "fastapi_service").output)
+    assert [(f["code"], f["message"]) for f in document["findings"]] == [("QW208", "store is silently ignored by DashScope")]
