@@ -15,12 +15,13 @@ import libcst as cst
 from rich.console import Console
 from rich.table import Table
 
-from qwen_migrate import __version__, baseline, dashscope
+from qwen_migrate import __version__, baseline, dashscope, runner
 from qwen_migrate.batch import check_batch_file
-from qwen_migrate.config import ConfigError, load
-from qwen_migrate.discovery import DiscoveryError, discover, display_path
+from qwen_migrate.config import ConfigError, Settings, load
+from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.fixer import Fixer, FixError, parses, write_atomically
+from qwen_migrate.fixer import FixOutcome, parses, write_atomically
+from qwen_migrate.project import Project
 from qwen_migrate.noqa import add_noqa
 from qwen_migrate.sarif import render_sarif
 from qwen_migrate.finding import Severity
@@ -69,16 +70,15 @@ def _run_options(command):
     return command
 
 
-def _checker(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Checker:
+def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:
     try:
-        settings = load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
+        return load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    return Checker(settings)
 
 
 def _report_and_exit(
-    run: RunResult, checker: Checker, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool
+    run: RunResult, settings: Settings, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool
 ) -> None:
     console = _console(output_file)
     if output_format == "text":
@@ -93,7 +93,7 @@ def _report_and_exit(
     if run.errors:
         sys.exit(EXIT_ERROR)
     worst = run.worst()
-    failing = worst is not None and worst.rank >= checker.settings.fail_on.rank
+    failing = worst is not None and worst.rank >= settings.fail_on.rank
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
@@ -106,21 +106,22 @@ def _code_options(command):
         click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's)."),
         click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's)."),
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _files(paths: tuple[Path, ...], config_file: Optional[Path], options: dict) -> tuple[Checker, list[Path]]:
-    """The checker for these options, and the files the paths name (default: the current folder)."""
+def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict) -> tuple[Settings, Project, list[Path]]:
+    """The settings, the project index (a pre-pass over the whole project) and the files to process."""
     paths = paths or (Path("."),)
-    settings_options = {key.replace("_", "-"): value for key, value in options.items()}
-    checker = _checker(config_file, paths, settings_options)
+    settings = _settings(config_file, paths, {key.replace("_", "-"): value for key, value in options.items()})
     try:
-        return checker, discover(list(paths), checker.settings)
+        project, files = runner.prepare(list(paths), settings, jobs)
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
+    return settings, project, files
 
 
 @main.command()
@@ -138,6 +139,7 @@ def check(
     baseline_file: Optional[Path],
     write_baseline: Optional[Path],
     add_noqa: bool,
+    jobs: int,
     **options,
 ) -> None:
     """Report OpenAI SDK usage that breaks or behaves differently on DashScope.
@@ -145,8 +147,8 @@ def check(
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
-    checker, files = _files(paths, config_file, options)
-    results = [checker.check_file(path, display_path(path), with_replacements=output_format == "sarif") for path in files]
+    settings, project, files = _prepare(paths, config_file, jobs, options)
+    results = runner.check_files(files, settings, project, jobs, output_format == "sarif", _progress_console())
     run = RunResult(results)
     if add_noqa:
         _add_noqa(files, results)
@@ -162,7 +164,11 @@ def check(
         for result in results:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
+    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
+
+
+def _progress_console() -> Console:
+    return Console(stderr=True)
 
 
 def _add_noqa(files: list[Path], results: list) -> None:
@@ -197,33 +203,26 @@ def fix(
     unsafe_fixes: bool,
     show_diff: bool,
     add_todo: bool,
+    jobs: int,
     **options,
 ) -> None:
     """Apply the fixes (safe ones; unsafe ones too with --unsafe-fixes) in place.
 
     Reports what it changed and what remains. Exits 1 while findings at or above --fail-on remain.
     """
-    checker, files = _files(paths, config_file, options)
-    fixer = Fixer(checker, unsafe=unsafe_fixes, add_todo=add_todo)
-    outcomes, errors = [], []
-    for path in files:
-        display = display_path(path)
-        try:
-            outcomes.append(fixer.fix_file(path, display, write=not show_diff))
-        except (FixError, OSError) as error:
-            errors.append(FileResult(display, error=str(error)))
-        except RecursionError:
-            errors.append(FileResult(display, error="nested too deeply to analyse"))
-        except Exception as error:  # a bug of ours: the file stays as it was, the others are fixed
-            errors.append(FileResult(display, error=f"internal error: {type(error).__name__}: {error}; nothing was written"))
+    settings, project, files = _prepare(paths, config_file, jobs, options)
+    choices = {"unsafe": unsafe_fixes, "add_todo": add_todo, "write": not show_diff}
+    per_file = runner.fix_files(files, settings, project, jobs, choices, _progress_console())
+    outcomes = [item for item in per_file if isinstance(item, FixOutcome)]
+    errors = [item for item in per_file if isinstance(item, FileResult) and item.error]
     if show_diff:
         diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
         click.echo("".join(diffs), nl=False)
         for result in errors:
             click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
-    run = RunResult([outcome.remaining for outcome in outcomes] + errors, fixes=outcomes)
-    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
+    run = RunResult([item.remaining if isinstance(item, FixOutcome) else item for item in per_file], fixes=outcomes)
+    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 
 @main.command("check-batch")
@@ -243,9 +242,10 @@ def check_batch(
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
     one model per file, and each request body against the Chat Completions and Embeddings rules.
     """
-    checker = _checker(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
+    settings = _settings(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
+    checker = Checker(settings)
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
-    _report_and_exit(run, checker, output_format, output_file, statistics, exit_zero)
+    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 
 @main.command()

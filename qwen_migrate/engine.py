@@ -15,6 +15,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
+from qwen_migrate.project import Project, context_for, might_use_sdk
 from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
@@ -34,16 +35,12 @@ class FileResult:
     error: Optional[str] = None  # the file could not be read
 
 
-def might_use_sdk(data: bytes) -> bool:
-    """The prefilter: a file that never says "openai" (nor names one of our codes) is not parsed."""
-    return b"openai" in data or b"QW" in data
-
-
 class Checker:
     """Runs the enabled rules over files; build once per run."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, project: Optional[Project] = None) -> None:
         self.settings = settings
+        self.project = project
         self._per_file_ignores = [
             (pathspec.GitIgnoreSpec.from_lines([glob]), codes)
             for glob, codes in settings.per_file_ignores.items()
@@ -70,7 +67,7 @@ class Checker:
         except OSError as error:
             return self._unparsable(display, b"", 1, 1, f"Cannot read the file: {error.strerror}")
         try:
-            module, result = self.analyse(data, display)
+            module, result = self.analyse(data, display, path)
             if with_replacements and module is not None:
                 result.replacements = fix_replacements(module, result.findings)
             return result
@@ -82,9 +79,13 @@ class Checker:
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.analyse(data, path)[1]
 
-    def analyse(self, data: bytes, path: str) -> tuple[Optional[cst.Module], FileResult]:
-        """The parsed module (None when the file is not parsed) and what was found in it."""
-        if not might_use_sdk(data):
+    def analyse(self, data: bytes, path: str, file: Optional[Path] = None) -> tuple[Optional[cst.Module], FileResult]:
+        """The parsed module (None when the file is not parsed) and what was found in it.
+
+        `file` places the module in the project, so that clients imported from the project are seen.
+        """
+        in_project = self.project is not None and file is not None
+        if not (self.project.takes_part(file, data) if in_project else might_use_sdk(data)):
             return None, FileResult(path)
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
@@ -94,7 +95,7 @@ class Checker:
             line, column, message = _parse_failure(data, error)
             return None, self._unparsable(path, data, line, column, message, ignored)
 
-        resolved = resolve(module)
+        resolved = resolve(module, context_for(file, self.project.index) if in_project else None)
         violations = [
             (rule, violation)
             for rule in enabled

@@ -58,10 +58,10 @@ class Fixer:
     def applicable(self, finding: Finding) -> bool:
         return finding.fix is not None and bool(finding.fix.edits) and finding.fix.safety in self.safeties
 
-    def fix_source(self, data: bytes, path: str) -> FixOutcome:
+    def fix_source(self, data: bytes, path: str, file: Optional[Path] = None) -> FixOutcome:
         outcome = FixOutcome(path, data, data)
         for _ in range(MAX_PASSES):
-            module, result = self.checker.analyse(outcome.fixed, path)
+            module, result = self.checker.analyse(outcome.fixed, path, file)
             chosen = [f for f in result.findings if self.applicable(f)] if module is not None else []
             if not chosen:
                 break
@@ -73,18 +73,18 @@ class Fixer:
             outcome.fixed_codes.update(finding.code for finding in chosen)
         else:
             raise FixError(f"fixes did not settle after {MAX_PASSES} passes")
-        module, result = self.checker.analyse(outcome.fixed, path)
+        module, result = self.checker.analyse(outcome.fixed, path, file)
         if self.add_todo and module is not None:
             with_todos, todos = _add_todos(outcome.fixed, module, [f for f in result.findings if not self.applicable(f)])
             if todos and parses(with_todos):  # a TODO line cannot go inside a backslash continuation
                 outcome.fixed, outcome.todos = with_todos, todos
-                result = self.checker.analyse(outcome.fixed, path)[1]
+                result = self.checker.analyse(outcome.fixed, path, file)[1]
         outcome.remaining = result
         return outcome
 
     def fix_file(self, path: Path, display: str, write: bool) -> FixOutcome:
         data = path.read_bytes()
-        outcome = self.fix_source(data, display)
+        outcome = self.fix_source(data, display, path)
         if write and outcome.changed:
             write_atomically(path, outcome.fixed)
         return outcome

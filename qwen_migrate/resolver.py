@@ -58,14 +58,57 @@ LEGACY_V0_METHODS = frozenset({"create", "acreate", "list", "alist", "retrieve",
 MODULE_CLIENT_SETTINGS = frozenset({"base_url", "api_key"})
 
 
+@dataclass(frozen=True)
+class Origin:
+    """A name at the top level of a module of the project: a client, a client factory or a class."""
+
+    module: str
+    name: str
+
+
+@dataclass
+class ProjectIndex:
+    """What the modules of a project export to each other, and how the exports are used.
+
+    Built by a first pass over the project (qwen_migrate.project), read by the second.
+    """
+
+    modules: set[str] = field(default_factory=set)
+    clients: dict[Origin, str] = field(default_factory=dict)  # module-level client -> its class
+    factories: dict[Origin, str] = field(default_factory=dict)  # function returning a client -> its class
+    classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
+    uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
+
+
+@dataclass(frozen=True)
+class ModuleContext:
+    """Where a module stands in its project: its dotted name, for imports, and the project's index."""
+
+    name: str
+    is_package: bool = False
+    index: Optional[ProjectIndex] = None
+
+    def absolute(self, module: Optional[str], level: int) -> Optional[str]:
+        """The absolute name of `from <level dots><module> import ...` in this module."""
+        if level == 0:
+            return module
+        parts = self.name.split(".") if self.is_package else self.name.split(".")[:-1]
+        if level - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join([*base, module] if module else base) or None
+
+
 @dataclass(eq=False)
 class ClientBinding:
     """A client: built by a constructor we can see, or known only by its type annotation."""
 
     class_name: str  # canonical: OpenAI, AsyncOpenAI, AzureOpenAI, AsyncAzureOpenAI
-    node: cst.CSTNode  # the constructor call, or the annotated parameter, attribute or function
+    node: Optional[cst.CSTNode]  # the constructor call, or the annotated parameter, attribute or function; None for `origin`
     arguments: Optional[KeywordArguments]  # None when the constructor is elsewhere
     calls: list["CallSite"] = field(default_factory=list)
+    origin: Optional[Origin] = None  # set when the client is defined in another module of the project
+    external_apis: frozenset[str] = frozenset()  # APIs other modules use it for
 
     @property
     def constructed_here(self) -> bool:
@@ -77,8 +120,8 @@ class ClientBinding:
 
     @property
     def apis(self) -> frozenset[str]:
-        """The client resources its calls use: "chat", "responses", "embeddings", ..."""
-        return frozenset(call.api for call in self.calls)
+        """The APIs its calls use, here and in the modules that import it: "chat", "responses", ..."""
+        return frozenset(call.api for call in self.calls) | self.external_apis
 
 
 @dataclass(eq=False)
@@ -148,12 +191,19 @@ class ResolvedModule:
     module_client: Optional[ModuleClient]
     calls: list[CallSite]
     legacy: list[LegacyUse]
+    exports: ProjectIndex = field(default_factory=ProjectIndex)  # this module's part of the project index
+    # first pass: calls through names imported from the project, as (name, attributes and "()" calls
+    # taken of it), for the index to tell which client, and which API, each one uses
+    imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
 
 
-def resolve(module: cst.Module) -> ResolvedModule:
-    collector = _Collector()
+def resolve(module: cst.Module, context: Optional[ModuleContext] = None) -> ResolvedModule:
+    """Clients and calls of a module. With a context whose index is set, names imported from other
+    modules of the project are followed; without an index, what the module exports is collected."""
+    context = context or ModuleContext("__main__")
+    collector = _Collector(context)
     module.visit(collector)
-    return _Resolver(collector).resolve()
+    return _Resolver(collector, context).resolve()
 
 
 # ---- collection: one walk records what names are bound to, and every attribute call ---------------
@@ -190,7 +240,8 @@ class _Scope:
 
 
 class _Collector(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, context: ModuleContext) -> None:
+        self.context = context
         self.module_scope = _Scope("module", None)
         self.scope = self.module_scope
         self.calls: list[tuple[cst.Call, _Scope]] = []
@@ -207,10 +258,10 @@ class _Collector(cst.CSTVisitor):
             name = dotted_name(alias.name)
             if alias.asname is not None:
                 bound = dotted_name(alias.asname.name)
-                source = ("module",) if name == "openai" else ("other",)
+                source = ("module",) if name == "openai" else ("project_module", name)
             else:
                 bound = name.split(".")[0]
-                source = ("module",) if bound == "openai" else ("other",)
+                source = ("module",) if bound == "openai" else ("project_module", bound)
             self.scope.names[bound].append(source)
             if source == ("module",) and self.scope is self.module_scope and self.openai_import is None:
                 self.openai_import = (node, bound)
@@ -218,6 +269,7 @@ class _Collector(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = dotted_name(node.module) if node.module is not None else None
         from_openai = not node.relative and module is not None and module.split(".")[0] == "openai"
+        absolute = self.context.absolute(module, len(node.relative))
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
@@ -227,14 +279,16 @@ class _Collector(cst.CSTVisitor):
                 source = ("class", CLIENT_CLASSES[name])
             elif module == "openai" and name in LEGACY_V0_SYMBOLS:  # openai.types.* are v1 models
                 source = ("legacy", name)
+            elif absolute is not None and not from_openai:
+                source = ("import", Origin(absolute, name))
             else:
                 source = ("other",)
             self.scope.names[bound].append(source)
 
     # scopes
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.names[node.name.value].append(("other",))
         scope = _Scope("class", self.scope)
+        self.scope.names[node.name.value].append(("classdef", scope))
         scope.bases = [arg.value for arg in node.bases]
         if self.scope is self.module_scope:
             self.classes[node.name.value] = scope
@@ -345,12 +399,38 @@ class _SelfRef:
     scope: _Scope
 
 
+@dataclass(frozen=True)
+class _ProjectModuleRef:
+    name: str  # a module of the project, or a package that may hold one
+
+
+@dataclass(frozen=True)
+class _ImportedRef:
+    """First pass: a name imported from the project, and the attributes taken of it so far."""
+
+    origin: Origin
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _ImportedFactory:
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class _ImportedClass:
+    origin: Origin
+
+
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 
 
 class _Resolver:
-    def __init__(self, collected: _Collector) -> None:
+    def __init__(self, collected: _Collector, context: ModuleContext) -> None:
         self.collected = collected
+        self.context = context
+        self.index = context.index
+        self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
         self.bindings: dict[cst.CSTNode, ClientBinding] = {}  # by constructor or annotated node
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
@@ -367,8 +447,49 @@ class _Resolver:
                 calls.append(call)
                 for client in call.clients:
                     client.calls.append(call)
+        exports = self._exports()
         clients = list(self.bindings.values())
-        return ResolvedModule(clients, self.module_client, calls, self.legacy)
+        return ResolvedModule(clients, self.module_client, calls, self.legacy, exports, self.imported_uses)
+
+    def _exports(self) -> ProjectIndex:
+        """The module's clients, factories and client-typed classes, as other modules see them;
+        with the project index known, the bindings learn what other modules use them for."""
+        exports = ProjectIndex(modules={self.context.name})
+        scope = self.collected.module_scope
+        for name, sources in scope.names.items():
+            origin = Origin(self.context.name, name)
+            values = [v for source in sources for v in self._source_values(source, 0)]
+            for value in values:
+                if isinstance(value, ClientBinding) and value.origin is None:
+                    exports.clients[origin] = value.class_name
+                    self._add_external_uses(value, origin)
+                elif isinstance(value, _FunctionRef):
+                    for binding in self._returned(value.node, 0):
+                        exports.factories[origin] = binding.class_name
+                        if binding.origin is None:
+                            self._add_external_uses(binding, origin)
+            attributes = self._typed_attributes(name)
+            if attributes:
+                exports.classes[origin] = attributes
+        return exports
+
+    def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
+        if self.index is not None:
+            binding.external_apis = binding.external_apis | frozenset(self.index.uses.get(origin, ()))
+
+    def _typed_attributes(self, class_name: str) -> dict[str, str]:
+        """The client-typed attributes of a class of this module (`client: OpenAI` in a dataclass)."""
+        class_scope = self.collected.classes.get(class_name)
+        if class_scope is None:
+            return {}
+        attributes = {}
+        for name, sources in class_scope.names.items():
+            for source in sources:
+                if source[0] == "annotated":
+                    classes = self._annotation_classes(source[2], source[3], 0)
+                    if classes:
+                        attributes[name] = classes[0]
+        return attributes
 
     def _collect_attribute_assignments(self) -> None:
         for target, source, statement, scope in self.collected.attribute_assignments:
@@ -395,6 +516,10 @@ class _Resolver:
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             return CallSite(node, ".".join(methods[0].path), clients, KeywordArguments.of(node))
+        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
+            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
+                self.imported_uses.append((imported.origin, path))
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
@@ -444,11 +569,36 @@ class _Resolver:
             return [_LegacyRef((source[1],))]
         if kind == "function":
             return [_FunctionRef(source[1])]
-        if kind == "self":
+        if kind in ("self", "classdef"):  # the class and its instances: the same attributes matter
             return [_SelfRef(source[1])]
         if kind == "annotated":
             return self._annotated_client(source[1], source[2], source[3], depth)
+        if kind == "import":
+            return self._imported(source[1])
+        if kind == "project_module":
+            return [_ProjectModuleRef(source[1])]
         return []
+
+    def _imported(self, origin: Origin) -> list:
+        """A name imported from another module of the project, as far as clients are concerned."""
+        if self.index is None:  # first pass: follow it only to record what it is used for
+            return [_ImportedRef(origin, ())]
+        if origin in self.index.clients:
+            return [self._proxy(origin, self.index.clients[origin])]
+        if origin in self.index.factories:
+            return [_ImportedFactory(origin)]
+        if origin in self.index.classes:
+            return [_ImportedClass(origin)]
+        if f"{origin.module}.{origin.name}" in self.index.modules:
+            return [_ProjectModuleRef(f"{origin.module}.{origin.name}")]
+        return []
+
+    def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
+        """The one binding that stands, in this module, for a client defined in another."""
+        key = ("origin", origin)
+        if key not in self.bindings:
+            self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
+        return self.bindings[key]
 
     def _attribute(self, base: Any, name: str, depth: int) -> list:
         if isinstance(base, _ModuleRef):
@@ -465,6 +615,13 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
+        if isinstance(base, _ProjectModuleRef):
+            return self._imported(Origin(base.name, name))
+        if isinstance(base, _ImportedRef):
+            return [_ImportedRef(base.origin, base.path + (name,))]
+        if isinstance(base, _ImportedClass) and self.index is not None:
+            class_name = self.index.classes[base.origin].get(name)
+            return [self._proxy(Origin(base.origin.module, f"{base.origin.name}.{name}"), class_name)] if class_name else []
         if isinstance(base, _SelfRef):
             return [v for scope in self._class_and_bases(base.scope) for v in self._member(scope, name, depth)]
         return []
@@ -501,28 +658,36 @@ class _Resolver:
                 values.append(self._binding(node, callee.name, KeywordArguments.of(node)))
             elif isinstance(callee, _FunctionRef):
                 values += self._returned(callee.node, depth)
+            elif isinstance(callee, _ImportedFactory):
+                values.append(self._proxy(callee.origin, self.index.factories[callee.origin]))
+            elif isinstance(callee, _ImportedRef):  # a factory, perhaps: what its result is used for counts
+                values.append(_ImportedRef(callee.origin, callee.path + ("()",)))
         return values
 
-    def _returned(self, function: cst.FunctionDef, depth: int) -> list:
-        """What a call of one of our functions returns: its return values, else its annotation."""
+    def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
+        """The clients a call of one of our functions returns: from its return values, else its annotation."""
         values = [
-            v
-            for value, scope in self.collected.returns.get(function, ())
-            for v in self._values(value, scope, depth)
-            if isinstance(v, ClientBinding)
+            v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
         ]
         if not values and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
-        return values
+        return [v for v in values if isinstance(v, ClientBinding)]
 
     def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list:
-        for class_name in self._annotation_classes(annotation, scope, depth):
-            return [self._binding(node, class_name, None)]
-        return []
+        """A client known by its annotation; or an object of a class with client attributes."""
+        types = self._annotation_types(annotation, scope, depth)
+        for value in types:
+            if isinstance(value, _ClassRef):
+                return [self._binding(node, value.name, None)]
+        return [value for value in types if isinstance(value, (_SelfRef, _ImportedClass))]
 
     def _annotation_classes(self, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list[str]:
         """The client classes an annotation names: `OpenAI`, `Optional[OpenAI]`, `"OpenAI | None"`."""
+        return [value.name for value in self._annotation_types(annotation, scope, depth) if isinstance(value, _ClassRef)]
+
+    def _annotation_types(self, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list:
+        """What the names in an annotation stand for, through Optional, Union, `|` and strings."""
         if isinstance(annotation, cst.SimpleString):
             try:
                 annotation = cst.parse_expression(annotation.evaluated_value)
@@ -533,13 +698,13 @@ class _Resolver:
                 name
                 for element in annotation.slice
                 if isinstance(element.slice, cst.Index)
-                for name in self._annotation_classes(element.slice.value, scope, depth)
+                for name in self._annotation_types(element.slice.value, scope, depth)
             ]
         if isinstance(annotation, cst.BinaryOperation):
-            return self._annotation_classes(annotation.left, scope, depth) + self._annotation_classes(
+            return self._annotation_types(annotation.left, scope, depth) + self._annotation_types(
                 annotation.right, scope, depth
             )
-        return [v.name for v in self._values(annotation, scope, depth) if isinstance(v, _ClassRef)]
+        return self._values(annotation, scope, depth)
 
     def _binding(self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments]) -> ClientBinding:
         if node not in self.bindings:

@@ -42,6 +42,8 @@ class MixedEndpointClient(Rule):
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for client in module.clients:
+            if client.origin is not None:  # reported in the module that defines it, with every use
+                continue
             compatible, responses = client.apis & COMPATIBLE_APIS, client.apis & RESPONSES_APIS
             if compatible and responses:
                 yield Violation(

@@ -1,0 +1,183 @@
+"""Running a command over many files: the project pre-pass, worker processes, and a progress bar.
+
+Files are handed to workers in a fixed order and their results come back in that order, so the
+report is the same with one job or many. Only the files that take part (they mention the SDK, or
+may import a client of the project) are sent to workers; the others cost the parent one read.
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Union
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qwen_migrate.config import Settings
+from qwen_migrate.discovery import discover, display_path
+from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.finding import Finding
+from qwen_migrate.fixer import Fixer, FixError, FixOutcome
+from qwen_migrate.project import Project, build_project
+
+PROGRESS_AFTER_SECONDS = 1.0
+# Below this many files that take part, worker processes cost more than they save.
+PARALLEL_FROM = 8
+
+_worker: dict = {}  # the checker or fixer of a worker process, set by _start_worker
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def project_root(paths: list[Path], settings: Settings) -> Optional[Path]:
+    """The folder whose modules make up the project: the first one above the given paths that holds
+    the configuration or a repository; None when no such folder contains them."""
+    configured = settings.root.resolve()
+    start = paths[0].resolve()
+    for folder in (start if start.is_dir() else start.parent, *start.parents):
+        if folder == configured or (folder / ".git").exists():
+            return folder if all(_under(path.resolve(), folder) for path in paths) else None
+    return None
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def project_files(paths: list[Path], settings: Settings) -> list[Path]:
+    """Every file the pre-pass reads: the project's, and the given ones."""
+    root = project_root(paths, settings)
+    return sorted(set(discover([root], settings) if root else ()) | set(discover(paths, settings)))
+
+
+def _pool(jobs: int, initializer: Callable, arguments: tuple) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=arguments)
+
+
+def _mapped(function: Callable, items: list, jobs: int, initializer: Callable, arguments: tuple) -> Iterator:
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        initializer(*arguments)
+        yield from map(function, items)
+        return
+    with _pool(jobs, initializer, arguments) as pool:
+        yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+
+
+def _no_worker_state() -> None:
+    pass
+
+
+def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
+    """The project index, and the files the paths name."""
+    files = discover(paths, settings)
+    everything = project_files(paths, settings)
+
+    def map_files(function: Callable, items: list) -> Iterable:
+        return _mapped(function, items, jobs, _no_worker_state, ())
+
+    return build_project(everything, map_files), files
+
+
+def _portable(finding: Finding) -> Finding:
+    """A finding without its edits, which name nodes of a syntax tree that stays in the worker."""
+    if finding.fix is None or not finding.fix.edits:
+        return finding
+    return dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, edits=()))
+
+
+def _portable_result(result: FileResult) -> FileResult:
+    result.findings = [_portable(f) for f in result.findings]
+    result.replacements = {_portable(f): r for f, r in result.replacements.items()}
+    return result
+
+
+def _start_checker(settings: Settings, project: Project, with_replacements: bool) -> None:
+    _worker["checker"] = Checker(settings, project)
+    _worker["replacements"] = with_replacements
+
+
+def _check_one(path: Path) -> FileResult:
+    return _portable_result(_worker["checker"].check_file(path, display_path(path), _worker["replacements"]))
+
+
+def check_files(
+    files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
+) -> list[FileResult]:
+    taking_part, results = _split(files, project)
+    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
+    for path, result in zip(taking_part, _with_progress(checked, len(taking_part), "Checking", console)):
+        results[path] = result
+    return [results[path] for path in files]
+
+
+def _start_fixer(settings: Settings, project: Project, unsafe: bool, add_todo: bool, write: bool) -> None:
+    _worker["fixer"] = Fixer(Checker(settings, project), unsafe=unsafe, add_todo=add_todo)
+    _worker["write"] = write
+
+
+def _fix_one(path: Path):
+    display = display_path(path)
+    try:
+        outcome = _worker["fixer"].fix_file(path, display, write=_worker["write"])
+    except (FixError, OSError) as error:
+        return FileResult(display, error=str(error))
+    except RecursionError:
+        return FileResult(display, error="nested too deeply to analyse")
+    except Exception as error:  # a bug of ours: the file stays as it was, the others are fixed
+        return FileResult(display, error=f"internal error: {type(error).__name__}: {error}; nothing was written")
+    outcome.remaining = _portable_result(outcome.remaining)
+    return outcome
+
+
+def fix_files(
+    files: list[Path], settings: Settings, project: Project, jobs: int, options: dict, console: Console
+) -> list[Union[FixOutcome, FileResult]]:
+    """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
+    the error that stopped its fixes)."""
+    taking_part, results = _split(files, project)
+    arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
+    fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
+    for path, outcome in zip(taking_part, _with_progress(fixed, len(taking_part), "Fixing", console)):
+        results[path] = outcome
+    return [results[path] for path in files]
+
+
+def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, FileResult]]:
+    """The files to analyse; the others' (empty, or unreadable) results are settled here."""
+    taking_part, results = [], {}
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            taking_part.append(path)  # the checker reports it
+            continue
+        if project.takes_part(path, data):
+            taking_part.append(path)
+        else:
+            results[path] = FileResult(display_path(path))
+    return taking_part, results
+
+
+def _with_progress(results: Iterable, total: int, label: str, console: Console) -> Iterator:
+    """The results, with a progress bar on a terminal once the run has taken about a second."""
+    started, progress, task = time.monotonic(), None, None
+    for done, result in enumerate(results, 1):
+        if progress is None and console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+            columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            progress = Progress(*columns, console=console, transient=True)
+            progress.start()
+            task = progress.add_task(label, total=total)
+        if progress is not None:
+            progress.update(task, completed=done)
+        yield result
+    if progress is not None:
+        progress.stop()
+

@@ -1,0 +1,101 @@
+"""A repository as a whole: clients shared across modules, and results that do not depend on how the run is cut."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
+from qwen_migrate.project import module_name
+from qwen_migrate.resolver import ModuleContext
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def findings(*args):
+    result = run("check", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    return sorted((f["path"], f["line"], f["column"], f["code"], f["message"]) for f in json.loads(result.output)["findings"])
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES / "cross_module", tmp_path / "cross_module")
+    monkeypatch.chdir(tmp_path / "cross_module")
+    return tmp_path / "cross_module"
+
+
+def test_imported_clients_are_followed(shop):
+    found = {(path, code) for path, _, _, code, _ in findings(".")}
+    assert ("shop/chat.py", "QW210") in found  # from shop.llm import client
+    assert ("shop/search.py", "QW401") in found  # from .llm import make_embedder; make_embedder().embeddings
+    assert ("shop/service.py", "QW208") in found  # deps.client, typed in a dataclass of another module
+
+
+def test_base_url_is_chosen_from_every_module_that_uses_the_client(shop):
+    document = json.loads(run("check", "--format", "json", "shop/llm.py").output)
+    fixes = {(f["line"], f["code"]): f["fix"]["description"] for f in document["findings"]}
+    assert fixes[(4, "QW101")].endswith("/compatible-mode/v1")  # client: chat, in shop/chat.py
+    assert fixes[(5, "QW101")].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # agents: responses, in shop/agent.py
+
+
+def test_results_do_not_depend_on_how_the_files_are_given(shop):
+    whole = findings(".")
+    files = sorted(str(p.relative_to(shop)) for p in shop.rglob("*.py"))
+    assert findings(*files) == whole
+    assert findings(*reversed(files)) == whole
+    assert sorted(f for path in files for f in findings(path)) == whole
+    assert findings("--jobs", "1", ".") == whole
+
+
+def test_results_do_not_depend_on_the_number_of_jobs(monkeypatch):
+    monkeypatch.chdir(FIXTURES)
+    assert findings("--jobs", "2", ".") == findings("--jobs", "1", ".")
+
+
+def test_one_fix_run_migrates_the_whole_project(shop):
+    result = run("fix", "--unsafe-fixes", ".")
+    assert result.exit_code == 0, result.output
+    assert findings(".") == []
+    llm = (shop / "shop" / "llm.py").read_text()
+    assert llm.count('api_key=os.getenv("DASHSCOPE_API_KEY")') == 3
+    assert 'agents = OpenAI(base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"' in llm
+
+
+def test_no_progress_bar_in_output_that_is_not_a_terminal(monkeypatch):
+    monkeypatch.chdir(FIXTURES)
+    output = run("check", "--jobs", "2", ".").output
+    assert "Checking" not in output and "━" not in output
+
+
+@pytest.mark.parametrize(
+    "path, name, package",
+    [("pkg/sub/mod.py", "pkg.sub.mod", False), ("pkg/sub/__init__.py", "pkg.sub", True), ("scripts/tool.py", "tool", False)],
+)
+def test_module_names(tmp_path, path, name, package):
+    for folder in ("pkg", "pkg/sub"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+    file = tmp_path / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.touch()
+    assert module_name(file) == (name, package)
+
+
+@pytest.mark.parametrize(
+    "module, level, context, absolute",
+    [
+        ("llm", 1, ModuleContext("shop.chat"), "shop.llm"),
+        (None, 1, ModuleContext("shop.chat"), "shop"),
+        ("llm", 1, ModuleContext("shop", is_package=True), "shop.llm"),
+        ("core.llm", 2, ModuleContext("shop.api.views"), "shop.core.llm"),
+        ("x", 3, ModuleContext("shop.chat"), None),
+    ],
+)
+def test_relative_imports(module, level, context, absolute):
+    assert context.absolute(module, level) == absolute
