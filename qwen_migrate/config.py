@@ -32,6 +32,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     root: Path = field(default_factory=Path.cwd)  # globs in exclude and per-file-ignores are relative to it
+    configured: bool = False  # root is the folder of a configuration file, and so the project's
 
     @property
     def compatible_url(self) -> str:
@@ -140,7 +141,7 @@ def parse_table(table: dict[str, Any], root: Path, source: str) -> Settings:
             raise ConfigError(f"{source}: unknown key {key!r} in [tool.qwen-migrate]")
         name, parse = _KEYS[key]
         values[name] = parse(value, f"{source}: {key}")
-    return Settings(root=root, **values)
+    return Settings(root=root, configured=True, **values)
 
 
 def load(config_file: Optional[Path], start: Path) -> Settings:

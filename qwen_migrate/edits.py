@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,10 @@ def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
     updated = wrapper.visit(_EditTransformer(edits))
     imports = [edit for edit in edits if isinstance(edit, AddImport)]
     if imports:
+        # Imported here: libcst.codemod loads libcst.matchers, which costs more than a check's start-up.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
         context = CodemodContext()
         for edit in imports:
             AddImportsVisitor.add_needed_import(context, edit.module, edit.name)

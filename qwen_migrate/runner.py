@@ -37,8 +37,8 @@ def default_jobs() -> int:
 
 def project_root(paths: list[Path], settings: Settings) -> Optional[Path]:
     """The folder whose modules make up the project: the first one above the given paths that holds
-    the configuration or a repository; None when no such folder contains them."""
-    configured = settings.root.resolve()
+    the configuration or a repository; None when there is none (then the paths alone are read)."""
+    configured = settings.root.resolve() if settings.configured else None
     start = paths[0].resolve()
     for folder in (start if start.is_dir() else start.parent, *start.parents):
         if folder == configured or (folder / ".git").exists():

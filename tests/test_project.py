@@ -26,6 +26,7 @@ def findings(*args):
 @pytest.fixture
 def shop(tmp_path, monkeypatch):
     shutil.copytree(FIXTURES / "cross_module", tmp_path / "cross_module")
+    (tmp_path / "cross_module" / "pyproject.toml").write_text("[tool.qwen-migrate]\n")  # marks the project
     monkeypatch.chdir(tmp_path / "cross_module")
     return tmp_path / "cross_module"
 
@@ -65,6 +66,15 @@ def test_one_fix_run_migrates_the_whole_project(shop):
     llm = (shop / "shop" / "llm.py").read_text()
     assert llm.count('api_key=os.getenv("DASHSCOPE_API_KEY")') == 3
     assert 'agents = OpenAI(base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"' in llm
+
+
+def test_without_a_project_only_the_given_files_are_read(shop):
+    (shop / "pyproject.toml").unlink()
+    document = json.loads(run("check", "--format", "json", "shop/llm.py").output)
+    # no project, so no uses from other modules: the compatible-mode endpoint, the default
+    assert {f["fix"]["description"] for f in document["findings"] if f["code"] == "QW101"} == {
+        "Set base_url to https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
+    }
 
 
 def test_no_progress_bar_in_output_that_is_not_a_terminal(monkeypatch):
