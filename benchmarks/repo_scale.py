@@ -12,9 +12,11 @@ module-level client). Then it measures, as medians of --runs runs:
 3. what a metadata-based linter pays: parse plus `QualifiedNameProvider` on every file (measured on
    every --metadata-sample'th file and scaled up, as the whole tree takes minutes);
 4. `qwen-migrate check` with `--jobs 1` and with the default jobs;
-5. start-up: `qwen-migrate check` on one small file, against `python -c "import libcst"`;
+5. start-up: `qwen-migrate check` on one small file outside any project, against
+   `python -c "import libcst"`; and on one file inside the tree, which pays for the project pre-pass;
 6. peak memory (max RSS) of `qwen-migrate check --jobs 1` on the whole tree;
-7. on the SDK files alone: check against a bare parse of the same files.
+7. on the SDK files alone (a copy of them as a project of their own): check against a bare parse of
+   the same files, also with the start-up of each process taken out.
 
 It prints each figure and the ratios the targets are stated in.
 """
@@ -183,14 +185,22 @@ def main() -> None:
         metadata = median(parse_script(sample, True), root, 1) * len(all_files) / len(sample)
         check_one_job = median([*CHECK, "--jobs", "1", "."], root, args.runs)
         check_jobs = median([*CHECK, "."], root, args.runs)
-        small = root / "small.py"
+        outside = root.parent / f"{root.name}-alone"
+        outside.mkdir()
+        small = outside / "small.py"
         small.write_text("import openai\n")
-        startup = median([*CHECK, "--jobs", "1", str(small)], root, args.runs)
+        startup = median([*CHECK, "--jobs", "1", str(small)], outside, args.runs)
+        inside = median([*CHECK, "--jobs", "1", str(sdk_files[1])], root, args.runs)
         bare_import = median([sys.executable, "-c", "import libcst"], root, args.runs)
         memory = peak_rss_mb([*CHECK, "--jobs", "1", "."], root)
-        sdk_parse = median(parse_script(sdk_files, False), root, args.runs)
-        sdk_check = median([*CHECK, "--jobs", "1", *[str(p) for p in sdk_files]], root, args.runs)
+        sdk_root = outside / "sdk"
+        shutil.copytree(root / "llmapp", sdk_root / "llmapp")
+        (sdk_root / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+        sdk_copies = sorted((sdk_root / "llmapp").glob("*.py"))
+        sdk_parse = median(parse_script(sdk_copies, False), sdk_root, args.runs)
+        sdk_check = median([*CHECK, "--jobs", "1", "."], sdk_root, args.runs)
         sdk_import = median([sys.executable, "-c", "import qwen_migrate.cli, libcst"], root, args.runs)
+        shutil.rmtree(outside)
 
     rows = [
         ("grep -rl openai (floor)", grep),
@@ -198,7 +208,8 @@ def main() -> None:
         ("parse + QualifiedNameProvider, every file (scaled)", metadata),
         ("qwen-migrate check --jobs 1", check_one_job),
         (f"qwen-migrate check (default jobs: {os.cpu_count()})", check_jobs),
-        ("qwen-migrate check, one small file", startup),
+        ("qwen-migrate check, one small file outside a project", startup),
+        ("qwen-migrate check, one file inside the tree", inside),
         ('python -c "import libcst"', bare_import),
         ("SDK files: bare parse", sdk_parse),
         ("SDK files: qwen-migrate check --jobs 1", sdk_check),
@@ -212,10 +223,12 @@ def main() -> None:
     print(f"whole tree: check / parse every file       {best / parse_all:6.3f}x  (target <= 0.05x, 1/20)")
     print(f"whole tree: check / parse + metadata       {best / metadata:6.3f}x")
     print(f"start-up: check one file / import libcst   {startup / bare_import:6.2f}x  (target <= 2.5x)")
+    print(f"one file inside the tree / import libcst   {inside / bare_import:6.2f}x  (the project pre-pass included)")
     print(f"peak memory                                {memory:6.1f} MB  (target < 250 MB)")
     work = max(sdk_check - sdk_import, 0.0)
     print(f"SDK files: check / bare parse              {sdk_check / sdk_parse:6.2f}x  (whole processes)")
     print(f"SDK files: check work / parse work         {work / max(sdk_parse - bare_import, 1e-9):6.2f}x  (start-up taken out; target <= 2x)")
+    print(f"SDK files: {len(sdk_copies)} files, {sum(len(p.read_bytes().splitlines()) for p in sdk_files)} lines")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ class Checker:
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
         try:
-            module = cst.parse_module(data)
+            module = self.project.parse(file, data) if in_project else cst.parse_module(data)
         except Exception as error:  # any parser failure, syntax or encoding, is a QW001 finding
             line, column, message = _parse_failure(data, error)
             return None, self._unparsable(path, data, line, column, message, ignored)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -50,57 +51,84 @@ class FileIndex:
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
 
 
-def index_file(path: Path) -> FileIndex:
+Parsed = dict[Path, tuple[bytes, cst.Module]]  # syntax trees kept for the check, in one process
+
+
+def index_file(path: Path, parsed: Optional[Parsed] = None) -> FileIndex:
     """Read one file for the index; a file that cannot be read or parsed adds nothing."""
     try:
-        module = cst.parse_module(path.read_bytes())
+        data = path.read_bytes()
+        module = cst.parse_module(data)
         resolved = resolve(module, context_for(path, None))
     except Exception:  # reported, if at all, when the file itself is checked
         return FileIndex(path)
+    if parsed is not None:
+        parsed[path] = (data, module)
     return FileIndex(path, resolved.exports, resolved.imported_uses)
 
 
-def import_pattern(exporters: set[str]) -> re.Pattern:
+class ImportTest:
     """A cheap test for files that may import from these modules: an import line that names one."""
-    names = sorted({module.rsplit(".", 1)[-1] for module in exporters})
-    return re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b", re.MULTILINE)
+
+    def __init__(self, exporters: set[str]) -> None:
+        self.names = sorted({module.rsplit(".", 1)[-1].encode() for module in exporters})
+        alternatives = b"|".join(re.escape(name) for name in self.names)
+        self.pattern = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + alternatives + rb")\b", re.MULTILINE)
+
+    def __call__(self, data: bytes) -> bool:
+        return any(name in data for name in self.names) and self.pattern.search(data) is not None
 
 
 @dataclass
 class Project:
     index: ProjectIndex
-    importers: frozenset[Path]  # files that do not mention the SDK but may use a client of the project
+    files: frozenset[Path] = frozenset()  # every file the pre-pass read
+    participants: frozenset[Path] = frozenset()  # of those, the ones that mention the SDK or may import a client
+    parsed: Parsed = field(default_factory=dict)
 
-    def takes_part(self, path: Path, data: bytes) -> bool:
-        return might_use_sdk(data) or path in self.importers
+    def takes_part(self, path: Path, data: Optional[bytes] = None) -> bool:
+        """Whether the file is analysed: known from the pre-pass, or by the prefilter for other files."""
+        if path in self.files:
+            return path in self.participants
+        return might_use_sdk(_read(path) if data is None else data)
+
+    def parse(self, path: Optional[Path], data: bytes) -> cst.Module:
+        """The file's syntax tree: the pre-pass's, when the file is still as it read it."""
+        kept = self.parsed.get(path)
+        return kept[1] if kept is not None and kept[0] == data else cst.parse_module(data)
 
 
 MapFunction = Callable[[Callable, list], Iterable]
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def build_project(files: list[Path], map_files: MapFunction = map) -> Project:
-    """Index the project's files; `map_files` may run `index_file` in worker processes."""
+    """Index the project's files; `map_files` may run `index_file` in worker processes (then the
+    syntax trees stay there, and the check parses again)."""
     mentions, others = [], []
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        (mentions if might_use_sdk(data) else others).append((path, data))
-    first = list(map_files(index_file, [path for path, _ in mentions]))
+        (mentions if might_use_sdk(_read(path)) else others).append(path)
+    parsed: Parsed = {}
+    first = list(map_files(partial(index_file, parsed=parsed), mentions))
     index = ProjectIndex()
     for part in first:
         _merge(index, part.exports)
     exporters = {origin.module for origin in [*index.clients, *index.factories, *index.classes]}
-    pattern = import_pattern(exporters) if exporters else None
-    importers = [path for path, data in others if pattern is not None and pattern.search(data)]
-    second = list(map_files(index_file, importers))
+    may_import = ImportTest(exporters) if exporters else None
+    importers = [path for path in others if may_import is not None and may_import(_read(path))]
+    second = list(map_files(partial(index_file, parsed=parsed), importers))
     for part in first + second:
         for origin, path in part.uses:
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
-    return Project(index, frozenset(importers))
+    return Project(index, frozenset(files), frozenset(mentions) | frozenset(importers), parsed)
 
 
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:

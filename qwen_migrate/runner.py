@@ -50,12 +50,6 @@ def _under(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def project_files(paths: list[Path], settings: Settings) -> list[Path]:
-    """Every file the pre-pass reads: the project's, and the given ones."""
-    root = project_root(paths, settings)
-    return sorted(set(discover([root], settings) if root else ()) | set(discover(paths, settings)))
-
-
 def _pool(jobs: int, initializer: Callable, arguments: tuple) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
@@ -78,7 +72,8 @@ def _no_worker_state() -> None:
 def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
     """The project index, and the files the paths name."""
     files = discover(paths, settings)
-    everything = project_files(paths, settings)
+    root = project_root(paths, settings)
+    everything = sorted(set(files) | set(discover([root], settings))) if root is not None else files
 
     def map_files(function: Callable, items: list) -> Iterable:
         return _mapped(function, items, jobs, _no_worker_state, ())
@@ -154,12 +149,7 @@ def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, 
     """The files to analyse; the others' (empty, or unreadable) results are settled here."""
     taking_part, results = [], {}
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            taking_part.append(path)  # the checker reports it
-            continue
-        if project.takes_part(path, data):
+        if project.takes_part(path) or not os.access(path, os.R_OK):  # the checker reports unreadable files
             taking_part.append(path)
         else:
             results[path] = FileResult(display_path(path))
