@@ -90,12 +90,12 @@ class Checker:
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
         try:
-            module = self.project.parse(file, data) if in_project else cst.parse_module(data)
+            module, collected = self.project.parse(file, data) if in_project else (cst.parse_module(data), None)
         except Exception as error:  # any parser failure, syntax or encoding, is a QW001 finding
             line, column, message = _parse_failure(data, error)
             return None, self._unparsable(path, data, line, column, message, ignored)
 
-        resolved = resolve(module, context_for(file, self.project.index) if in_project else None)
+        resolved = resolve(module, context_for(file, self.project.index) if in_project else None, collected)
         violations = [
             (rule, violation)
             for rule in enabled

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
-from qwen_migrate.resolver import ModuleContext, Origin, ProjectIndex, resolve
+from qwen_migrate.resolver import ModuleContext, Origin, ProjectIndex, collect, resolve
 
 
 def might_use_sdk(data: bytes) -> bool:
@@ -51,7 +51,7 @@ class FileIndex:
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
 
 
-Parsed = dict[Path, tuple[bytes, cst.Module]]  # syntax trees kept for the check, in one process
+Parsed = dict[Path, tuple[bytes, cst.Module, object]]  # syntax trees and their walks, kept for the check
 
 
 def index_file(path: Path, parsed: Optional[Parsed] = None) -> FileIndex:
@@ -59,11 +59,13 @@ def index_file(path: Path, parsed: Optional[Parsed] = None) -> FileIndex:
     try:
         data = path.read_bytes()
         module = cst.parse_module(data)
-        resolved = resolve(module, context_for(path, None))
+        context = context_for(path, None)
+        collected = collect(module, context)
+        resolved = resolve(module, context, collected)
     except Exception:  # reported, if at all, when the file itself is checked
         return FileIndex(path)
     if parsed is not None:
-        parsed[path] = (data, module)
+        parsed[path] = (data, module, collected)
     return FileIndex(path, resolved.exports, resolved.imported_uses)
 
 
@@ -92,10 +94,10 @@ class Project:
             return path in self.participants
         return might_use_sdk(_read(path) if data is None else data)
 
-    def parse(self, path: Optional[Path], data: bytes) -> cst.Module:
-        """The file's syntax tree: the pre-pass's, when the file is still as it read it."""
+    def parse(self, path: Optional[Path], data: bytes) -> tuple[cst.Module, object]:
+        """The file's syntax tree, and its walk when the pre-pass made one of the same bytes."""
         kept = self.parsed.get(path)
-        return kept[1] if kept is not None and kept[0] == data else cst.parse_module(data)
+        return (kept[1], kept[2]) if kept is not None and kept[0] == data else (cst.parse_module(data), None)
 
 
 MapFunction = Callable[[Callable, list], Iterable]

@@ -197,13 +197,18 @@ class ResolvedModule:
     imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
 
 
-def resolve(module: cst.Module, context: Optional[ModuleContext] = None) -> ResolvedModule:
+def collect(module: cst.Module, context: ModuleContext) -> "_Collector":
+    """The one walk over the syntax tree; its result serves both passes over a project."""
+    collector = _Collector(context)
+    module.visit(collector)
+    return collector
+
+
+def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional["_Collector"] = None) -> ResolvedModule:
     """Clients and calls of a module. With a context whose index is set, names imported from other
     modules of the project are followed; without an index, what the module exports is collected."""
     context = context or ModuleContext("__main__")
-    collector = _Collector(context)
-    module.visit(collector)
-    return _Resolver(collector, context).resolve()
+    return _Resolver(collected or collect(module, context), context).resolve()
 
 
 # ---- collection: one walk records what names are bound to, and every attribute call ---------------
@@ -214,8 +219,7 @@ class _Scope:
         self.kind = kind  # "module", "class" or "function"
         self.parent = parent
         self.names: dict[str, list[tuple]] = defaultdict(list)
-        # class scopes: instance attributes assigned as self.<name>, and the names of base classes
-        self.attributes: dict[str, list[tuple]] = defaultdict(list)
+        # class scopes: the names of base classes (instance attributes are the resolver's: they depend on it)
         self.bases: list[cst.BaseExpression] = []
 
     def lookup(self, name: str) -> list[tuple]:
@@ -431,6 +435,8 @@ class _Resolver:
         self.context = context
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
+        # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
+        self.instance_attributes: dict[tuple[_Scope, str], list[tuple]] = defaultdict(list)
         self.bindings: dict[cst.CSTNode, ClientBinding] = {}  # by constructor or annotated node
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
@@ -496,7 +502,7 @@ class _Resolver:
             name = target.attr.value
             for base in self._values(target.value, scope, 0):
                 if isinstance(base, _SelfRef):
-                    base.scope.attributes[name].append(source)
+                    self.instance_attributes[(base.scope, name)].append(source)
                 elif isinstance(base, _ModuleRef) and isinstance(statement, cst.Assign):
                     if name in LEGACY_V0_SETTINGS:
                         self.legacy.append(LegacyUse(statement, name))
@@ -628,7 +634,7 @@ class _Resolver:
 
     def _member(self, class_scope: _Scope, name: str, depth: int) -> list:
         values = []
-        for source in class_scope.attributes.get(name, ()) :
+        for source in self.instance_attributes.get((class_scope, name), ()):
             values += self._source_values(source, depth)
         for source in class_scope.names.get(name, ()):
             values += self._source_values(source, depth)
