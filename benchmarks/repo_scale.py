@@ -158,15 +158,17 @@ def parse_script(files: list[Path], metadata: bool) -> list[str]:
     return [sys.executable, "-c", body]
 
 
-def in_process(files: list[Path], runs: int) -> tuple[float, float]:
-    """Medians, in this process, of parsing the files and of checking them (parse, resolve, rules)."""
+def in_process(root: Path, files: list[Path], runs: int) -> tuple[float, float]:
+    """Medians, in this process, of parsing the files and of checking them as a project: the
+    pre-pass (parse, walk), then resolution, every rule and the positions of the findings."""
     import libcst as cst
+    from rich.console import Console
 
-    from qwen_migrate.config import Settings
-    from qwen_migrate.engine import Checker
+    from qwen_migrate import runner
+    from qwen_migrate.config import load
 
     sources = [p.read_bytes() for p in files]
-    checker = Checker(Settings())  # no project: check_source parses, resolves and runs every rule
+    settings = load(None, root)
 
     def parse_all() -> float:
         started = time.perf_counter()
@@ -176,8 +178,8 @@ def in_process(files: list[Path], runs: int) -> tuple[float, float]:
 
     def check_all() -> float:
         started = time.perf_counter()
-        for path, data in zip(files, sources):
-            checker.check_source(data, str(path))
+        project, found = runner.prepare([root], settings, 1)
+        runner.check_files(found, settings, project, 1, False, Console(quiet=True))
         return time.perf_counter() - started
 
     return statistics.median(parse_all() for _ in range(runs)), statistics.median(check_all() for _ in range(runs))
@@ -227,7 +229,7 @@ def main() -> None:
         sdk_parse = median(parse_script(sdk_copies, False), sdk_root, args.runs)
         sdk_check = median([*CHECK, "--jobs", "1", "."], sdk_root, args.runs)
         sdk_import = median([sys.executable, "-c", "import qwen_migrate.cli, libcst"], root, args.runs)
-        in_process_parse, in_process_check = in_process(sdk_copies, args.runs)
+        in_process_parse, in_process_check = in_process(sdk_root, sdk_copies, args.runs)
         sdk_lines = sum(len(p.read_bytes().splitlines()) for p in sdk_copies)
         shutil.rmtree(outside)
 
