@@ -25,7 +25,7 @@ from qwen_migrate.project import Project
 from qwen_migrate.noqa import add_noqa
 from qwen_migrate.sarif import render_sarif
 from qwen_migrate.finding import Severity
-from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text
+from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -129,6 +129,7 @@ def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, op
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in this baseline file (entries no longer found are pruned).")
 @click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with findings, merging with noqa comments there.")
+@click.option("--explain-unresolved", is_flag=True, help="Also list the SDK calls whose **kwargs the analysis cannot follow.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -139,6 +140,7 @@ def check(
     baseline_file: Optional[Path],
     write_baseline: Optional[Path],
     add_noqa: bool,
+    explain_unresolved: bool,
     jobs: int,
     **options,
 ) -> None:
@@ -164,6 +166,8 @@ def check(
         for result in results:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
+    if explain_unresolved and output_format == "text":
+        render_unresolved(run, Console(soft_wrap=True, highlight=False))
     _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 

@@ -30,6 +30,8 @@ class FileResult:
     frame_lines: dict[int, str] = field(default_factory=dict)  # the source lines that findings point at
     call_sites: int = 0  # SDK calls found in the file
     clean_call_sites: int = 0  # of those, the calls no finding points into
+    # calls whose `*args`/`**kwargs` the analysis could not follow: (line, column, method)
+    unresolved: list[tuple[int, int, str]] = field(default_factory=list)
     # for SARIF: each fixable finding's text replacements, as (character offset, length, new text)
     replacements: dict[Finding, list[tuple[int, int, str]]] = field(default_factory=dict)
     error: Optional[str] = None  # the file could not be read
@@ -103,19 +105,25 @@ class Checker:
             for violation in rule.check(resolved, self.settings)
         ]
         comments = suppression_comments(module) if might_suppress(data) else []
-        if not violations and not comments:
+        unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
+        if not violations and not comments and not unfollowed:
             return module, FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
-        findings = [
-            _finding(path, rule, violation, positions[violation.node], _identity(module, violation.node, positions, contexts))
-            for rule, violation in violations
-        ]
+        written = _written_elsewhere(resolved)
+        findings = list(
+            dict.fromkeys(  # a constant used by several calls is one finding, at the constant
+                _finding(path, rule, violation, positions, _identity(module, violation.node, positions, contexts), written)
+                for rule, violation in violations
+            )
+        )
         findings = _apply_suppressions(path, findings, comments, positions, {rule.code for rule in enabled})
         findings.sort(key=lambda f: f.sort_key)
         clean = sum(1 for where, _ in calls if not any(_inside(f, where) for f in findings))
-        return module, FileResult(path, findings, frame_lines(data, module.encoding, findings), len(calls), clean)
+        lines = frame_lines(data, module.encoding, findings)
+        return module, FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
 
     def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
         if not self._selected(ParseError.code) or ParseError.code in ignored:
@@ -172,7 +180,9 @@ def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[int
 
 
 def _inside(finding: Finding, where: CodeRange) -> bool:
-    return (where.start.line, where.start.column + 1) <= (finding.line, finding.column) <= (where.end.line, where.end.column + 1)
+    """Whether a finding belongs to the call at `where`: it points into it, or at a parameter it sends."""
+    start, end = (where.start.line, where.start.column + 1), (where.end.line, where.end.column + 1)
+    return start <= (finding.line, finding.column) <= end or (finding.related is not None and start <= finding.related <= end)
 
 
 def _identity(module: cst.Module, node: cst.CSTNode, positions, contexts: list[tuple[CodeRange, cst.Call]]) -> str:
@@ -193,7 +203,24 @@ def _identity(module: cst.Module, node: cst.CSTNode, positions, contexts: list[t
     return f"{module.code_for_node(call.func)}|{part}"
 
 
-def _finding(path: str, rule: Rule, violation: Violation, where: CodeRange, context_source: str) -> Finding:
+def _written_elsewhere(resolved) -> dict[cst.CSTNode, tuple[cst.CSTNode, bool]]:
+    """Findings about parameters set in dicts or through constants: the node a finding points at ->
+    (where the call names the parameter, whether the parameter is set on some paths only)."""
+    elsewhere = {}
+    for call in resolved.calls:
+        arguments = call.arguments
+        for name in arguments.names():
+            where, written = arguments.where(name), arguments.written_at(name)
+            if where is not written or not arguments.is_keyword(name):
+                elsewhere[where] = (written if where is not written else call.node, arguments.maybe(name))
+    return elsewhere
+
+
+def _finding(path: str, rule: Rule, violation: Violation, positions, context_source: str, written) -> Finding:
+    where = positions[violation.node]
+    related, maybe = written.get(violation.node, (None, False))
+    message = violation.message + (" (set on some paths only)" if maybe else "")
+    related_start = positions[related].start if related is not None else None
     return Finding(
         path=path,
         line=where.start.line,
@@ -203,9 +230,10 @@ def _finding(path: str, rule: Rule, violation: Violation, where: CodeRange, cont
         code=rule.code,
         name=rule.name,
         severity=violation.severity or rule.severity,
-        message=violation.message,
+        message=message,
         fix=violation.fix,
         fingerprint=fingerprint(rule.code, path, context_source),
+        related=(related_start.line, related_start.column + 1) if related_start is not None else None,
     )
 
 
@@ -219,8 +247,10 @@ def _apply_suppressions(
     used: set[tuple[int, str]] = set()
     kept = []
     for finding in findings:
-        if finding.code in by_line.get(finding.line, ()):
-            used.add((finding.line, finding.code))
+        lines = [finding.line] + ([finding.related[0]] if finding.related else [])
+        suppressed_on = [line for line in lines if finding.code in by_line.get(line, ())]
+        if suppressed_on:  # on the line of the finding, or where the call names the parameter
+            used.update((line, finding.code) for line in suppressed_on)
         else:
             kept.append(finding)
     if UnusedSuppression.code in enabled:

@@ -58,6 +58,8 @@ class Finding:
     message: str
     fix: Optional[Fix] = None
     fingerprint: str = ""  # stable across line moves and reformatting: see qwen_migrate.fingerprint
+    # where the call names the parameter, when the finding points elsewhere (a dict key, a constant)
+    related: Optional[tuple[int, int]] = None
 
     @property
     def sort_key(self) -> tuple:

@@ -46,7 +46,7 @@ def summary(run: RunResult) -> dict:
         "files_checked": len(run.files),
         "files_with_findings": sum(1 for r in run.files if r.findings),
         "findings": len(findings),
-        "call_sites": {"total": call_sites, "without_findings": clean},
+        "call_sites": {"total": call_sites, "without_findings": clean, "unresolved": sum(len(r.unresolved) for r in run.files)},
         "baseline": {"known": run.baselined, "fixed": len(run.fixed_since_baseline)},
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in reversed(Severity)},
         "by_code": dict(sorted(Counter(f.code for f in findings).items())),
@@ -70,6 +70,7 @@ def finding_to_json(finding: Finding) -> dict:
         "message": finding.message,
         "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": finding.fix.description},
         "fingerprint": finding.fingerprint,
+        "related": None if finding.related is None else {"line": finding.related[0], "column": finding.related[1]},
     }
 
 
@@ -77,6 +78,9 @@ def render_json(run: RunResult) -> str:
     document = {
         "version": JSON_REPORT_VERSION,
         "findings": [finding_to_json(f) for f in run.findings],
+        "unresolved": [
+            {"path": r.path, "line": line, "column": column, "method": method} for r in run.files for line, column, method in r.unresolved
+        ],
         "errors": [{"path": r.path, "message": r.error} for r in run.errors],
         "summary": summary(run),
     }
@@ -130,6 +134,8 @@ def render_statistics(run: RunResult, console: Console) -> None:
     console.print(
         Text(f"Migration progress: {sites['without_findings']} of {sites['total']} SDK call sites have no findings ({share:.0f}%).")
     )
+    if sites["unresolved"]:
+        console.print(Text(f"{sites['unresolved']} SDK calls take parameters the analysis cannot follow (see --explain-unresolved)."))
     _print_baseline(console, run)
 
 
@@ -140,6 +146,13 @@ def _print_baseline(console: Console, run: RunResult) -> None:
         )
     for entry in run.fixed_since_baseline:
         console.print(Text(f"  fixed: {entry['path']} {entry['code']} {entry.get('message', '')}", style="green"))
+
+
+def render_unresolved(run: RunResult, console: Console) -> None:
+    """The calls whose `**kwargs` could not be followed: for a person to review."""
+    for result in run.files:
+        for line, column, method in result.unresolved:
+            console.print(Text(f"{result.path}:{line}:{column}: {method}() takes parameters the analysis cannot follow (**kwargs from a parameter, another module or a call)"))
 
 
 def render_text(run: RunResult, console: Console) -> None:

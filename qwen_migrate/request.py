@@ -5,7 +5,7 @@ request body in a batch input file (and, later, a request seen at run time).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 import libcst as cst
@@ -92,11 +92,27 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
 
 
 @dataclass(frozen=True)
+class DictEntry:
+    """A parameter set in a dict that the call unpacks: `params = {"store": True}; create(**params)`."""
+
+    value: cst.BaseExpression
+    where: cst.CSTNode  # the dict element, the `params["store"]` target, or the keyword of update()
+    maybe: bool = False  # set on some paths only (under an `if`, in a loop, ...)
+
+
+@dataclass(frozen=True)
 class KeywordArguments:
-    """The keyword arguments of a call. SDK methods and client constructors are keyword-only."""
+    """The keyword arguments of a call. SDK methods and client constructors are keyword-only.
+
+    Parameters unpacked from dicts the resolver could follow are `entries`; `has_splat` says that
+    some `*`/`**` argument could not be followed, so that any parameter may hide in it. `constants`
+    maps names used as values (`model=MODEL`) to the literal they stand for.
+    """
 
     keywords: dict[str, cst.Arg]
-    has_splat: bool  # `*args`/`**kwargs`: any keyword may hide in them
+    has_splat: bool
+    entries: dict[str, DictEntry] = field(default_factory=dict)
+    constants: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
     through_sdk = True  # Qwen-only parameters must travel in extra_body
 
     @classmethod
@@ -105,28 +121,49 @@ class KeywordArguments:
         return cls(keywords, any(arg.star for arg in call.args))
 
     def __contains__(self, name: str) -> bool:
-        return name in self.keywords
+        return name in self.keywords or name in self.entries
 
     def names(self) -> Iterator[str]:
-        return iter(self.keywords)
+        return iter([*self.keywords, *(name for name in self.entries if name not in self.keywords)])
+
+    def is_keyword(self, name: str) -> bool:
+        """Written as a keyword argument of the call itself (keyword edits apply to it)."""
+        return name in self.keywords
+
+    def expression(self, name: str) -> Optional[cst.BaseExpression]:
+        """The parameter's value as written: the literal a constant stands for, where there is one."""
+        if name in self.keywords:
+            value = self.keywords[name].value
+        elif name in self.entries:
+            value = self.entries[name].value
+        else:
+            return None
+        return self.constants.get(value, value)
 
     def value(self, name: str) -> Any:
-        """The static value of a keyword, MISSING when surely absent, DYNAMIC when not known."""
-        if name in self.keywords:
-            return static_value(self.keywords[name].value)
+        """The static value of a parameter, MISSING when surely absent, DYNAMIC when not known."""
+        expression = self.expression(name)
+        if expression is not None:
+            return static_value(expression)
         return DYNAMIC if self.has_splat else MISSING
 
     def missing(self, name: str) -> bool:
         return self.value(name) is MISSING
 
-    def where(self, name: str) -> cst.Arg:
-        """What a finding about this parameter points at."""
-        return self.keywords[name]
+    def maybe(self, name: str) -> bool:
+        return name not in self.keywords and name in self.entries and self.entries[name].maybe
 
-    def expression(self, name: str) -> Optional[cst.BaseExpression]:
-        """The keyword's value as written, for edits."""
-        arg = self.keywords.get(name)
-        return None if arg is None else arg.value
+    def where(self, name: str) -> cst.CSTNode:
+        """What a finding about this parameter points at: the literal a constant stands for, else
+        the keyword, or the dict key."""
+        written = self.keywords[name].value if name in self.keywords else self.entries[name].value
+        if written in self.constants:
+            return self.constants[written]
+        return self.keywords[name] if name in self.keywords else self.entries[name].where
+
+    def written_at(self, name: str) -> cst.CSTNode:
+        """Where the call names the parameter: its keyword, or the dict key it unpacks."""
+        return self.keywords[name] if name in self.keywords else self.entries[name].where
 
     def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
         arg = self.keywords.get(name)
@@ -171,6 +208,12 @@ class BodyArguments:
 
     def where(self, name: str) -> BodyField:
         return BodyField(name)
+
+    def is_keyword(self, name: str) -> bool:
+        return False
+
+    def maybe(self, name: str) -> bool:
+        return False
 
     def expression(self, name: str) -> None:
         """A body has no source to edit: check-batch reports, it does not fix."""

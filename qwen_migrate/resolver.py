@@ -14,8 +14,10 @@ from typing import Any, Iterable, Optional, Union
 import libcst as cst
 
 from qwen_migrate.request import (
+    DYNAMIC,
     MISSING,
     BodyArguments,
+    DictEntry,
     KeywordArguments,
     dotted_name,
     environment_literal,
@@ -249,6 +251,14 @@ class _Collector(cst.CSTVisitor):
         self.module_scope = _Scope("module", None)
         self.scope = self.module_scope
         self.calls: list[tuple[cst.Call, _Scope]] = []
+        # Where each call and each dict event stands: a sequence number in source order, and the
+        # conditional blocks (if/else, loops, try) around it, to tell "before" and "on every path".
+        self.seq = 0
+        self.blocks: list[int] = []
+        self.places: dict[cst.CSTNode, tuple[int, tuple[int, ...]]] = {}
+        # what happens to names that may hold request parameters: (scope, name) -> events
+        self.dict_events: dict[tuple[_Scope, str], list[tuple]] = defaultdict(list)
+        self.return_places: dict[cst.CSTNode, tuple[int, tuple[int, ...]]] = {}  # by the returned value
         # `self.x = ...` and `openai.x = ...`: (target, source, statement, scope)
         self.attribute_assignments: list[tuple[cst.Attribute, tuple, cst.CSTNode, _Scope]] = []
         self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, _Scope]]] = defaultdict(list)
@@ -324,14 +334,43 @@ class _Collector(cst.CSTVisitor):
         self.scope = self.scope.parent
         self.function_stack.pop()
 
+    def _place(self, node: cst.CSTNode) -> tuple[int, tuple[int, ...]]:
+        self.seq += 1
+        self.places[node] = (self.seq, tuple(self.blocks))
+        return self.places[node]
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        self.blocks.append(id(node))
+
+    def _leave_block(self, original_node: cst.CSTNode) -> None:
+        self.blocks.pop()
+
+    visit_If = visit_Else = visit_While = visit_Try = visit_ExceptHandler = visit_Finally = _enter_block
+    leave_If = leave_Else = leave_For = leave_While = leave_Try = leave_ExceptHandler = leave_Finally = _leave_block
+    visit_Match = visit_MatchCase = visit_IfExp = _enter_block
+    leave_Match = leave_MatchCase = leave_IfExp = _leave_block
+
     def visit_Return(self, node: cst.Return) -> None:
+        place = self._place(node)
         if self.function_stack and node.value is not None:
             self.returns[self.function_stack[-1]].append((node.value, self.scope))
+            self.return_places[node.value] = place
 
     # bindings
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind(target.target, node.value, node)
+            subscript = target.target
+            if isinstance(subscript, cst.Subscript) and isinstance(subscript.value, cst.Name) and len(subscript.slice) == 1:
+                index = subscript.slice[0].slice
+                key = static_value(index.value) if isinstance(index, cst.Index) else None
+                if isinstance(key, str):  # params["store"] = True
+                    event = ("set", key, node.value, subscript, *self._place(node))
+                    self.dict_events[(self.scope, subscript.value.value)].append(event)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, cst.BitOrAssign) and isinstance(node.target, cst.Name):  # params |= {...}
+            self.dict_events[(self.scope, node.target.value)].append(("merge", node.value, *self._place(node)))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -350,12 +389,14 @@ class _Collector(cst.CSTVisitor):
             self._bind(node.asname.name, node.item, node)
 
     def visit_For(self, node: cst.For) -> None:
+        self._enter_block(node)
         self._bind(node.target, None, node)
 
     def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
             source = ("expr", value, self.scope) if value is not None else ("other",)
             self.scope.names[target.value].append(source)
+            self.dict_events[(self.scope, target.value)].append(("bind", value, *self._place(statement)))
         elif isinstance(target, cst.Attribute) and value is not None:
             self.attribute_assignments.append((target, ("expr", value, self.scope), statement, self.scope))
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -365,6 +406,10 @@ class _Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, (cst.Attribute, cst.Name)):
             self.calls.append((node, self.scope))
+            self._place(node)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
+            self.dict_events[(self.scope, func.value.value)].append(("update", node, *self.places[node]))
 
 
 # ---- resolution -------------------------------------------------------------------------------
@@ -521,7 +566,7 @@ class _Resolver:
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
-            return CallSite(node, ".".join(methods[0].path), clients, KeywordArguments.of(node))
+            return CallSite(node, ".".join(methods[0].path), clients, self._arguments(node, scope))
         for imported in (v for v in callees if isinstance(v, _ImportedRef)):
             path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
@@ -529,6 +574,117 @@ class _Resolver:
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
+        return None
+
+    # ---- what a call's parameters are: keywords, dicts it unpacks, constants ----------------------
+
+    def _arguments(self, call: cst.Call, scope: _Scope) -> KeywordArguments:
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        entries: dict[str, DictEntry] = {}
+        unresolved = any(arg.star == "*" for arg in call.args)
+        for arg in call.args:
+            if arg.star == "**":
+                found = self._dict_entries(arg.value, scope, self.collected.places.get(call), 0)
+                if found is None:
+                    unresolved = True
+                else:
+                    entries.update(found)
+        values = [arg.value for arg in keywords.values()] + [entry.value for entry in entries.values()]
+        constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
+        return KeywordArguments(keywords, unresolved, entries, constants)
+
+    def _dict_entries(self, node: cst.BaseExpression, scope: _Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+        """The parameters a `**` argument unpacks, or None when they cannot all be known."""
+        if depth > 2:
+            return None
+        if isinstance(node, cst.Dict):
+            entries = {}
+            for element in node.elements:
+                key = static_value(element.key) if isinstance(element, cst.DictElement) else None
+                if not isinstance(key, str):
+                    return None
+                entries[key] = DictEntry(element.value, element)
+            return entries
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+            if all(arg.keyword is not None for arg in node.args):
+                return {arg.keyword.value: DictEntry(arg.value, arg) for arg in node.args}
+            return None
+        if isinstance(node, cst.Name):
+            return self._named_dict(node.value, scope, place, depth)
+        if isinstance(node, cst.Call):  # `**self._params()`, `**build()`: what the function returns, one level deep
+            functions = [v for v in self._values(node.func, scope, 0) if isinstance(v, _FunctionRef)]
+            returns = self.collected.returns.get(functions[0].node, []) if len(functions) == 1 else []
+            if len(returns) == 1:
+                value, function_scope = returns[0]
+                return self._dict_entries(value, function_scope, self.collected.return_places.get(value), depth + 1)
+        return None
+
+    def _named_dict(self, name: str, scope: _Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+        """A dict bound to a name: its last binding before `place`, and what is added to it after."""
+        owner = scope
+        while owner is not None and (owner.kind == "class" and owner is not scope or name not in owner.names):
+            owner = owner.parent
+        if owner is None:
+            return None
+        events = self.collected.dict_events.get((owner, name), [])
+        if owner is scope and place is not None:  # in the same function: only what happens before the call
+            events = [event for event in events if event[-2] < place[0]]
+        binds = [event for event in events if event[0] == "bind"]
+        if not binds or binds[-1][1] is None:
+            return None
+        bind = binds[-1]
+        if owner is scope and place is not None and not _on_every_path(bind[-1], place[1]):
+            return None  # bound in a branch the call is not in: which dict, we cannot tell
+        entries = self._dict_entries(bind[1], owner, bind[2:], depth + 1)
+        if entries is None:
+            return None
+        for event in events:
+            if event[-2] <= bind[-2] or event[0] == "bind":
+                continue
+            maybe = place is not None and owner is scope and not _on_every_path(event[-1], place[1])
+            if event[0] == "set":
+                entries[event[1]] = DictEntry(event[2], event[3], maybe)
+            else:
+                added = self._added_entries(event, owner, depth)
+                if added is None:
+                    return None
+                entries.update({key: DictEntry(e.value, e.where, maybe or e.maybe) for key, e in added.items()})
+        return entries
+
+    def _added_entries(self, event: tuple, scope: _Scope, depth: int) -> Optional[dict[str, DictEntry]]:
+        if event[0] == "merge":  # params |= {...}
+            return self._dict_entries(event[1], scope, None, depth + 1)
+        call = event[1]  # params.update({...}) or params.update(key=value)
+        entries: dict[str, DictEntry] = {}
+        for arg in call.args:
+            if arg.keyword is not None:
+                entries[arg.keyword.value] = DictEntry(arg.value, arg)
+            else:
+                found = self._dict_entries(arg.value, scope, None, depth + 1) if not arg.star else None
+                if found is None:
+                    return None
+                entries.update(found)
+        return entries
+
+    def _literal(self, node: cst.BaseExpression, scope: _Scope) -> Optional[cst.BaseExpression]:
+        """The one literal a name or attribute stands for: a module constant, a class attribute, a
+        parameter's default, a dataclass field's default. None when it may be anything else."""
+        if isinstance(node, cst.Name):
+            sources = scope.lookup(node.value)
+        elif isinstance(node, cst.Attribute):
+            sources = [
+                source
+                for base in self._values(node.value, scope, 0)
+                if isinstance(base, _SelfRef)
+                for owner in self._class_and_bases(base.scope)
+                for source in [*owner.names.get(node.attr.value, ()), *self.instance_attributes.get((owner, node.attr.value), ())]
+            ]
+        else:
+            return None
+        expressions = [source[1] for source in sources if source[0] == "expr"]
+        others = [source for source in sources if source[0] not in ("expr", "annotated")]
+        if len(expressions) == 1 and not others and static_value(expressions[0]) is not DYNAMIC:
+            return expressions[0]
         return None
 
     def _values(self, node: Optional[cst.CSTNode], scope: _Scope, depth: int) -> list:
@@ -716,3 +872,8 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments)
         return self.bindings[node]
+
+
+def _on_every_path(event_blocks: tuple[int, ...], call_blocks: tuple[int, ...]) -> bool:
+    """An event reaches a call on every path when the blocks around it are around the call too."""
+    return call_blocks[: len(event_blocks)] == event_blocks

@@ -74,6 +74,18 @@ def render_sarif(run: RunResult) -> str:
                 "locations": [_location(finding)],
                 "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             }
+            if finding.related is not None:
+                line, column = finding.related
+                result["relatedLocations"] = [
+                    {
+                        "id": 1,
+                        "message": {"text": "the call that sends this parameter"},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": line, "startColumn": column},
+                        },
+                    }
+                ]
             fixes = _fixes(finding, file.replacements.get(finding))
             if fixes:
                 result["fixes"] = fixes

@@ -85,7 +85,11 @@ class Rule:
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
 
-    def fix(self, description: str, *edits: Edit) -> Fix:
+    def fix(self, description: str, *edits: Optional[Edit]) -> Optional[Fix]:
+        """The rule's fix, or None when one of its edits cannot be made (a parameter set in a dict
+        the analysis does not see whole, say)."""
+        if any(edit is None for edit in edits):
+            return None
         return Fix(self.fix_safety, description, edits)
 
     @classmethod

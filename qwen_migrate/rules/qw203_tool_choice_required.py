@@ -1,7 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import SetKeyword, Text
+from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -48,5 +48,5 @@ class ToolChoiceRequired(CallRule):
             yield Violation(
                 call.arguments.where("tool_choice"),
                 'tool_choice="required" is not supported by DashScope (use "auto", "none" or a function object)',
-                self.fix('Change tool_choice to "auto"', SetKeyword(call.node, "tool_choice", Text("auto"))),
+                self.fix('Change tool_choice to "auto"', ReplaceNode(call.arguments.expression("tool_choice"), Text("auto"))),
             )

@@ -44,12 +44,12 @@ class WebSearchOptions(CallRule):
         if "web_search_options" not in call.arguments:
             return
         safety = FixSafety.SAFE if call.arguments.value("web_search_options") == {} else FixSafety.UNSAFE
+        fix = None
+        if call.arguments.is_keyword("web_search_options"):  # a dict entry is reported, not moved
+            edit = MoveToExtraBody(call.node, (("enable_search", "True"),), ("web_search_options",))
+            fix = Fix(safety, 'Replace with extra_body={"enable_search": True}', (edit,))
         yield Violation(
             call.arguments.where("web_search_options"),
             'web_search_options is not supported by DashScope: use extra_body={"enable_search": True}',
-            Fix(
-                safety,
-                'Replace with extra_body={"enable_search": True}',
-                (MoveToExtraBody(call.node, (("enable_search", "True"),), ("web_search_options",)),),
-            ),
+            fix,
         )

@@ -46,7 +46,9 @@ class IgnoredParameter(CallRule):
         for name in call.arguments.names():
             if name not in IGNORED_CHAT_PARAMS:
                 continue
-            if name == "max_completion_tokens" and "max_tokens" not in call.arguments:
+            if not call.arguments.is_keyword(name):  # set in a dict: reported, the dict is not edited
+                fix = None
+            elif name == "max_completion_tokens" and "max_tokens" not in call.arguments:
                 fix = Fix(FixSafety.SAFE, "Rename max_completion_tokens to max_tokens", (RenameKeyword(call.node, name, "max_tokens"),))
             elif name == "max_completion_tokens":
                 fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", RemoveKeyword(call.node, name))

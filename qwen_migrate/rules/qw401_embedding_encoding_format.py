@@ -2,7 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import EMBEDDING_ENCODING_FORMAT
-from qwen_migrate.edits import SetKeyword, Text
+from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import CallSite
@@ -45,10 +45,10 @@ class EmbeddingEncodingFormat(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         encoding_format = call.arguments.value("encoding_format")
-        fix = self.fix(
-            f'Set encoding_format="{EMBEDDING_ENCODING_FORMAT}"',
-            SetKeyword(call.node, "encoding_format", Text(EMBEDDING_ENCODING_FORMAT)),
-        )
+        present = call.arguments.expression("encoding_format")
+        float_format = Text(EMBEDDING_ENCODING_FORMAT)
+        edit = SetKeyword(call.node, "encoding_format", float_format) if present is None else ReplaceNode(present, float_format)
+        fix = self.fix(f'Set encoding_format="{EMBEDDING_ENCODING_FORMAT}"', edit)
         if encoding_format is MISSING and call.arguments.through_sdk:  # a raw request body defaults to float
             yield Violation(call.node, 'No encoding_format: the SDK sends "base64", which DashScope does not support', fix)
         elif isinstance(encoding_format, str) and encoding_format != EMBEDDING_ENCODING_FORMAT:

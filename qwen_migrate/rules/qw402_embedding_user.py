@@ -37,4 +37,4 @@ class EmbeddingUser(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         if "user" in call.arguments:
-            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user", RemoveKeyword(call.node, "user")))
+            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user", RemoveKeyword(call.node, "user") if call.arguments.is_keyword("user") else None))

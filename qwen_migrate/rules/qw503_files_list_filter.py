@@ -34,4 +34,4 @@ class FilesListFilter(CallRule):
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for name in UNSUPPORTED_FILE_LIST_FILTERS:
             if name in call.arguments:
-                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}", RemoveKeyword(call.node, name)))
+                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}", RemoveKeyword(call.node, name) if call.arguments.is_keyword(name) else None))

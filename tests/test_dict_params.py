@@ -1,0 +1,145 @@
+"""Parameters that reach the SDK through dicts (`create(**params)`) and constants (`model=MODEL`)."""
+import json
+from textwrap import dedent
+
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
+
+from helpers import check, codes
+
+CLIENT = """\
+import os
+from openai import OpenAI
+client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")
+"""
+
+
+def in_function(body: str) -> str:
+    return CLIENT + "\n\ndef ask(text, flag=False, **kwargs):\n" + "".join(f"    {line}\n" for line in dedent(body).splitlines())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'params = {"model": "qwen3.6-plus", "messages": [], "store": True}\nclient.chat.completions.create(**params)',
+        'params = dict(model="qwen3.6-plus", messages=[], store=True)\nclient.chat.completions.create(**params)',
+        'params = {"model": "qwen3.6-plus", "messages": []}\nparams["store"] = True\nclient.chat.completions.create(**params)',
+        'params = {"model": "qwen3.6-plus"}\nparams.update({"messages": [], "store": True})\nclient.chat.completions.create(**params)',
+        'params = {"model": "qwen3.6-plus"}\nparams.update(messages=[], store=True)\nclient.chat.completions.create(**params)',
+        'params = {"model": "qwen3.6-plus"}\nparams |= {"store": True}\nclient.chat.completions.create(**params)',
+        'client.chat.completions.create(**{"model": "qwen3.6-plus", "store": True})',
+    ],
+)
+def test_binding_forms(body):
+    assert codes(in_function(body)) == ["QW208"]
+
+
+def test_dict_returned_by_a_function_of_the_module():
+    source = CLIENT + dedent(
+        """
+        def build(text):
+            return {"model": "qwen3.6-plus", "messages": [text], "store": True}
+
+        class Bot:
+            def _params(self):
+                params = {"model": "qwen3.6-plus", "messages": []}
+                params["store"] = True
+                return params
+
+            def run(self, text):
+                client.chat.completions.create(**build(text))
+                client.chat.completions.create(**self._params())
+        """
+    )
+    assert codes(source) == ["QW208", "QW208"]
+
+
+def test_conditional_additions_may_be_set():
+    [finding] = check(in_function('params = {"model": "qwen3.6-plus", "messages": []}\nif flag:\n    params["store"] = True\nclient.chat.completions.create(**params)'))
+    assert finding.message == "store is silently ignored by DashScope (set on some paths only)"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'params = {"store": True}\nparams = build()\nclient.chat.completions.create(**params)',  # reassigned before
+        'params = {"model": "qwen3.6-plus", "messages": []}\nclient.chat.completions.create(**params)\nparams["store"] = True',  # mutated after
+        "client.chat.completions.create(**kwargs)",  # the caller's kwargs
+        'if flag:\n    params = {"store": True}\nelse:\n    params = {}\nclient.chat.completions.create(**params)',  # which dict: unknown
+    ],
+)
+def test_what_is_not_followed_is_not_guessed(body):
+    assert codes(in_function(body)) == []
+
+
+def test_look_alike_sdks_taking_kwargs_are_not_reported():
+    source = "from groq import Groq\ng = Groq()\nparams = {'model': 'llama3-70b', 'store': True, 'tool_choice': 'required'}\ng.chat.completions.create(**params)\n"
+    assert codes(source) == []
+
+
+def test_a_compatible_value_in_the_dict_silences_the_rule():
+    body = 'opts = {"model": "text-embedding-v4", "input": text, "encoding_format": "float"}\nclient.embeddings.create(**opts)'
+    assert codes(in_function(body)) == []
+    assert codes(in_function(body.replace('"float"', '"base64"'))) == ["QW401"]
+    # a dict not followed may hold encoding_format: no report that it is missing
+    assert codes(in_function('client.embeddings.create(model="text-embedding-v4", input=text, **kwargs)')) == []
+
+
+def test_finding_points_at_the_dict_key_with_the_call_as_related_location(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = in_function('params = {"model": "qwen3.6-plus", "messages": []}\nparams["store"] = True\nclient.chat.completions.create(**params)')
+    (tmp_path / "app.py").write_text(source)
+    [finding] = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "app.py"]).output)["findings"]
+    lines = source.splitlines()
+    assert lines[finding["line"] - 1].strip() == 'params["store"] = True'
+    assert lines[finding["related"]["line"] - 1].strip() == "client.chat.completions.create(**params)"
+
+
+@pytest.mark.parametrize("where", ["key", "call"])
+def test_suppression_works_on_either_line(where):
+    key = 'params["store"] = True' + ("  # noqa: QW208" if where == "key" else "")
+    call = "client.chat.completions.create(**params)" + ("  # noqa: QW208" if where == "call" else "")
+    assert codes(in_function(f'params = {{"model": "qwen3.6-plus", "messages": []}}\n{key}\n{call}')) == []
+
+
+def test_parameters_in_dicts_are_reported_without_keyword_fixes():
+    [finding] = check(in_function('params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(**params)'))
+    assert finding.code == "QW209" and finding.fix is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CLIENT + 'MODEL = "gpt-4o"\nclient.chat.completions.create(model=MODEL, messages=[])\nclient.chat.completions.create(model=MODEL, messages=[])\n',
+        CLIENT + 'class Bot:\n    MODEL = "gpt-4o"\n    def run(self):\n        client.chat.completions.create(model=self.MODEL, messages=[])\n',
+        CLIENT + 'def run(model="gpt-4o"):\n    client.chat.completions.create(model=model, messages=[])\n',
+        CLIENT
+        + 'from dataclasses import dataclass\n@dataclass\nclass Config:\n    model: str = "gpt-4o"\n'
+        + 'def run(config: Config):\n    client.chat.completions.create(model=config.model, messages=[])\n',
+    ],
+)
+def test_model_constants_are_reported_and_fixed_at_the_literal(source, tmp_path, monkeypatch):
+    [finding] = check(source)
+    assert finding.code == "QW210"
+    assert source.splitlines()[finding.line - 1][finding.column - 1 :].startswith('"gpt-4o"')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(source)
+    CliRunner().invoke(main, ["fix", "app.py"])
+    assert (tmp_path / "app.py").read_text() == source.replace('"gpt-4o"', '"qwen3.6-plus"')
+
+
+def test_a_constant_reassigned_is_not_guessed():
+    assert codes(CLIENT + 'MODEL = "gpt-4o"\nMODEL = pick()\nclient.chat.completions.create(model=MODEL, messages=[])\n') == []
+
+
+def test_unresolved_calls_are_listed_and_counted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(in_function("client.chat.completions.create(**kwargs)"))
+    listed = CliRunner().invoke(main, ["check", "--explain-unresolved", "app.py"]).output
+    assert "app.py:7:5: chat.completions.create() takes parameters the analysis cannot follow" in listed
+    statistics = CliRunner().invoke(main, ["check", "--statistics", "app.py"]).output
+    assert "1 SDK calls take parameters the analysis cannot follow" in statistics
+    document = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "app.py"]).output)
+    assert document["unresolved"] == [{"path": "app.py", "line": 7, "column": 5, "method": "chat.completions.create"}]
