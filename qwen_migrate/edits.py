@@ -47,11 +47,25 @@ class RenameKeyword:
 
 @dataclass(frozen=True)
 class MoveToExtraBody:
-    """Set keys of the call's `extra_body` (merging with an existing one) and drop the keywords they came from."""
+    """Set keys of `extra_body` (merging with an existing one) and drop the parameters they came
+    from: in a call's keywords, or in a dict literal of parameters (its "extra_body" key)."""
 
-    call: cst.Call
+    call: Union[cst.Call, cst.Dict]
     entries: tuple[tuple[str, Value], ...]
     removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoveDictElement:
+    dict: cst.Dict
+    element: cst.DictElement
+
+
+@dataclass(frozen=True)
+class RenameDictKey:
+    dict: cst.Dict
+    element: cst.DictElement
+    new_key: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,9 @@ class EditComment:
     text: Optional[str]
 
 
-Edit = Union[SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, ReplaceNode, InsertAfter, AddImport, EditComment]
+Edit = Union[
+    SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, RemoveDictElement, RenameDictKey, ReplaceNode, InsertAfter, AddImport, EditComment
+]
 
 
 def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
@@ -105,6 +121,13 @@ def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
 
 
 @dataclass
+class _DictPlan:
+    removed: set = field(default_factory=set)  # elements, and keys
+    renamed: dict = field(default_factory=dict)  # element -> new key
+    extra_body: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass
 class _CallPlan:
     values: dict[str, Value] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
@@ -118,6 +141,7 @@ class _EditTransformer(cst.CSTTransformer):
     def __init__(self, edits: Sequence[Edit]) -> None:
         super().__init__()
         self.calls: dict[cst.Call, _CallPlan] = defaultdict(_CallPlan)
+        self.dicts: dict[cst.Dict, _DictPlan] = defaultdict(_DictPlan)
         self.replacements: dict[cst.CSTNode, Value] = {}
         self.inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)  # by the node inside the statement
         self.comments: dict[cst.Comment, Optional[str]] = {}
@@ -129,9 +153,13 @@ class _EditTransformer(cst.CSTTransformer):
             elif isinstance(edit, RenameKeyword):
                 self.calls[edit.call].renamed[edit.name] = edit.new_name
             elif isinstance(edit, MoveToExtraBody):
-                plan = self.calls[edit.call]
+                plan = self.dicts[edit.call] if isinstance(edit.call, cst.Dict) else self.calls[edit.call]
                 plan.extra_body.update(edit.entries)
                 plan.removed.update(edit.removed)
+            elif isinstance(edit, RemoveDictElement):
+                self.dicts[edit.dict].removed.add(edit.element)
+            elif isinstance(edit, RenameDictKey):
+                self.dicts[edit.dict].renamed[edit.element] = edit.new_key
             elif isinstance(edit, ReplaceNode):
                 self.replacements[edit.node] = edit.value
             elif isinstance(edit, InsertAfter):
@@ -159,6 +187,10 @@ class _EditTransformer(cst.CSTTransformer):
         if inserts:
             return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
         return updated
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        plan = self.dicts.get(original_node)
+        return updated_node if plan is None else _apply_dict_plan(original_node, updated_node, plan)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         plan = self.calls.get(original_node)
@@ -259,18 +291,47 @@ def _merge_extra_body(call: cst.Call, original: cst.Call, args: list[cst.Arg], e
     return _append_arg(call, args, _keyword("extra_body", _dict(new_elements)))
 
 
+def _key_of(element) -> Optional[str]:
+    return element.key.evaluated_value if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) else None
+
+
+def _apply_dict_plan(original: cst.Dict, updated: cst.Dict, plan: _DictPlan) -> cst.Dict:
+    """A dict literal of request parameters, edited like the keywords of a call."""
+    elements = []
+    for before, element in zip(original.elements, updated.elements):
+        if before in plan.removed or _key_of(before) in plan.removed:
+            continue
+        if before in plan.renamed:
+            element = element.with_changes(key=cst.SimpleString(_quoted(plan.renamed[before], _quote_of(before.key) or '"')))
+        elements.append(element)
+    if elements and original.elements and (original.elements[-1] in plan.removed or _key_of(original.elements[-1]) in plan.removed):
+        elements[-1] = elements[-1].with_changes(comma=original.elements[-1].comma)  # keep the trailing style
+    edited = updated.with_changes(elements=elements)
+    if not plan.extra_body:
+        return edited
+    new = [cst.DictElement(_expression(Text(key), like=_first_key(original)), _expression(value)) for key, value in plan.extra_body.items()]
+    for index, element in enumerate(elements):
+        if _key_of(element) == "extra_body":
+            value = element.value
+            merged = _merge_dict(value, new) if isinstance(value, cst.Dict) else _dict([cst.StarredDictElement(value), *new])
+            elements[index] = element.with_changes(value=merged)
+            return edited.with_changes(elements=elements)
+    return _merge_dict(edited, [cst.DictElement(_expression(Text("extra_body"), like=_first_key(original)), _dict(new))])
+
+
+def _first_key(node: cst.Dict) -> Optional[cst.CSTNode]:
+    return next((element.key for element in node.elements if isinstance(element, cst.DictElement)), None)
+
+
 def _dict(elements: list) -> cst.Dict:
     spaced = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]]
     return cst.Dict([*spaced, elements[-1]])
 
 
 def _merge_dict(existing: cst.Dict, new_elements: list[cst.DictElement]) -> cst.Dict:
-    def key_of(element):
-        return element.key.evaluated_value if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) else None
-
-    new_by_key = {key_of(e): e for e in new_elements}
+    new_by_key = {_key_of(e): e for e in new_elements}
     elements = [
-        e.with_changes(value=new_by_key.pop(key_of(e)).value) if key_of(e) in new_by_key else e for e in existing.elements
+        e.with_changes(value=new_by_key.pop(_key_of(e)).value) if _key_of(e) in new_by_key else e for e in existing.elements
     ]
     for element in new_by_key.values():
         if not elements:

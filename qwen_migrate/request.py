@@ -98,6 +98,7 @@ class DictEntry:
     value: cst.BaseExpression
     where: cst.CSTNode  # the dict element, the `params["store"]` target, or the keyword of update()
     maybe: bool = False  # set on some paths only (under an `if`, in a loop, ...)
+    container: Optional[cst.Dict] = None  # the dict literal that holds it as an element
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class KeywordArguments:
     has_splat: bool
     entries: dict[str, DictEntry] = field(default_factory=dict)
     constants: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
+    call: Optional[cst.Call] = None
+    editable: frozenset = frozenset()  # dict literals seen whole and unpacked by this call only
     through_sdk = True  # Qwen-only parameters must travel in extra_body
 
     @classmethod
@@ -160,6 +163,38 @@ class KeywordArguments:
         if written in self.constants:
             return self.constants[written]
         return self.keywords[name] if name in self.keywords else self.entries[name].where
+
+    def _editable_entry(self, name: str) -> Optional[DictEntry]:
+        entry = self.entries.get(name)
+        return entry if entry is not None and entry.container in self.editable and not entry.maybe else None
+
+    def remove(self, name: str):
+        """The edit that removes the parameter: its keyword, or its key in a dict this call alone unpacks."""
+        from qwen_migrate.edits import RemoveDictElement, RemoveKeyword
+
+        if name in self.keywords:
+            return RemoveKeyword(self.call, name)
+        entry = self._editable_entry(name)
+        return RemoveDictElement(entry.container, entry.where) if entry else None
+
+    def rename(self, name: str, new_name: str):
+        from qwen_migrate.edits import RenameDictKey, RenameKeyword
+
+        if name in self.keywords:
+            return RenameKeyword(self.call, name, new_name)
+        entry = self._editable_entry(name)
+        return RenameDictKey(entry.container, entry.where, new_name) if entry else None
+
+    def move_to_extra_body(self, name: str, entries: tuple):
+        """The edit that replaces the parameter by `entries` (key, value) in `extra_body`."""
+        from qwen_migrate.edits import MoveToExtraBody
+
+        if name in self.keywords:
+            return MoveToExtraBody(self.call, entries, (name,))
+        entry = self._editable_entry(name)
+        if entry is None or "extra_body" in self.keywords:  # two extra_body would collide
+            return None
+        return MoveToExtraBody(entry.container, entries, (name,))
 
     def written_at(self, name: str) -> cst.CSTNode:
         """Where the call names the parameter: its keyword, or the dict key it unpacks."""
@@ -209,11 +244,18 @@ class BodyArguments:
     def where(self, name: str) -> BodyField:
         return BodyField(name)
 
-    def is_keyword(self, name: str) -> bool:
-        return False
-
     def maybe(self, name: str) -> bool:
         return False
+
+    # A body has no source to edit: check-batch reports, it does not fix.
+    def remove(self, name: str) -> None:
+        return None
+
+    def rename(self, name: str, new_name: str) -> None:
+        return None
+
+    def move_to_extra_body(self, name: str, entries: tuple) -> None:
+        return None
 
     def expression(self, name: str) -> None:
         """A body has no source to edit: check-batch reports, it does not fix."""

@@ -7,6 +7,7 @@ use a module-level client that is assigned further down).
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
@@ -498,6 +499,7 @@ class _Resolver:
                 calls.append(call)
                 for client in call.clients:
                     client.calls.append(call)
+        self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
         return ResolvedModule(clients, self.module_client, calls, self.legacy, exports, self.imported_uses)
@@ -576,6 +578,19 @@ class _Resolver:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
 
+    @staticmethod
+    def _mark_editable(calls: list[CallSite]) -> None:
+        """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it."""
+        users: dict[cst.Dict, set] = defaultdict(set)
+        for call in calls:
+            for entry in call.arguments.entries.values():
+                if entry.container is not None:
+                    users[entry.container].add(call.node)
+        for call in calls:
+            mine = frozenset(e.container for e in call.arguments.entries.values() if e.container is not None and len(users[e.container]) == 1)
+            if mine:
+                call.arguments = dataclasses.replace(call.arguments, editable=mine)
+
     # ---- what a call's parameters are: keywords, dicts it unpacks, constants ----------------------
 
     def _arguments(self, call: cst.Call, scope: _Scope) -> KeywordArguments:
@@ -591,7 +606,7 @@ class _Resolver:
                     entries.update(found)
         values = [arg.value for arg in keywords.values()] + [entry.value for entry in entries.values()]
         constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
-        return KeywordArguments(keywords, unresolved, entries, constants)
+        return KeywordArguments(keywords, unresolved, entries, constants, call)
 
     def _dict_entries(self, node: cst.BaseExpression, scope: _Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
         """The parameters a `**` argument unpacks, or None when they cannot all be known."""
@@ -603,7 +618,7 @@ class _Resolver:
                 key = static_value(element.key) if isinstance(element, cst.DictElement) else None
                 if not isinstance(key, str):
                     return None
-                entries[key] = DictEntry(element.value, element)
+                entries[key] = DictEntry(element.value, element, container=node)
             return entries
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
             if all(arg.keyword is not None for arg in node.args):
@@ -648,7 +663,7 @@ class _Resolver:
                 added = self._added_entries(event, owner, depth)
                 if added is None:
                     return None
-                entries.update({key: DictEntry(e.value, e.where, maybe or e.maybe) for key, e in added.items()})
+                entries.update({key: dataclasses.replace(e, maybe=maybe or e.maybe) for key, e in added.items()})
         return entries
 
     def _added_entries(self, event: tuple, scope: _Scope, depth: int) -> Optional[dict[str, DictEntry]]:

@@ -104,9 +104,54 @@ def test_suppression_works_on_either_line(where):
     assert codes(in_function(f'params = {{"model": "qwen3.6-plus", "messages": []}}\n{key}\n{call}')) == []
 
 
-def test_parameters_in_dicts_are_reported_without_keyword_fixes():
-    [finding] = check(in_function('params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(**params)'))
-    assert finding.code == "QW209" and finding.fix is None
+@pytest.mark.parametrize(
+    "body, fixed",
+    [
+        (
+            'params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(**params)',
+            'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": {"top_k": 5}}\nclient.chat.completions.create(**params)',
+        ),
+        (
+            'params = {\n    "model": "qwen3.6-plus",\n    "messages": [],\n    "max_completion_tokens": 64,\n}\nclient.chat.completions.create(**params)',
+            'params = {\n    "model": "qwen3.6-plus",\n    "messages": [],\n    "max_tokens": 64,\n}\nclient.chat.completions.create(**params)',
+        ),
+        (
+            'params = {"model": "qwen3.6-plus", "web_search_options": {}, "extra_body": {"top_k": 5}}\nclient.chat.completions.create(messages=[], **params)',
+            'params = {"model": "qwen3.6-plus", "extra_body": {"top_k": 5, "enable_search": True}}\nclient.chat.completions.create(messages=[], **params)',
+        ),
+        (
+            'opts = {"model": "text-embedding-v4", "input": text, "encoding_format": "base64", "user": "u"}\nclient.embeddings.create(**opts)',
+            'opts = {"model": "text-embedding-v4", "input": text, "encoding_format": "float"}\nclient.embeddings.create(**opts)',
+        ),
+        (
+            'params = {"model": "qwen3.6-plus", "messages": [], "tools": TOOLS}\nclient.chat.completions.create(**params)',
+            'params = {"model": "qwen3.6-plus", "messages": [], "tools": TOOLS}\nclient.chat.completions.create(**params, parallel_tool_calls=True)',
+        ),
+    ],
+)
+def test_fix_edits_dict_literals_like_keywords(body, fixed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(in_function(body))
+    CliRunner().invoke(main, ["fix", "app.py"])
+    assert (tmp_path / "app.py").read_text() == in_function(fixed)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one dict, two calls: editing it would change both
+        'params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(**params)\nclient.chat.completions.create(**params)',
+        # set by a statement, not in the literal
+        'params = {"model": "qwen3.6-plus", "messages": []}\nparams["top_k"] = 5\nclient.chat.completions.create(**params)',
+        # set on some paths only
+        'params = {"model": "qwen3.6-plus", "messages": []}\nif flag:\n    params.update({"top_k": 5})\nclient.chat.completions.create(**params)',
+        # the call has its own extra_body: a second one in the dict would collide
+        'params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(extra_body={}, **params)',
+    ],
+)
+def test_dicts_not_seen_whole_are_reported_without_a_fix(body):
+    findings = [f for f in check(in_function(body)) if f.code == "QW209"]
+    assert findings and all(f.fix is None for f in findings)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import MoveToExtraBody
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -44,10 +43,8 @@ class WebSearchOptions(CallRule):
         if "web_search_options" not in call.arguments:
             return
         safety = FixSafety.SAFE if call.arguments.value("web_search_options") == {} else FixSafety.UNSAFE
-        fix = None
-        if call.arguments.is_keyword("web_search_options"):  # a dict entry is reported, not moved
-            edit = MoveToExtraBody(call.node, (("enable_search", "True"),), ("web_search_options",))
-            fix = Fix(safety, 'Replace with extra_body={"enable_search": True}', (edit,))
+        edit = call.arguments.move_to_extra_body("web_search_options", (("enable_search", "True"),))
+        fix = Fix(safety, 'Replace with extra_body={"enable_search": True}', (edit,)) if edit else None
         yield Violation(
             call.arguments.where("web_search_options"),
             'web_search_options is not supported by DashScope: use extra_body={"enable_search": True}',

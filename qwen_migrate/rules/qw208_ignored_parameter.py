@@ -2,7 +2,6 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import IGNORED_CHAT_PARAMS
-from qwen_migrate.edits import RemoveKeyword, RenameKeyword
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -46,12 +45,11 @@ class IgnoredParameter(CallRule):
         for name in call.arguments.names():
             if name not in IGNORED_CHAT_PARAMS:
                 continue
-            if not call.arguments.is_keyword(name):  # set in a dict: reported, the dict is not edited
-                fix = None
-            elif name == "max_completion_tokens" and "max_tokens" not in call.arguments:
-                fix = Fix(FixSafety.SAFE, "Rename max_completion_tokens to max_tokens", (RenameKeyword(call.node, name, "max_tokens"),))
+            if name == "max_completion_tokens" and "max_tokens" not in call.arguments:
+                rename = call.arguments.rename(name, "max_tokens")
+                fix = Fix(FixSafety.SAFE, "Rename max_completion_tokens to max_tokens", (rename,)) if rename else None
             elif name == "max_completion_tokens":
-                fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", RemoveKeyword(call.node, name))
+                fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", call.arguments.remove(name))
             else:
-                fix = self.fix(f"Remove {name}", RemoveKeyword(call.node, name))
+                fix = self.fix(f"Remove {name}", call.arguments.remove(name))
             yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope", fix)

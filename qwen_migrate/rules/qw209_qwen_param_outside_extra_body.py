@@ -1,17 +1,10 @@
-from typing import Iterator, Optional
+from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import QWEN_ONLY_CHAT_PARAMS
-from qwen_migrate.edits import MoveToExtraBody
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
-
-
-def _move(call: CallSite, name: str) -> Optional[MoveToExtraBody]:
-    if not call.arguments.is_keyword(name):  # set in a dict: reported, the dict is not edited
-        return None
-    return MoveToExtraBody(call.node, ((name, call.arguments.expression(name)),), (name,))
 
 
 class QwenParamOutsideExtraBody(CallRule):
@@ -59,5 +52,5 @@ class QwenParamOutsideExtraBody(CallRule):
                 yield Violation(
                     call.arguments.where(name),
                     f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
-                    self.fix(f"Move {name} into extra_body", _move(call, name)),
+                    self.fix(f"Move {name} into extra_body", call.arguments.move_to_extra_body(name, ((name, call.arguments.expression(name)),))),
                 )

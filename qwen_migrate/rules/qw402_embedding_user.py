@@ -1,7 +1,6 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -37,4 +36,4 @@ class EmbeddingUser(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         if "user" in call.arguments:
-            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user", RemoveKeyword(call.node, "user") if call.arguments.is_keyword("user") else None))
+            yield Violation(call.arguments.where("user"), "user is not supported by DashScope's Embedding API", self.fix("Remove user", call.arguments.remove("user")))

@@ -2,7 +2,6 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import UNSUPPORTED_FILE_LIST_FILTERS
-from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
@@ -34,4 +33,4 @@ class FilesListFilter(CallRule):
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for name in UNSUPPORTED_FILE_LIST_FILTERS:
             if name in call.arguments:
-                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}", RemoveKeyword(call.node, name) if call.arguments.is_keyword(name) else None))
+                yield Violation(call.arguments.where(name), f"files.list({name}=...) is not supported by DashScope", self.fix(f"Remove {name}", call.arguments.remove(name)))
