@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 import pathspec
 
 from qwen_migrate.config import Settings
+from qwen_migrate.configfiles import config_kind
 
 # Never project code of ours to migrate: version control, dependencies, caches and build output.
 SKIPPED_DIRECTORIES = frozenset(
@@ -127,7 +128,7 @@ def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[
                 continue
             yield from _walk(path, ignore_rules, is_excluded)
         elif (
-            entry.name.endswith(SOURCE_SUFFIXES)
+            (entry.name.endswith(SOURCE_SUFFIXES) or config_kind(path) is not None)
             and entry.is_file()
             and not ignore_rules.ignores(path, False)
             and not is_excluded(path, False)

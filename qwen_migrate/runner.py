@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qwen_migrate.config import Settings
+from qwen_migrate.configfiles import check_config_file, config_kind
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.finding import Finding
@@ -70,11 +71,17 @@ def _no_worker_state() -> None:
     pass
 
 
+def is_python(path: Path) -> bool:
+    """Python source, as opposed to the configuration files a run also reads."""
+    return config_kind(path) is None
+
+
 def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
     """The project index, and the files the paths name."""
     files = discover(paths, settings)
     root = project_root(paths, settings)
     everything = sorted(set(files) | set(discover([root], settings))) if root is not None else files
+    everything = [path for path in everything if is_python(path)]
 
     def map_files(function: Callable, items: list) -> Iterator:
         for result in _mapped(function, items, jobs, _no_worker_state, ()):
@@ -111,7 +118,11 @@ def _check_one(path: Path) -> FileResult:
 def check_files(
     files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
 ) -> list[FileResult]:
-    taking_part, results = _split(files, project)
+    taking_part, results = _split([f for f in files if is_python(f)], project)
+    enabled = {rule.code for rule in Checker(settings).rules}
+    for path in files:
+        if not is_python(path):
+            results[path] = check_config_file(path, display_path(path), settings, enabled)
     checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
     for path, result in zip(taking_part, _with_progress(checked, len(taking_part), "Checking", console)):
         results[path] = result
@@ -142,7 +153,11 @@ def fix_files(
 ) -> list[Union[FixOutcome, FileResult]]:
     """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
     the error that stopped its fixes)."""
-    taking_part, results = _split(files, project)
+    taking_part, results = _split([f for f in files if is_python(f)], project)
+    enabled = {rule.code for rule in Checker(settings).rules}
+    for path in files:
+        if not is_python(path):  # configuration is reported, never fixed: a value belongs to its owner
+            results[path] = check_config_file(path, display_path(path), settings, enabled)
     arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
     for path, outcome in zip(taking_part, _with_progress(fixed, len(taking_part), "Fixing", console)):

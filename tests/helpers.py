@@ -7,6 +7,7 @@ from typing import Optional
 from pathlib import Path
 
 from qwen_migrate.batch import check_batch_file
+from qwen_migrate.configfiles import check_config_file
 from qwen_migrate.config import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Finding
@@ -14,6 +15,15 @@ from qwen_migrate.finding import Finding
 
 def check(source: str, settings: Optional[Settings] = None, path: str = "example.py") -> list[Finding]:
     result = Checker(settings or Settings()).check_source(dedent(source).encode(), path)
+    assert result.error is None, result.error
+    return result.findings
+
+
+def check_config(text: str, tmp_path: Path, name: str = ".env", settings: Optional[Settings] = None) -> list[Finding]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    settings = settings or Settings()
+    result = check_config_file(path, name, settings, {rule.code for rule in Checker(settings).rules})
     assert result.error is None, result.error
     return result.findings
 

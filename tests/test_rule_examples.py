@@ -7,13 +7,17 @@ from qwen_migrate.finding import FixSafety
 from qwen_migrate.fixer import Fixer
 from qwen_migrate.rules import all_rules
 
-from helpers import check, check_batch, covered_text
+from helpers import check, check_batch, check_config, covered_text
 
 
 @pytest.fixture
 def run_example(tmp_path):
     def run(rule, source):
-        return check_batch(source, tmp_path) if rule.example_language == "jsonl" else check(source)
+        if rule.example_language == "jsonl":
+            return check_batch(source, tmp_path)
+        if rule.example_language == "dotenv":
+            return check_config(source, tmp_path)
+        return check(source)
 
     return run
 

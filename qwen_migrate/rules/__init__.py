@@ -135,6 +135,17 @@ class FileRule(Rule):
         return Finding(path, line, column, line, end_column, cls.code, cls.name, cls.severity, message, fix, fingerprint(cls.code, path, source))
 
 
+class ConfigRule(FileRule):
+    """A rule about a configuration file (`.env`, YAML, TOML, JSON), reported, never fixed."""
+
+    @classmethod
+    def at(cls, path: str, pair, message: str) -> Finding:
+        return Finding(
+            path, pair.line, pair.column, pair.line, pair.end_column, cls.code, cls.name, cls.severity, message,
+            None, fingerprint(cls.code, path, pair.key),
+        )
+
+
 class ClientRule(Rule):
     """A rule about clients whose constructor is in view."""
 

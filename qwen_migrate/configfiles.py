@@ -1,0 +1,111 @@
+"""Configuration files: `.env*`, YAML, TOML and JSON settings that point code at OpenAI.
+
+Files are read line by line for `KEY=value` (dotenv), `key: value` (YAML), `key = "value"` (TOML)
+and `"key": "value"` (JSON) pairs, which is what keeps line numbers; values that span lines are not
+read. Lock files and JSON that is data rather than configuration are left alone. Values are never
+printed where they may be secrets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from qwen_migrate.config import Settings
+from qwen_migrate.engine import FileResult
+from qwen_migrate.finding import Finding, Severity
+
+LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
+MAX_CONFIG_BYTES = 1024 * 1024  # larger JSON or YAML is data, not configuration
+MARKERS = (b"openai", b"gpt-", b"o1", b"o3", b"o4", b"text-embedding", b"davinci", b"base_url", b"api_base", b"endpoint")
+
+_PAIRS = {
+    "dotenv": re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*?)\s*$"),
+    "yaml": re.compile(r"^\s*-?\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*:\s+(?P<value>[^#]*?)\s*(?:#.*)?$"),
+    "toml": re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>[^#]*?)\s*(?:#.*)?$"),
+    "json": re.compile(r'^\s*"(?P<key>[^"]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|[^,{}\[\]]+?)\s*,?\s*$'),
+}
+BASE_URL_KEYS = re.compile(r"^(openai_base_url|openai_api_base|base_url|api_base|endpoint|api_endpoint|openai_endpoint)$", re.IGNORECASE)
+MODEL_KEYS = re.compile(r"(^|[_.-])model(_name)?$", re.IGNORECASE)
+OPENAI_KEY = "OPENAI_API_KEY"
+
+
+def config_kind(path: Path) -> Optional[str]:
+    """The format of a configuration file qwen-migrate reads, or None."""
+    name = path.name
+    if name == ".env" or name.startswith(".env."):
+        return "dotenv"
+    if LOCK_FILES.search(name) or name == "package.json":
+        return None
+    if path.suffix in (".yaml", ".yml"):
+        return "yaml"
+    if path.suffix in (".toml", ".json"):
+        return path.suffix[1:]
+    return None
+
+
+@dataclass(frozen=True)
+class Pair:
+    line: int
+    column: int
+    key: str
+    value: str  # unquoted
+    end_column: int
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def pairs(text: str, kind: str) -> Iterator[Pair]:
+    pattern = _PAIRS[kind]
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = pattern.match(line)
+        if match:
+            key = match.group("key").rsplit(".", 1)[-1]
+            yield Pair(number, match.start("key") + 1, key, _unquote(match.group("value").strip()), match.end("value") + 1)
+
+
+def check_config_file(path: Path, display: str, settings: Settings, enabled: set[str]) -> FileResult:
+    """The QW8 findings of one configuration file."""
+    from qwen_migrate.dashscope import is_openai_model, map_model
+    from qwen_migrate.rules.qw801_config_openai_base_url import ConfigOpenAIBaseUrl
+    from qwen_migrate.rules.qw802_config_openai_api_key import ConfigOpenAIApiKey
+    from qwen_migrate.rules.qw803_config_openai_model import ConfigOpenAIModel
+
+    kind = config_kind(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(display, error=f"cannot read: {error.strerror}")
+    if kind is None or len(data) > MAX_CONFIG_BYTES or (kind == "json" and not data.lstrip().startswith(b"{")):
+        return FileResult(display)
+    if not any(marker in data.lower() for marker in MARKERS):  # the cheap test: nothing of OpenAI here
+        return FileResult(display)
+    text = data.decode("utf-8", errors="replace")
+    found: list[Finding] = []
+    entries = list(pairs(text, kind))
+    keys = {pair.key for pair in entries}
+    for pair in entries:
+        if ConfigOpenAIBaseUrl.code in enabled and BASE_URL_KEYS.match(pair.key) and pair.value.startswith(("http://", "https://")):
+            if settings.endpoint_kind(pair.value) is None:
+                found.append(ConfigOpenAIBaseUrl.at(display, pair, f"{pair.key} points at {pair.value}, not at DashScope"))
+        if ConfigOpenAIApiKey.code in enabled and pair.key == OPENAI_KEY and settings.api_key_env not in keys:
+            message = f"{OPENAI_KEY} is defined here (value not shown) but {settings.api_key_env} is not"
+            found.append(ConfigOpenAIApiKey.at(display, pair, message))
+        if ConfigOpenAIModel.code in enabled and MODEL_KEYS.search(pair.key) and is_openai_model(pair.value):
+            replacement = map_model(pair.value, settings.models)
+            if replacement is not None:
+                found.append(ConfigOpenAIModel.at(display, pair, f"{pair.key} is the OpenAI model {pair.value!r} (use {replacement!r})"))
+    lines = text.splitlines()
+    frames = {f.line: lines[f.line - 1] for f in found}
+    for pair in entries:  # the code frame must not show a key's value either
+        if pair.key == OPENAI_KEY and pair.line in frames:
+            frames[pair.line] = frames[pair.line].replace(pair.value, "*" * 8) if pair.value else frames[pair.line]
+    return FileResult(display, found, frames)

@@ -1,0 +1,27 @@
+from qwen_migrate.finding import FixSafety, Severity
+from qwen_migrate.rules import ConfigRule, Invalid
+
+
+class ConfigOpenAIApiKey(ConfigRule):
+    """
+    ## What it does
+    Reports `OPENAI_API_KEY` defined in a configuration file where `DASHSCOPE_API_KEY` (or the
+    configured `api-key-env`) is not. The value is never printed.
+
+    ## Why is this bad?
+    Migrated code reads the DashScope key from `DASHSCOPE_API_KEY`; an environment that still only
+    defines OpenAI's key leaves the client without a valid key.
+
+    ## Fix safety
+    There is no fix: add `DASHSCOPE_API_KEY` with a DashScope key, and remove the OpenAI key when
+    nothing needs it any more.
+    """
+
+    code = "QW802"
+    name = "config-openai-api-key"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.NONE
+    spec = "Quick migration (api_key from DASHSCOPE_API_KEY)"
+    example_language = "dotenv"
+    VALID = ["DASHSCOPE_API_KEY=sk-xxx\nOPENAI_API_KEY=sk-yyy\n"]
+    INVALID = [Invalid("OPENAI_API_KEY=sk-yyy\n", at="OPENAI_API_KEY=sk-yyy")]

@@ -1,0 +1,28 @@
+from qwen_migrate.finding import FixSafety, Severity
+from qwen_migrate.rules import ConfigRule, Invalid
+
+
+class ConfigOpenAIModel(ConfigRule):
+    """
+    ## What it does
+    Reports a `model`-like key (`model`, `chat_model`, `OPENAI_MODEL`, `embedding.model`) holding an
+    OpenAI model name that the model map knows, in `.env*` files and YAML, TOML or JSON
+    configuration.
+
+    ## Why is this bad?
+    Model names kept in configuration reach `model=` at run time, where no static check of the code
+    sees them: DashScope answers "model not found".
+
+    ## Fix safety
+    There is no fix: set the Qwen model the message names (the model map's choice) in the
+    configuration.
+    """
+
+    code = "QW803"
+    name = "config-openai-model"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.NONE
+    spec = 'Quick migration (change model); Model Studio docs, "Models"'
+    example_language = "dotenv"
+    VALID = ["CHAT_MODEL=qwen3.6-plus\n"]
+    INVALID = [Invalid("CHAT_MODEL=gpt-4o\n", at="CHAT_MODEL=gpt-4o")]
