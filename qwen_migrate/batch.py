@@ -51,14 +51,14 @@ class _BatchChecker:
         self.body_rules = [rule for rule in checker.rules if isinstance(rule, CallRule)]
         self.settings = checker.settings
         self.findings: list[Finding] = []
-        self.frames: dict[int, str] = {}
+        self.frames: dict[tuple, str] = {}
         self.model: Optional[tuple[str, int]] = None  # the first model and its line
         self.custom_ids: dict[str, int] = {}  # kept up to the request limit only: memory stays bounded
 
     def report(self, number: int, message: str, text: bytes = b"", severity: Severity = BatchInputFile.severity) -> None:
         line = text.decode("utf-8", errors="replace").rstrip("\r\n")
         self.findings.append(BatchInputFile.line_finding(self.path, number, len(line), message, severity))
-        self.frames.setdefault(number, line[:FRAME_WIDTH])
+        self.frames.setdefault((None, number), line[:FRAME_WIDTH])
 
     def check(self, stream: BinaryIO, size: int) -> None:
         if size > dashscope.BATCH_MAX_FILE_BYTES:

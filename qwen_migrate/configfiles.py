@@ -104,8 +104,9 @@ def check_config_file(path: Path, display: str, settings: Settings, enabled: set
             if replacement is not None:
                 found.append(ConfigOpenAIModel.at(display, pair, f"{pair.key} is the OpenAI model {pair.value!r} (use {replacement!r})"))
     lines = text.splitlines()
-    frames = {f.line: lines[f.line - 1] for f in found}
+    frames = {f.frame_key: lines[f.line - 1] for f in found}
     for pair in entries:  # the code frame must not show a key's value either
-        if pair.key == OPENAI_KEY and pair.line in frames:
-            frames[pair.line] = frames[pair.line].replace(pair.value, "*" * 8) if pair.value else frames[pair.line]
+        key = (None, pair.line)
+        if pair.key == OPENAI_KEY and key in frames and pair.value:
+            frames[key] = frames[key].replace(pair.value, "*" * 8)
     return FileResult(display, found, frames)

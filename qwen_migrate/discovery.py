@@ -31,7 +31,7 @@ SKIPPED_DIRECTORIES = frozenset(
         "dist",
     }
 )
-SOURCE_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 class DiscoveryError(Exception):

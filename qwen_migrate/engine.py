@@ -27,7 +27,7 @@ from qwen_migrate.suppressions import might_suppress, suppression_comments
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
-    frame_lines: dict[int, str] = field(default_factory=dict)  # the source lines that findings point at
+    frame_lines: dict[tuple, str] = field(default_factory=dict)  # Finding.frame_key -> the source line it shows
     call_sites: int = 0  # SDK calls found in the file
     clean_call_sites: int = 0  # of those, the calls no finding points into
     # calls whose `*args`/`**kwargs` the analysis could not follow: (line, column, method)
@@ -170,13 +170,12 @@ def _parse_failure(data: bytes, error: Exception) -> tuple[int, int, str]:
     return 1, 1, f"Cannot parse: {type(error).__name__}: {error}"
 
 
-def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[int, str]:
+def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[tuple, str]:
     """The lines that findings point at, for the code frames of the text report."""
-    wanted = {finding.line for finding in findings}
-    if not wanted:
+    if not findings:
         return {}
     lines = data.decode(encoding, errors="replace").splitlines()
-    return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
+    return {f.frame_key: lines[f.line - 1] for f in findings if 0 < f.line <= len(lines)}
 
 
 def _inside(finding: Finding, where: CodeRange) -> bool:

@@ -60,6 +60,12 @@ class Finding:
     fingerprint: str = ""  # stable across line moves and reformatting: see qwen_migrate.fingerprint
     # where the call names the parameter, when the finding points elsewhere (a dict key, a constant)
     related: Optional[tuple[int, int]] = None
+    cell: Optional[int] = None  # in a notebook: the cell, counted from 1; line and columns are the cell's
+
+    @property
+    def frame_key(self) -> tuple[Optional[int], int]:
+        """The source line a code frame shows: by cell and line."""
+        return self.cell, self.line
 
     @property
     def sort_key(self) -> tuple:

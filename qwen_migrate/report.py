@@ -71,6 +71,7 @@ def finding_to_json(finding: Finding) -> dict:
         "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": finding.fix.description},
         "fingerprint": finding.fingerprint,
         "related": None if finding.related is None else {"line": finding.related[0], "column": finding.related[1]},
+        "cell": finding.cell,
     }
 
 
@@ -166,7 +167,7 @@ def render_text(run: RunResult, console: Console) -> None:
         console.print()
     for result in run.files:
         for finding in result.findings:
-            _print_finding(console, finding, result.frame_lines.get(finding.line))
+            _print_finding(console, finding, result.frame_lines.get(finding.frame_key))
     for result in run.errors:
         console.print(Text(f"{result.path}: {result.error}", style="bold red"))
     _print_summary(console, run)
@@ -174,7 +175,8 @@ def render_text(run: RunResult, console: Console) -> None:
 
 def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> None:
     head = Text()
-    head.append(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
+    cell = f"cell {finding.cell}:line " if finding.cell is not None else ""
+    head.append(f"{finding.path}:{cell}{finding.line}:{finding.column}: ", style="bold")
     head.append(finding.code, style=SEVERITY_STYLES[finding.severity])
     if finding.fix is not None and finding.fix.safety is FixSafety.SAFE:
         head.append(" [*]", style="cyan")

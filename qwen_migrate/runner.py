@@ -23,7 +23,9 @@ from qwen_migrate.configfiles import check_config_file, config_kind
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.finding import Finding
-from qwen_migrate.fixer import Fixer, FixError, FixOutcome
+from qwen_migrate import notebooks
+from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_atomically
+from qwen_migrate.notebooks import NotebookError
 from qwen_migrate.project import Project, build_project
 
 PROGRESS_AFTER_SECONDS = 1.0
@@ -72,8 +74,19 @@ def _no_worker_state() -> None:
 
 
 def is_python(path: Path) -> bool:
-    """Python source, as opposed to the configuration files a run also reads."""
-    return config_kind(path) is None
+    """Python source, as opposed to the notebooks and configuration files a run also reads."""
+    return config_kind(path) is None and path.suffix != ".ipynb"
+
+
+def _other_file(path: Path, settings: Settings, enabled: set[str], checker: Checker, fixer: Optional[Fixer], write: bool):
+    """A configuration file's findings, or a notebook's (a FixOutcome when fixing one)."""
+    display = display_path(path)
+    if path.suffix != ".ipynb":  # configuration is reported, never fixed: a value belongs to its owner
+        return check_config_file(path, display, settings, enabled)
+    try:
+        return notebook_outcome(path, display, checker, fixer, write) if fixer else check_notebook(path, display, checker)
+    except (NotebookError, FixError, OSError) as error:
+        return FileResult(display, error=str(error))
 
 
 def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
@@ -119,10 +132,11 @@ def check_files(
     files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
 ) -> list[FileResult]:
     taking_part, results = _split([f for f in files if is_python(f)], project)
-    enabled = {rule.code for rule in Checker(settings).rules}
+    checker = Checker(settings)
+    enabled = {rule.code for rule in checker.rules}
     for path in files:
         if not is_python(path):
-            results[path] = check_config_file(path, display_path(path), settings, enabled)
+            results[path] = _other_file(path, settings, enabled, checker, None, False)
     checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
     for path, result in zip(taking_part, _with_progress(checked, len(taking_part), "Checking", console)):
         results[path] = result
@@ -154,15 +168,49 @@ def fix_files(
     """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
     the error that stopped its fixes)."""
     taking_part, results = _split([f for f in files if is_python(f)], project)
-    enabled = {rule.code for rule in Checker(settings).rules}
+    checker = Checker(settings)
+    fixer = Fixer(checker, unsafe=options["unsafe"], add_todo=options["add_todo"])
+    enabled = {rule.code for rule in checker.rules}
     for path in files:
-        if not is_python(path):  # configuration is reported, never fixed: a value belongs to its owner
-            results[path] = check_config_file(path, display_path(path), settings, enabled)
+        if not is_python(path):
+            results[path] = _other_file(path, settings, enabled, checker, fixer, options["write"])
     arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
     for path, outcome in zip(taking_part, _with_progress(fixed, len(taking_part), "Fixing", console)):
         results[path] = outcome
     return [results[path] for path in files]
+
+
+def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
+    """A notebook's code cells, checked as one module; findings placed by cell and line."""
+    text = path.read_text(encoding="utf-8")
+    cells = notebooks.code_cells(text)
+    joined = notebooks.join(cells)
+    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells)
+
+
+def _placed(result: FileResult, joined: notebooks.Joined, cells: list) -> FileResult:
+    findings = [notebooks.place(finding, joined) for finding in result.findings]
+    sources = {cell.number: cell.source.split("\n") for cell in cells}
+    frames = {f.frame_key: sources[f.cell][f.line - 1] for f in findings if 0 < f.line <= len(sources[f.cell])}
+    return FileResult(result.path, findings, frames, result.call_sites, result.clean_call_sites, error=result.error)
+
+
+def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, write: bool) -> FixOutcome:
+    """Fix a notebook's code cells; only the `source` of the cells that change is rewritten."""
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    cells = notebooks.code_cells(text)
+    joined = notebooks.join(cells)
+    fixed = fixer.fix_source(joined.text.encode("utf-8"), display)
+    new_text = notebooks.rewrite(text, cells, notebooks.split(fixed.fixed.decode("utf-8"), joined)) if fixed.changed else text
+    outcome = FixOutcome(display, data, new_text.encode("utf-8"), fixed.fixed_codes, todos=fixed.todos)
+    new_cells = notebooks.code_cells(new_text)
+    new_joined = notebooks.join(new_cells)
+    outcome.remaining = _placed(checker.check_source(new_joined.text.encode("utf-8"), display), new_joined, new_cells)
+    if write and outcome.changed:
+        write_atomically(path, outcome.fixed)
+    return outcome
 
 
 def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, FileResult]]:

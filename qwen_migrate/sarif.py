@@ -74,6 +74,8 @@ def render_sarif(run: RunResult) -> str:
                 "locations": [_location(finding)],
                 "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             }
+            if finding.cell is not None:  # line and columns count within this notebook cell
+                result["properties"] = {"cell": finding.cell}
             if finding.related is not None:
                 line, column = finding.related
                 result["relatedLocations"] = [

@@ -30,7 +30,7 @@ def test_other_encodings_declared_in_the_file_are_read():
     data = "# -*- coding: latin-1 -*-\nimport openai\nname = 'café'\nopenai.OpenAI()\n".encode("latin-1")
     result = Checker(Settings()).check_source(data, "latin.py")
     assert [f.code for f in result.findings] == ["QW101", "QW102"]
-    assert result.frame_lines == {4: "openai.OpenAI()"}
+    assert result.frame_lines == {(None, 4): "openai.OpenAI()"}
 
 
 def test_empty_file_and_files_without_the_sdk():

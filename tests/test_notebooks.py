@@ -1,0 +1,78 @@
+"""Jupyter notebooks: code cells checked as one module, fixed in place with every other byte kept."""
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def notebooks(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES, tmp_path / "notebooks")
+    monkeypatch.chdir(tmp_path / "notebooks")
+    return tmp_path / "notebooks"
+
+
+def test_findings_are_placed_by_cell_and_line(notebooks):
+    document = json.loads(run("check", "--format", "json", "triage.ipynb").output)
+    placed = [(f["cell"], f["line"], f["code"]) for f in document["findings"]]
+    # the client of cell 2 is known in cells 3 and 6; magics and shell escapes are not parse errors
+    assert placed == [(2, 5, "QW101"), (2, 5, "QW102"), (3, 2, "QW210"), (3, 4, "QW208"), (6, 1, "QW201")]
+    text = run("check", "triage.ipynb").output
+    assert "triage.ipynb:cell 3:line 2:5: QW210" in text
+
+
+def test_a_notebook_without_edits_stays_byte_identical(notebooks):
+    before = (notebooks / "clean.ipynb").read_bytes()
+    assert run("fix", ".").exit_code == 1  # triage.ipynb keeps its QW201
+    assert (notebooks / "clean.ipynb").read_bytes() == before
+
+
+def test_fix_rewrites_only_the_changed_cells(notebooks):
+    before = json.loads((notebooks / "triage.ipynb").read_text())
+    run("fix", "triage.ipynb")
+    text = (notebooks / "triage.ipynb").read_text()
+    after = json.loads(text)
+    nbformat.validate(nbformat.reads(text, as_version=4))
+    assert text.endswith("}\n")
+    assert after["metadata"] == before["metadata"] and list(after) == list(before)
+    for old, new in zip(before["cells"], after["cells"]):
+        assert {k: v for k, v in old.items() if k != "source"} == {k: v for k, v in new.items() if k != "source"}
+    changed = [i for i, (old, new) in enumerate(zip(before["cells"], after["cells"]), 1) if old["source"] != new["source"]]
+    assert changed == [2, 3]
+    assert after["cells"][1]["source"][0] == "%pip install openai --quiet\n"  # the magic is back, as it was
+    assert "model=\"qwen3.6-plus\",\n" in "".join(after["cells"][2]["source"])
+    # only the edited lines differ in the file's text: indentation and key order are kept
+    changed_lines = [(a, b) for a, b in zip(FIXTURES.joinpath("triage.ipynb").read_text().splitlines(), text.splitlines()) if a != b]
+    assert len(changed_lines) == 3
+
+
+def test_fix_twice_changes_nothing(notebooks):
+    run("fix", "triage.ipynb")
+    once = (notebooks / "triage.ipynb").read_bytes()
+    run("fix", "triage.ipynb")
+    assert (notebooks / "triage.ipynb").read_bytes() == once
+
+
+def test_todo_lines_go_into_their_cell(notebooks):
+    run("fix", "--add-todo", "triage.ipynb")
+    cells = json.loads((notebooks / "triage.ipynb").read_text())["cells"]
+    assert cells[5]["source"].startswith("# TODO(qwen-migrate): QW201 ")
+    nbformat.validate(nbformat.reads((notebooks / "triage.ipynb").read_text(), as_version=4))
+
+
+def test_a_broken_notebook_is_a_clear_error(notebooks):
+    (notebooks / "broken.ipynb").write_text("{ not json")
+    result = run("check", "broken.ipynb")
+    assert result.exit_code == 2
+    assert "broken.ipynb: not valid JSON" in result.output
