@@ -17,7 +17,6 @@ from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Severity
 
 LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
-CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 MAX_CONFIG_BYTES = 1024 * 1024  # larger JSON or YAML is data, not configuration
 MARKERS = (b"openai", b"gpt-", b"o1", b"o3", b"o4", b"text-embedding", b"davinci", b"base_url", b"api_base", b"endpoint")
 
