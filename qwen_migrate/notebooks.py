@@ -92,8 +92,9 @@ def split(module_text: str, joined: Joined) -> dict[int, str]:
 
 def place(finding, joined: Joined):
     """A finding of the joined module, placed by cell and line."""
-    cell, line = joined.line_map[finding.line - 1]
-    end_cell, end_line = joined.line_map[min(finding.end_line, len(joined.line_map)) - 1]
+    last = len(joined.line_map)
+    cell, line = joined.line_map[min(max(finding.line, 1), last) - 1]  # a syntax error may point past the end
+    end_cell, end_line = joined.line_map[min(max(finding.end_line, 1), last) - 1]
     related = None
     if finding.related is not None:
         related_cell, related_line = joined.line_map[finding.related[0] - 1]

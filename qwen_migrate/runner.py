@@ -87,6 +87,8 @@ def _other_file(path: Path, settings: Settings, enabled: set[str], checker: Chec
         return notebook_outcome(path, display, checker, fixer, write) if fixer else check_notebook(path, display, checker)
     except (NotebookError, FixError, OSError) as error:
         return FileResult(display, error=str(error))
+    except UnicodeDecodeError:
+        return FileResult(display, error="not UTF-8, as a notebook must be")
 
 
 def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:

@@ -76,3 +76,17 @@ def test_a_broken_notebook_is_a_clear_error(notebooks):
     result = run("check", "broken.ipynb")
     assert result.exit_code == 2
     assert "broken.ipynb: not valid JSON" in result.output
+
+
+def test_a_notebook_that_is_not_utf8_is_a_clear_error(notebooks):
+    (notebooks / "latin.ipynb").write_bytes(b'{"cells": [], "x": "\xe9"}')
+    result = run("check", "latin.ipynb")
+    assert result.exit_code == 2 and "latin.ipynb: not UTF-8" in result.output
+
+
+def test_a_cell_that_does_not_parse_is_a_finding_in_that_cell(notebooks):
+    document = json.loads((notebooks / "clean.ipynb").read_text())
+    document["cells"].append({"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [], "source": ["client.chat.completions.create(\n"]})
+    (notebooks / "clean.ipynb").write_text(json.dumps(document, indent=1))
+    [finding] = json.loads(run("check", "--format", "json", "clean.ipynb").output)["findings"]
+    assert (finding["code"], finding["cell"]) == ("QW001", 2)
