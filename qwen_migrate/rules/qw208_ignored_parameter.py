@@ -38,7 +38,16 @@ class IgnoredParameter(CallRule):
             at=("max_completion_tokens=512", "store=True"),
             fixed=DASHSCOPE_CLIENT
             + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    max_tokens=512,\n)\n',
-        )
+        ),
+        Invalid(
+            DASHSCOPE_CLIENT
+            + 'params = {"model": "qwen3.6-plus", "messages": messages, "max_completion_tokens": 512}\n'
+            "client.chat.completions.create(**params)\n",
+            at='"max_completion_tokens": 512',
+            fixed=DASHSCOPE_CLIENT
+            + 'params = {"model": "qwen3.6-plus", "messages": messages, "max_tokens": 512}\n'
+            "client.chat.completions.create(**params)\n",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

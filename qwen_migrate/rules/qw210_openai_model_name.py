@@ -41,6 +41,11 @@ class OpenAIModelName(CallRule):
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-3-small", input=texts, encoding_format="float")\n',
             at='model="text-embedding-3-small"',
         ),
+        Invalid(
+            DASHSCOPE_CLIENT + 'MODEL = "gpt-4o"\nclient.chat.completions.create(model=MODEL, messages=messages)\n',
+            at='"gpt-4o"',
+            fixed=DASHSCOPE_CLIENT + 'MODEL = "qwen3.6-plus"\nclient.chat.completions.create(model=MODEL, messages=messages)\n',
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

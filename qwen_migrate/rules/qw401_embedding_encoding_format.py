@@ -30,7 +30,12 @@ class EmbeddingEncodingFormat(CallRule):
     fix_safety = FixSafety.SAFE
     spec = 'Embedding (encoding_format: only float is supported)'
     methods = frozenset({"embeddings.create"})
-    VALID = [DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n']
+    VALID = [
+        DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
+        DASHSCOPE_CLIENT
+        + 'options = {"model": "text-embedding-v4", "encoding_format": "float"}\nclient.embeddings.create(input=texts, **options)\n',
+        DASHSCOPE_CLIENT + "client.embeddings.create(input=texts, **options)\n",  # options not followed: not guessed
+    ]
     INVALID = [
         Invalid(
             DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts)\n',
