@@ -682,8 +682,9 @@ class _Resolver:
         return entries
 
     def _literal(self, node: cst.BaseExpression, scope: _Scope) -> Optional[cst.BaseExpression]:
-        """The one literal a name or attribute stands for: a module constant, a class attribute, a
-        parameter's default, a dataclass field's default. None when it may be anything else."""
+        """The one string literal a name or attribute stands for (a model name, a URL): a module
+        constant, a class attribute, a parameter's default, a dataclass field's default. None when
+        it may be anything else, or is no string (`purpose=None` as a default says nothing)."""
         if isinstance(node, cst.Name):
             sources = scope.lookup(node.value)
         elif isinstance(node, cst.Attribute):
@@ -698,7 +699,7 @@ class _Resolver:
             return None
         expressions = [source[1] for source in sources if source[0] == "expr"]
         others = [source for source in sources if source[0] not in ("expr", "annotated")]
-        if len(expressions) == 1 and not others and static_value(expressions[0]) is not DYNAMIC:
+        if len(expressions) == 1 and not others and isinstance(static_value(expressions[0]), str):
             return expressions[0]
         return None
 

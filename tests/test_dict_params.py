@@ -188,3 +188,10 @@ def test_unresolved_calls_are_listed_and_counted(tmp_path, monkeypatch):
     assert "1 SDK calls take parameters the analysis cannot follow" in statistics
     document = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "app.py"]).output)
     assert document["unresolved"] == [{"path": "app.py", "line": 7, "column": 5, "method": "chat.completions.create"}]
+
+
+def test_a_none_default_is_not_taken_for_the_value():
+    source = CLIENT + "def files(purpose=None):\n    return client.files.list(purpose=purpose)\n"
+    [finding] = check(source)
+    assert finding.code == "QW503"
+    assert source.splitlines()[finding.line - 1].strip().startswith("return client.files.list(")
