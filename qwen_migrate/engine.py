@@ -9,7 +9,7 @@ from typing import Optional
 
 import libcst as cst
 import pathspec
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import apply_edits
@@ -108,7 +108,7 @@ class Checker:
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
         if not violations and not comments and not unfollowed:
             return module, FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = Positions(module, data, resolved.top_of)
         unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
@@ -148,6 +148,56 @@ def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Findin
             (starts[i1], starts[i2] - starts[i1], "".join(after[j1:j2])) for tag, i1, i2, j1, j2 in changes if tag != "equal"
         ]
     return replacements
+
+
+class Positions:
+    """Where nodes are in the file, computed only for the top-level statements that hold them.
+
+    LibCST's PositionProvider generates the code of a whole module, which costs about twice its
+    parse; findings sit in few statements. Each statement's lines are placed by CPython's own parse
+    (its start lines); a node outside every statement, or a file CPython reads differently, falls
+    back to the whole-module pass.
+    """
+
+    def __init__(self, module: cst.Module, data: bytes, top_of: dict) -> None:
+        self.module, self.data, self.top_of = module, data, top_of
+        self._known: dict = {}
+        self._done: set[int] = set()
+        self._starts: Optional[dict[int, int]] = None
+        self._index = {id(statement): i for i, statement in enumerate(module.body)}
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        if node not in self._known:
+            self._place(node)
+        return self._known[node]
+
+    def _statement_starts(self) -> dict[int, int]:
+        """The first line of each top-level statement (decorators included), by position in the body."""
+        if self._starts is None:
+            try:
+                tree = ast.parse(self.data)
+                lines = sorted({min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", [])]) for s in tree.body})
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                lines = []
+            self._starts = dict(enumerate(lines)) if len(lines) == len(self.module.body) else {}
+        return self._starts
+
+    def _place(self, node: cst.CSTNode) -> None:
+        statement = self.top_of.get(node)
+        index = self._index.get(id(statement))
+        starts = self._statement_starts()
+        if index is None or index not in starts or id(statement) in self._done:
+            self._known.update(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
+            return
+        self._done.add(id(statement))
+        alone = cst.Module(body=[statement], default_newline=self.module.default_newline, default_indent=self.module.default_indent)
+        offset = starts[index] - 1 - len(statement.leading_lines)
+        for inner, where in MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider).items():
+            self._known[inner] = CodeRange(
+                CodePosition(where.start.line + offset, where.start.column), CodePosition(where.end.line + offset, where.end.column)
+            )
+        if node not in self._known:  # not where top_of said: be safe
+            self._known.update(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
 
 
 def _relative(path: str, root: Path) -> Optional[str]:

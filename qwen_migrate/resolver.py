@@ -198,6 +198,8 @@ class ResolvedModule:
     # first pass: calls through names imported from the project, as (name, attributes and "()" calls
     # taken of it), for the index to tell which client, and which API, each one uses
     imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
+    # node -> the top-level statement that holds it, for placing findings without a whole-file pass
+    top_of: dict = field(default_factory=dict)
 
 
 def collect(module: cst.Module, context: ModuleContext) -> "_Collector":
@@ -249,6 +251,9 @@ class _Scope:
 class _Collector(cst.CSTVisitor):
     def __init__(self, context: ModuleContext) -> None:
         self.context = context
+        self.top_of: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._top_ids: set[int] = set()
+        self._top: Optional[cst.CSTNode] = None
         self.module_scope = _Scope("module", None)
         self.scope = self.module_scope
         self.calls: list[tuple[cst.Call, _Scope]] = []
@@ -266,6 +271,14 @@ class _Collector(cst.CSTVisitor):
         self.function_stack: list[cst.FunctionDef] = []
         self.classes: dict[str, _Scope] = {}
         self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self._top_ids = {id(statement) for statement in node.body}
+        elif id(node) in self._top_ids:
+            self._top = node
+        self.top_of[node] = self._top
+        return super().on_visit(node)
 
     # imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -502,7 +515,7 @@ class _Resolver:
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
-        return ResolvedModule(clients, self.module_client, calls, self.legacy, exports, self.imported_uses)
+        return ResolvedModule(clients, self.module_client, calls, self.legacy, exports, self.imported_uses, self.collected.top_of)
 
     def _exports(self) -> ProjectIndex:
         """The module's clients, factories and client-typed classes, as other modules see them;
