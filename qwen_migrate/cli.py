@@ -53,9 +53,20 @@ def main() -> None:
     """Find and fix what breaks when OpenAI SDK code moves to Qwen on DashScope."""
 
 
-def _run_options(command):
-    """The options `check` and `check-batch` share: report, threshold, configuration, rule choice."""
-    options = [
+def _with(options: list):
+    """A decorator that applies click options (and arguments) in the order they are listed."""
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+# The options every command that reports shares: report, threshold, configuration, rule choice.
+_run_options = _with(
+    [
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
         click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning]."),
@@ -65,16 +76,21 @@ def _run_options(command):
         click.option("--statistics", is_flag=True, help="Print counts per code and the migration progress instead of each finding."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means an error)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+)
 
 
 def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:
+    """The configuration, with the command's options (click's names) applied over it."""
     try:
-        return load(config_file, paths[0] if paths else Path.cwd()).with_options(options)
+        given = {key.replace("_", "-"): value for key, value in options.items()}
+        return load(config_file, paths[0] if paths else Path.cwd()).with_options(given)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+
+
+def _echo_errors(errors: list[FileResult]) -> None:
+    for result in errors:
+        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
 
 
 def _report_and_exit(
@@ -88,8 +104,7 @@ def _report_and_exit(
         console.file.write(render(run))
     if output_file is not None:
         console.file.close()
-    for result in run.errors:
-        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+    _echo_errors(run.errors)
     if run.errors:
         sys.exit(EXIT_ERROR)
     worst = run.worst()
@@ -97,9 +112,9 @@ def _report_and_exit(
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
-def _code_options(command):
-    """The options of the commands that read code: where DashScope is, and which key to read."""
-    options = [
+# The options of the commands that read code: where DashScope is, which key to read, how many jobs.
+_code_options = _with(
+    [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         _run_options,
         click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl]."),
@@ -108,15 +123,13 @@ def _code_options(command):
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+)
 
 
 def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict) -> tuple[Settings, Project, list[Path]]:
     """The settings, the project index (a pre-pass over the whole project) and the files to process."""
     paths = paths or (Path("."),)
-    settings = _settings(config_file, paths, {key.replace("_", "-"): value for key, value in options.items()})
+    settings = _settings(config_file, paths, options)
     try:
         project, files = runner.prepare(list(paths), settings, jobs)
     except DiscoveryError as error:
@@ -176,10 +189,11 @@ def _progress_console() -> Console:
 
 
 def _add_noqa(files: list[Path], results: list) -> None:
-    """Write `# noqa` comments for the findings of each file, if the result still parses."""
+    """Write `# noqa` comments for the findings of each Python file, if the result still parses.
+    (Notebooks and configuration files are left as they are.)"""
     total = 0
     for path, result in zip(files, results):
-        if not result.findings or any(f.code == "QW001" for f in result.findings):
+        if not runner.is_python(path) or not result.findings or any(f.code == "QW001" for f in result.findings):
             continue
         data = path.read_bytes()
         module = cst.parse_module(data)
@@ -222,8 +236,7 @@ def fix(
     if show_diff:
         diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
         click.echo("".join(diffs), nl=False)
-        for result in errors:
-            click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+        _echo_errors(errors)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
     run = RunResult([item.remaining if isinstance(item, FixOutcome) else item for item in per_file], fixes=outcomes)
     _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
@@ -246,7 +259,7 @@ def check_batch(
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
     one model per file, and each request body against the Chat Completions and Embeddings rules.
     """
-    settings = _settings(config_file, files, {key.replace("_", "-"): value for key, value in options.items()})
+    settings = _settings(config_file, files, options)
     checker = Checker(settings)
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
     _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)

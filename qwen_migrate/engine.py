@@ -73,10 +73,8 @@ class Checker:
             if with_replacements and module is not None:
                 result.replacements = fix_replacements(module, result.findings)
             return result
-        except RecursionError:
-            return FileResult(display, error="nested too deeply to analyse")
-        except Exception as error:  # a bug of ours: say so, and go on with the other files
-            return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
+        except Exception as error:  # say so in one line, and go on with the other files
+            return unanalysable(display, error)
 
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.analyse(data, path)[1]
@@ -198,6 +196,17 @@ class Positions:
             )
         if node not in self._known:  # not where top_of said: be safe
             self._known.update(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
+
+
+def unanalysable(display: str, error: Exception, untouched: str = "") -> FileResult:
+    """A file the run could not finish, as one line of the report: never a traceback.
+
+    RecursionError is a file nested too deeply for the parser's recursion; anything else is a bug
+    of ours. `untouched` tells what became of the file (fix: "; nothing was written").
+    """
+    if isinstance(error, RecursionError):
+        return FileResult(display, error="nested too deeply to analyse")
+    return FileResult(display, error=f"internal error: {type(error).__name__}: {error}{untouched}")
 
 
 def _relative(path: str, root: Path) -> Optional[str]:

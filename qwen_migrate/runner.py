@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from qwen_migrate.config import Settings
 from qwen_migrate.configfiles import check_config_file, config_kind
 from qwen_migrate.discovery import discover, display_path
-from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
 from qwen_migrate import notebooks
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_atomically
@@ -89,6 +89,8 @@ def _other_file(path: Path, settings: Settings, enabled: set[str], checker: Chec
         return FileResult(display, error=str(error))
     except UnicodeDecodeError:
         return FileResult(display, error="not UTF-8, as a notebook must be")
+    except Exception as error:  # the notebook stays as it was, the other files go on
+        return unanalysable(display, error, "; nothing was written" if fixer else "")
 
 
 def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
@@ -130,15 +132,22 @@ def _check_one(path: Path) -> FileResult:
     return _portable_result(_worker["checker"].check_file(path, display_path(path), _worker["replacements"]))
 
 
-def check_files(
-    files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
-) -> list[FileResult]:
+def _settle(files: list[Path], settings: Settings, project: Project, fixer: Optional[Fixer], write: bool):
+    """The Python files to send to workers; the results of all the others, settled here:
+    configuration files, notebooks, and Python files that do not take part."""
     taking_part, results = _split([f for f in files if is_python(f)], project)
-    checker = Checker(settings)
+    checker = fixer.checker if fixer else Checker(settings)
     enabled = {rule.code for rule in checker.rules}
     for path in files:
         if not is_python(path):
-            results[path] = _other_file(path, settings, enabled, checker, None, False)
+            results[path] = _other_file(path, settings, enabled, checker, fixer, write)
+    return taking_part, results
+
+
+def check_files(
+    files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
+) -> list[FileResult]:
+    taking_part, results = _settle(files, settings, project, None, False)
     checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
     for path, result in zip(taking_part, _with_progress(checked, len(taking_part), "Checking", console)):
         results[path] = result
@@ -156,10 +165,8 @@ def _fix_one(path: Path):
         outcome = _worker["fixer"].fix_file(path, display, write=_worker["write"])
     except (FixError, OSError) as error:
         return FileResult(display, error=str(error))
-    except RecursionError:
-        return FileResult(display, error="nested too deeply to analyse")
-    except Exception as error:  # a bug of ours: the file stays as it was, the others are fixed
-        return FileResult(display, error=f"internal error: {type(error).__name__}: {error}; nothing was written")
+    except Exception as error:  # the file stays as it was, the others are fixed
+        return unanalysable(display, error, "; nothing was written")
     outcome.remaining = _portable_result(outcome.remaining)
     return outcome
 
@@ -169,13 +176,8 @@ def fix_files(
 ) -> list[Union[FixOutcome, FileResult]]:
     """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
     the error that stopped its fixes)."""
-    taking_part, results = _split([f for f in files if is_python(f)], project)
-    checker = Checker(settings)
-    fixer = Fixer(checker, unsafe=options["unsafe"], add_todo=options["add_todo"])
-    enabled = {rule.code for rule in checker.rules}
-    for path in files:
-        if not is_python(path):
-            results[path] = _other_file(path, settings, enabled, checker, fixer, options["write"])
+    fixer = Fixer(Checker(settings), unsafe=options["unsafe"], add_todo=options["add_todo"])
+    taking_part, results = _settle(files, settings, project, fixer, options["write"])
     arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
     for path, outcome in zip(taking_part, _with_progress(fixed, len(taking_part), "Fixing", console)):
@@ -209,7 +211,10 @@ def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, w
     outcome = FixOutcome(display, data, new_text.encode("utf-8"), fixed.fixed_codes, todos=fixed.todos)
     new_cells = notebooks.code_cells(new_text)
     new_joined = notebooks.join(new_cells)
-    outcome.remaining = _placed(checker.check_source(new_joined.text.encode("utf-8"), display), new_joined, new_cells)
+    # The fixer's last analysis is of this very module, unless taking it apart and joining it
+    # again changed a byte: then the notebook as written is analysed afresh.
+    remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else checker.check_source(new_joined.text.encode("utf-8"), display)
+    outcome.remaining = _placed(remaining, new_joined, new_cells)
     if write and outcome.changed:
         write_atomically(path, outcome.fixed)
     return outcome

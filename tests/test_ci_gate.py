@@ -169,3 +169,14 @@ def test_baseline_on_a_fixture_project(tmp_path, monkeypatch):
     llm.write_text(reformatted + '\n\ndef audit(text):\n    return client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)\n')
     document = json.loads(run("check", "--format", "json", "--baseline", "baseline.json", "fastapi_service").output)
     assert [(f["code"], f["message"]) for f in document["findings"]] == [("QW208", "store is silently ignored by DashScope")]
+
+
+def test_add_noqa_leaves_notebooks_and_configuration_alone(project):
+    (project / ".env").write_text("CHAT_MODEL=gpt-4o\n")
+    notebook = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "triage.ipynb"
+    shutil.copy(notebook, project / "triage.ipynb")
+    result = run("check", "--add-noqa", ".")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (project / ".env").read_text() == "CHAT_MODEL=gpt-4o\n"
+    assert (project / "triage.ipynb").read_bytes() == notebook.read_bytes()
+    assert "# noqa: QW210, QW208" in (project / "service.py").read_text()
