@@ -120,6 +120,8 @@ _code_options = _with(
         click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl]."),
         click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's)."),
         click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's)."),
+        click.option("--responses-endpoint", type=click.Choice(sorted(dashscope.RESPONSES_ENDPOINTS)), help="Where Responses is served: the spec's protocols path, or compatible-mode (newer Model Studio page) [default: protocols]."),
+        click.option("--max-completion-tokens", type=click.Choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS), help="ignored (the spec: QW208 renames it to max_tokens) or supported (Model Studio notice 724) [default: ignored]."),
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),
     ]

@@ -24,6 +24,8 @@ class Settings:
     region: str = dashscope.DEFAULT_REGION
     base_url: Optional[str] = None  # custom compatible-mode URL, overrides the region's
     responses_base_url: Optional[str] = None  # custom Responses URL, overrides the region's
+    responses_endpoint: str = "protocols"  # dashscope.RESPONSES_ENDPOINTS: the spec's path, or the newer page's
+    max_completion_tokens: str = "ignored"  # dashscope.MAX_COMPLETION_TOKENS_SETTINGS: spec, or notice 724
     api_key_env: str = "DASHSCOPE_API_KEY"
     models: dict[str, str] = field(default_factory=dict)
     select: tuple[str, ...] = ()  # code prefixes; empty: every rule
@@ -40,12 +42,49 @@ class Settings:
 
     @property
     def responses_url(self) -> str:
-        return self.responses_base_url or dashscope.endpoints(self.region)[1]
+        if self.responses_base_url:
+            return self.responses_base_url
+        if self.responses_endpoint == "compatible-mode":
+            return self.compatible_url
+        return dashscope.endpoints(self.region)[1]
 
-    def endpoint_kind(self, url: str) -> Optional[str]:
-        """"compatible", "responses" or None for a base URL found in code."""
-        custom = {"compatible": self.base_url, "responses": self.responses_base_url}
-        return dashscope.endpoint_kind(url, {k: v for k, v in custom.items() if v})
+    @property
+    def serves_max_completion_tokens(self) -> bool:
+        return self.max_completion_tokens == "supported"
+
+    def provider(self, url: str) -> str:
+        """Who serves a base URL found in code; the configured endpoints (a stand-in, a proxy) are DashScope."""
+        if _same_url(url, self.compatible_url) or _same_url(url, self.responses_url):
+            return dashscope.DASHSCOPE
+        return dashscope.provider(url)
+
+    def apis_served(self, url: str) -> frozenset[str]:
+        """The APIs a base URL found in code serves: none when it is no DashScope endpoint."""
+        served = set()
+        if _same_url(url, self.compatible_url):
+            served |= dashscope.COMPATIBLE_APIS
+        if _same_url(url, self.responses_url):
+            served |= dashscope.RESPONSES_APIS
+        if dashscope.provider(url) == dashscope.DASHSCOPE:
+            by_path = dashscope.path_apis(url)
+            served |= by_path
+            if by_path == dashscope.COMPATIBLE_APIS and self.responses_endpoint == "compatible-mode":
+                served |= dashscope.RESPONSES_APIS
+        return frozenset(served)
+
+    def base_url_for(self, apis: frozenset[str], current: Optional[str] = None) -> str:
+        """The base URL for a client used for `apis`. A client already on a DashScope host keeps it
+        (a workspace domain, another region): only the path is chosen. A client that mixes the two
+        groups gets the compatible-mode URL (QW103 reports the mix where one URL cannot serve both)."""
+        responses_only = bool(apis) and apis <= dashscope.RESPONSES_APIS
+        if current is not None and dashscope.provider(current) == dashscope.DASHSCOPE:
+            path = dashscope.RESPONSES_ENDPOINTS[self.responses_endpoint] if responses_only else dashscope.COMPATIBLE_PATH
+            return dashscope.with_path(current, path)
+        return self.responses_url if responses_only else self.compatible_url
+
+    def unserved_apis(self, url: str, apis: frozenset[str]) -> frozenset[str]:
+        """The APIs of `apis` that `url` does not serve, among those its fix would serve together."""
+        return (apis & self.apis_served(self.base_url_for(apis, url))) - self.apis_served(url)
 
     def with_options(self, options: dict[str, Any]) -> "Settings":
         """These settings with command-line options applied: pyproject key -> raw value or None."""
@@ -113,17 +152,26 @@ def _severity(value: Any, key: str) -> Severity:
         raise ConfigError(f"{key}: expected one of {choices}, got {value!r}") from None
 
 
-def _region(value: Any, key: str) -> str:
-    if value not in dashscope.REGION_HOSTS:
-        raise ConfigError(f"{key}: expected one of {', '.join(dashscope.REGION_HOSTS)}, got {value!r}")
-    return value
+def _choice(choices):
+    def parse(value: Any, key: str) -> str:
+        if value not in choices:
+            raise ConfigError(f"{key}: expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    return parse
+
+
+def _same_url(found: str, configured: str) -> bool:
+    return found.strip().rstrip("/").lower() == configured.strip().rstrip("/").lower()
 
 
 # pyproject key -> (Settings field, parser)
 _KEYS = {
-    "region": ("region", _region),
+    "region": ("region", _choice(tuple(dashscope.REGION_HOSTS))),
     "base-url": ("base_url", _url),
     "responses-base-url": ("responses_base_url", _url),
+    "responses-endpoint": ("responses_endpoint", _choice(tuple(dashscope.RESPONSES_ENDPOINTS))),
+    "max-completion-tokens": ("max_completion_tokens", _choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS)),
     "api-key-env": ("api_key_env", _string),
     "models": ("models", _models),
     "select": ("select", _codes),

@@ -93,7 +93,7 @@ def check_config_file(path: Path, display: str, settings: Settings, enabled: set
     keys = {pair.key for pair in entries}
     for pair in entries:
         if ConfigOpenAIBaseUrl.code in enabled and BASE_URL_KEYS.match(pair.key) and pair.value.startswith(("http://", "https://")):
-            if settings.endpoint_kind(pair.value) is None:
+            if not settings.apis_served(pair.value):
                 found.append(ConfigOpenAIBaseUrl.at(display, pair, f"{pair.key} points at {pair.value}, not at DashScope"))
         if ConfigOpenAIApiKey.code in enabled and pair.key == OPENAI_KEY and settings.api_key_env not in keys:
             message = f"{OPENAI_KEY} is defined here (value not shown) but {settings.api_key_env} is not"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Optional
+from urllib.parse import urlsplit
 
 # Spec, "Supported APIs"; Model Studio docs, "Regions and endpoints".
 REGION_HOSTS = {
@@ -24,6 +25,35 @@ RESPONSES_PATH = "/api/v2/apps/protocols/compatible-mode/v1"
 COMPATIBLE_APIS = frozenset({"chat", "embeddings", "files", "batches"})
 RESPONSES_APIS = frozenset({"responses", "conversations"})
 SUPPORTED_APIS = COMPATIBLE_APIS | RESPONSES_APIS
+# The APIs each of the spec's paths serves, on any DashScope host.
+PATH_APIS = {COMPATIBLE_PATH.lower(): COMPATIBLE_APIS, RESPONSES_PATH.lower(): RESPONSES_APIS}
+
+# Model Studio docs, "OpenAI-compatible - Chat" (BASE_URL,
+# https://www.alibabacloud.com/help/en/model-studio/compatibility-of-openai-with-dashscope): besides
+# the regional hosts above, workspace-dedicated domains `{WorkspaceId}.{region}.maas.aliyuncs.com`
+# (ap-southeast-1, us-east-1, cn-beijing, cn-hongkong, Tokyo's ap-northeast-1, ...) and Token Plan
+# hosts (`token-plan.{region}.maas.aliyuncs.com`) serve the same paths. Every host under this domain
+# is DashScope's: a client pointed at one keeps it, and no fix moves it to another region.
+DASHSCOPE_DOMAIN = "aliyuncs.com"
+# OpenAI's API host (the SDK's default base URL is https://api.openai.com/v1) and its data-residency
+# hosts (us.api.openai.com, eu.api.openai.com).
+OPENAI_HOSTS = ("api.openai.com",)
+OPENAI_REGIONAL_HOST_SUFFIX = ".api.openai.com"
+# Who a base URL belongs to. A client addressed on purpose to another provider (a proxy, a local
+# vLLM or Ollama server, OpenRouter, ...) is no part of the migration.
+DASHSCOPE, OPENAI, OTHER_PROVIDER = "dashscope", "openai", "other"
+
+# Where the spec and a newer Model Studio page disagree, the spec is the default and a setting
+# follows the newer page (see config.Settings).
+# The Responses API: the spec's path, or, per the newer "OpenAI-compatible - Responses" page
+# (https://www.alibabacloud.com/help/en/model-studio/compatibility-with-openai-responses-api: "the
+# legacy path /api/v2/apps/protocols/compatible-mode/v1/responses ... migrate to the new path
+# /compatible-mode/v1/responses"), the compatible-mode base URL, which then serves every API.
+RESPONSES_ENDPOINTS = {"protocols": RESPONSES_PATH, "compatible-mode": COMPATIBLE_PATH}
+# max_completion_tokens: silently ignored (spec, "Unsupported parameters"), or the preferred
+# output-token parameter (Model Studio notice 724, 2026-04-20,
+# https://www.alibabacloud.com/en/notice/model_studio_notice_of_changes_to_certain_model_fields_724).
+MAX_COMPLETION_TOKENS_SETTINGS = ("ignored", "supported")
 
 # Spec, "Chat Completions" › "Qwen-specific parameters": the SDK raises TypeError on them as keywords.
 QWEN_ONLY_CHAT_PARAMS = (
@@ -260,32 +290,37 @@ def map_model(name: str, overrides: dict[str, str]) -> Optional[str]:
 
 
 def endpoints(region: str) -> tuple[str, str]:
-    """(compatible-mode URL, Responses URL) of a region."""
+    """(compatible-mode URL, Responses URL) of a region, as the spec gives them."""
     host = REGION_HOSTS[region]
     return host + COMPATIBLE_PATH, host + RESPONSES_PATH
 
 
-def _normalise(url: str) -> str:
-    return url.strip().rstrip("/").lower()
+def provider(url: str) -> str:
+    """Who serves a base URL: DASHSCOPE, OPENAI or OTHER_PROVIDER (anything else, a local server too)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:  # not a URL at all: nothing says it is OpenAI's
+        return OTHER_PROVIDER
+    if host == DASHSCOPE_DOMAIN or host.endswith("." + DASHSCOPE_DOMAIN):
+        return DASHSCOPE
+    if host in OPENAI_HOSTS or host.endswith(OPENAI_REGIONAL_HOST_SUFFIX):
+        return OPENAI
+    return OTHER_PROVIDER
 
 
-_KNOWN_ENDPOINTS = {
-    _normalise(url): kind
-    for region in REGION_HOSTS
-    for kind, url in zip(("compatible", "responses"), endpoints(region))
-}
+def path_apis(url: str) -> frozenset[str]:
+    """The APIs that the spec's path of `url` serves on a DashScope host (none for another path)."""
+    try:
+        path = urlsplit(url.strip()).path.rstrip("/").lower()
+    except ValueError:
+        return frozenset()
+    return PATH_APIS.get(path, frozenset())
 
 
-def endpoint_kind(url: str, custom: dict[str, str]) -> Optional[str]:
-    """"compatible", "responses", or None when `url` is no DashScope endpoint we know.
-
-    `custom` maps "compatible"/"responses" to configured URLs (a workspace domain, a stand-in).
-    """
-    url = _normalise(url)
-    for kind, custom_url in custom.items():
-        if url == _normalise(custom_url):
-            return kind
-    return _KNOWN_ENDPOINTS.get(url)
+def with_path(url: str, path: str) -> str:
+    """`url`'s scheme and host with another path: a DashScope host keeps its region and workspace."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def completion_window_hours(window: str) -> Optional[int]:

@@ -136,6 +136,10 @@ class ModuleClient:
     settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
     calls: list["CallSite"] = field(default_factory=list)
 
+    @property
+    def apis(self) -> frozenset[str]:
+        return frozenset(call.api for call in self.calls)
+
     def setting(self, name: str) -> Optional[cst.Assign]:
         """The last assignment of `openai.<name>` in the module."""
         assignments = self.settings.get(name)

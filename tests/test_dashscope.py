@@ -54,19 +54,29 @@ def test_configured_models_win_over_defaults():
 
 
 @pytest.mark.parametrize(
-    "url, kind",
+    "url, provider, apis",
     [
-        ("https://dashscope-intl.aliyuncs.com/compatible-mode/v1", "compatible"),
-        ("https://dashscope.aliyuncs.com/compatible-mode/v1/", "compatible"),
-        ("https://cn-hongkong.dashscope.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1", "responses"),
-        ("HTTPS://DASHSCOPE-US.ALIYUNCS.COM/compatible-mode/v1", "compatible"),
-        ("https://dashscope.aliyuncs.com/api/v1", None),
-        ("https://api.openai.com/v1", None),
-        ("http://127.0.0.1:9000/v1", "responses"),
+        ("https://dashscope-intl.aliyuncs.com/compatible-mode/v1", "dashscope", "compatible"),
+        ("https://dashscope.aliyuncs.com/compatible-mode/v1/", "dashscope", "compatible"),
+        ("https://cn-hongkong.dashscope.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1", "dashscope", "responses"),
+        ("HTTPS://DASHSCOPE-US.ALIYUNCS.COM/compatible-mode/v1", "dashscope", "compatible"),
+        ("https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1", "dashscope", "compatible"),
+        ("https://ws-9z.ap-northeast-1.maas.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1", "dashscope", "responses"),
+        ("https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1", "dashscope", "compatible"),
+        ("https://dashscope.aliyuncs.com/api/v1", "dashscope", None),
+        ("https://api.openai.com/v1", "openai", None),
+        ("https://eu.api.openai.com/v1", "openai", None),
+        ("http://localhost:11434/v1", "other", None),
+        ("https://openrouter.ai/api/v1", "other", None),
+        ("https://aliyuncs.com.evil.example/compatible-mode/v1", "other", "compatible"),
+        ("not a url", "other", None),
+        ("http://[::1", "other", None),
     ],
 )
-def test_endpoint_kind(url, kind):
-    assert dashscope.endpoint_kind(url, {"responses": "http://127.0.0.1:9000/v1"}) == kind
+def test_provider_and_path(url, provider, apis):
+    assert dashscope.provider(url) == provider
+    expected = {"compatible": dashscope.COMPATIBLE_APIS, "responses": dashscope.RESPONSES_APIS, None: frozenset()}[apis]
+    assert dashscope.path_apis(url) == expected
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,15 @@ import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Iterator, Optional, Union
+from typing import Any, ClassVar, Iterator, Optional, Union
 
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import Edit
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
-from qwen_migrate.resolver import CallSite, ClientBinding, ResolvedModule
+from qwen_migrate.dashscope import OTHER_PROVIDER
+from qwen_migrate.request import DYNAMIC
+from qwen_migrate.resolver import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
 DASHSCOPE_CLIENT = """\
@@ -146,12 +148,26 @@ class ConfigRule(FileRule):
         )
 
 
+def literal_base_url(client: Client) -> Any:
+    """The base URL a client is built or configured with: a string, MISSING, None or DYNAMIC."""
+    if isinstance(client, ModuleClient):
+        return client.value("base_url")
+    return client.arguments.value("base_url") if client.constructed_here else DYNAMIC
+
+
+def addressed_elsewhere(client: Client, settings: Settings) -> bool:
+    """A client whose literal base URL is another provider's or a local server's: the code talks to
+    it on purpose, so no migration rule is about it or its calls (QW108 lists it)."""
+    base_url = literal_base_url(client)
+    return isinstance(base_url, str) and settings.provider(base_url) == OTHER_PROVIDER
+
+
 class ClientRule(Rule):
-    """A rule about clients whose constructor is in view."""
+    """A rule about clients whose constructor is in view and that may talk to OpenAI or DashScope."""
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for client in module.clients:
-            if client.constructed_here:
+            if client.constructed_here and not addressed_elsewhere(client, settings):
                 yield from self.check_client(client, settings)
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
@@ -165,7 +181,7 @@ class CallRule(Rule):
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for call in module.calls:
-            if self.applies_to(call):
+            if self.applies_to(call) and not _only_elsewhere(call, settings):
                 yield from self.check_call(call, settings)
 
     def applies_to(self, call: CallSite) -> bool:
@@ -173,6 +189,11 @@ class CallRule(Rule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
+
+
+def _only_elsewhere(call: CallSite, settings: Settings) -> bool:
+    """Every client the call may go through talks to another provider."""
+    return bool(call.clients) and all(addressed_elsewhere(client, settings) for client in call.clients)
 
 
 def tool_types_outside(call: CallSite, supported: tuple[str, ...]) -> list[str]:

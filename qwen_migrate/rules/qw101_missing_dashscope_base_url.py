@@ -1,34 +1,40 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import RESPONSES_APIS
-
-# The variables the SDK (and the v0 SDK) read OpenAI's base URL from.
-OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
+from qwen_migrate.dashscope import COMPATIBLE_APIS, OPENAI
 from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
+# The variables the SDK (and the v0 SDK) read OpenAI's base URL from.
+OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
+
 
 class MissingDashScopeBaseUrl(ClientRule):
     """
     ## What it does
-    Reports an `OpenAI`/`AsyncOpenAI` client built without a DashScope `base_url`: none at all (or
-    `None`), an OpenAI URL, one read from `OPENAI_BASE_URL`, or the Responses endpoint on a client
-    that only calls the compatible-mode APIs.
+    Reports an `OpenAI`/`AsyncOpenAI` client that talks to OpenAI: built without `base_url` (or with
+    `None`), with OpenAI's URL, or with one read from `OPENAI_BASE_URL`. Also reports a client on a
+    DashScope host whose path is not an OpenAI-compatible one, or that is the Responses path while
+    the client calls the compatible-mode APIs. A client addressed on purpose to another provider or a
+    local server is QW108's, not this rule's.
 
     ## Why is this bad?
     Without `base_url` the SDK sends every request to `OPENAI_BASE_URL` or `https://api.openai.com/v1`,
     so the migrated code still talks to OpenAI. DashScope serves Chat Completions, Embeddings, Files
     and Batches under `/compatible-mode/v1`, and Responses and Conversations under
-    `/api/v2/apps/protocols/compatible-mode/v1`.
+    `/api/v2/apps/protocols/compatible-mode/v1` (or, with `responses-endpoint = "compatible-mode"`,
+    under `/compatible-mode/v1` too, as the newer Model Studio Responses page documents).
 
     ## Fix safety
-    Safe: the fix sets `base_url` to the endpoint of the configured region (or the configured custom
-    URL) that matches the APIs the client is used for. A `base_url` that is not a literal is never
-    reported or changed.
+    Safe: a client that talked to OpenAI gets the endpoint of the configured region (or the
+    configured custom URL) that matches the APIs it is used for. A client already on a DashScope host
+    (a regional host, a workspace-dedicated `{WorkspaceId}.{region}.maas.aliyuncs.com` domain, a
+    Token Plan host; Model Studio's "OpenAI-compatible - Chat" page lists them) keeps its host: the fix
+    only chooses the path, so no request moves to another region. A `base_url` that is not a literal
+    is never reported or changed.
     """
 
     code = "QW101"
@@ -41,6 +47,9 @@ class MissingDashScopeBaseUrl(ClientRule):
         '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n)\n'
         'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         "import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url=os.environ['LLM_BASE_URL'])\n",
+        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
+        '    base_url="https://ws-1a2b.ap-northeast-1.maas.aliyuncs.com/compatible-mode/v1",\n)\n',
+        'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")\n',
     ]
     INVALID = [
         Invalid(
@@ -64,16 +73,23 @@ class MissingDashScopeBaseUrl(ClientRule):
             'client.embeddings.create(model="text-embedding-v4", input="hi", encoding_format="float")\n',
             at='openai.OpenAI(\n    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"\n)',
         ),
+        Invalid(
+            'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
+            '    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",\n)\n',
+            at='OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",\n)',
+            fixed='import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
+            '    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1",\n)\n',
+        ),
     ]
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
         if client.is_azure:  # QW104 turns it into an OpenAI client first
             return
-        serves_responses_only = bool(client.apis) and client.apis <= RESPONSES_APIS
-        wanted = settings.responses_url if serves_responses_only else settings.compatible_url
-        fix = self.fix(f"Set base_url to {wanted}", SetKeyword(client.node, "base_url", Text(wanted)))
         base_url = client.arguments.value("base_url")
         variable = client.arguments.environment_variable("base_url")
+        current = base_url if isinstance(base_url, str) else None
+        wanted = settings.base_url_for(client.apis, current)
+        fix = self.fix(f"Set base_url to {wanted}", SetKeyword(client.node, "base_url", Text(wanted)))
         if base_url is MISSING or base_url is None:
             yield Violation(
                 client.node,
@@ -82,13 +98,15 @@ class MissingDashScopeBaseUrl(ClientRule):
             )
         elif variable in OPENAI_BASE_URL_VARIABLES:
             yield Violation(client.node, f"base_url is read from {variable}, OpenAI's variable: set DashScope's endpoint", fix)
-        elif isinstance(base_url, str):
-            kind = settings.endpoint_kind(base_url)
-            if kind is None:
-                yield Violation(client.node, f"base_url {base_url!r} is not a DashScope endpoint", fix)
-            elif kind == "responses" and not (client.apis & RESPONSES_APIS):
-                yield Violation(
-                    client.node,
-                    "base_url is DashScope's Responses endpoint, but this client calls the compatible-mode APIs",
-                    fix,
-                )
+        elif current is None:  # built at run time: not ours to judge
+            return
+        elif settings.provider(current) == OPENAI:
+            yield Violation(client.node, f"base_url {current!r} is not a DashScope endpoint", fix)
+        elif not settings.apis_served(current):
+            yield Violation(client.node, f"base_url {current!r} is on DashScope's host but not at an OpenAI-compatible path", fix)
+        elif settings.unserved_apis(current, client.apis) & COMPATIBLE_APIS:
+            yield Violation(
+                client.node,
+                "base_url is DashScope's Responses endpoint, but this client calls the compatible-mode APIs",
+                fix,
+            )

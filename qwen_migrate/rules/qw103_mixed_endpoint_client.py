@@ -3,19 +3,22 @@ from typing import Iterator
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import COMPATIBLE_APIS, RESPONSES_APIS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import ResolvedModule
-from qwen_migrate.rules import Invalid, Rule
+from qwen_migrate.resolver import ClientBinding, ResolvedModule
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere, literal_base_url
 
 
 class MixedEndpointClient(Rule):
     """
     ## What it does
     Reports a client used both for Responses or Conversations and for the compatible-mode APIs
-    (Chat Completions, Embeddings, Files, Batches).
+    (Chat Completions, Embeddings, Files, Batches); the module-level client (`openai.chat...` and
+    `openai.responses...` in one module) at its first call. With `responses-endpoint =
+    "compatible-mode"` (the newer Model Studio Responses page) the compatible-mode URL serves both
+    groups, and this rule has nothing to report.
 
     ## Why is this bad?
-    On DashScope the two groups live under different base URLs, and a client has one: whichever URL
-    it gets, one group of its calls fails.
+    On DashScope (as the spec documents it) the two groups live under different base URLs, and a
+    client has one: whichever URL it gets, one group of its calls fails.
 
     ## Fix safety
     There is no fix: build two clients, one per base URL, and use each for its own APIs.
@@ -41,13 +44,20 @@ class MixedEndpointClient(Rule):
     ]
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
-        for client in module.clients:
-            if client.origin is not None:  # reported in the module that defines it, with every use
+        clients = [client for client in module.clients if client.origin is None]  # reported where defined, with every use
+        if module.module_client is not None:
+            clients.append(module.module_client)
+        for client in clients:
+            apis = client.apis
+            compatible, responses = apis & COMPATIBLE_APIS, apis & RESPONSES_APIS
+            if not (compatible and responses) or addressed_elsewhere(client, settings):
                 continue
-            compatible, responses = client.apis & COMPATIBLE_APIS, client.apis & RESPONSES_APIS
-            if compatible and responses:
-                yield Violation(
-                    client.node,
-                    f"One client serves {', '.join(sorted(compatible))} and {', '.join(sorted(responses))}, "
-                    "which need different DashScope base URLs: use two clients",
-                )
+            base_url = literal_base_url(client)
+            if apis <= settings.apis_served(settings.base_url_for(apis, base_url if isinstance(base_url, str) else None)):
+                continue  # one endpoint serves both (responses-endpoint = "compatible-mode")
+            node = client.node if isinstance(client, ClientBinding) else client.calls[0].node
+            yield Violation(
+                node,
+                f"One client serves {', '.join(sorted(compatible))} and {', '.join(sorted(responses))}, "
+                "which need different DashScope base URLs: use two clients",
+            )

@@ -1,11 +1,12 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.dashscope import RESPONSES_APIS
 from qwen_migrate.edits import AddImport, InsertAfter, ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ResolvedModule
-from qwen_migrate.rules import Invalid, Rule
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere
 from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE, read_environment
 
 
@@ -13,9 +14,9 @@ class ModuleLevelClient(Rule):
     """
     ## What it does
     Reports use of the SDK's module-level client (`openai.chat.completions.create(...)`) while
-    `openai.base_url` is not set to a DashScope endpoint or `openai.api_key` is not set (or is read
-    from `OPENAI_API_KEY`), an `openai.base_url` assignment to a URL that is not DashScope's, and
-    one without the final slash that the module-level client needs.
+    `openai.base_url` or `openai.api_key` is not set (or the key is read from `OPENAI_API_KEY`), an
+    `openai.base_url` assignment to a URL that is not the DashScope endpoint the module's calls
+    need, and one without the final slash that the module-level client needs.
 
     ## Why is this bad?
     The module-level client is configured from `OPENAI_BASE_URL` and `OPENAI_API_KEY` unless the
@@ -23,9 +24,15 @@ class ModuleLevelClient(Rule):
     Unlike `OpenAI(base_url=...)`, it joins paths to `openai.base_url` as written, so the URL must
     end with a slash.
 
+    This rule alone judges the module-level client's `openai.base_url`: the endpoint it needs is the
+    one for the APIs the module calls through it (compatible-mode, or Responses when it only calls
+    Responses and Conversations; QW103 reports a module that calls both).
+
     ## Fix safety
-    Safe: the fix sets `openai.base_url` to the configured compatible-mode endpoint and
-    `openai.api_key` from `DASHSCOPE_API_KEY` (or the configured variable) once, after the import.
+    Safe: the fix sets `openai.base_url` to the configured endpoint for those APIs (keeping the host
+    when it is already a DashScope host) and `openai.api_key` from `DASHSCOPE_API_KEY` (or the
+    configured variable) once, after the import. A module-level client configured for another
+    provider is QW108's and left alone.
     """
 
     code = "QW105"
@@ -63,27 +70,29 @@ class ModuleLevelClient(Rule):
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         client = module.module_client
-        if client is None:
+        if client is None or addressed_elsewhere(client, settings):
             return
         first_call = client.calls[0].node if client.calls else None
         unset, inserted = [], []  # settings to add after the import
+        base_url = client.value("base_url")
+        current = base_url if isinstance(base_url, str) else None
         # The module-level client joins paths to openai.base_url as it is: without a final slash,
         # requests go to ".../v1chat/completions". (OpenAI(base_url=...) adds the slash itself.)
-        url = settings.compatible_url.rstrip("/") + "/"
-        base_url = client.value("base_url")
-        if isinstance(base_url, str) and settings.endpoint_kind(base_url) != "compatible":
+        url = settings.base_url_for(client.apis, current).rstrip("/") + "/"
+        if current is not None and (not settings.apis_served(current) or settings.unserved_apis(current, client.apis)):
             assignment = client.setting("base_url")
+            endpoint = "Responses" if client.apis and client.apis <= RESPONSES_APIS else "compatible-mode"
             yield Violation(
                 assignment,
-                f"openai.base_url {base_url!r} is not DashScope's compatible-mode endpoint",
+                f"openai.base_url {current!r} is not DashScope's {endpoint} endpoint",
                 self.fix(f"Set openai.base_url to {url}", ReplaceNode(assignment.value, Text(url))),
             )
-        elif isinstance(base_url, str) and not base_url.endswith("/"):
+        elif current is not None and not current.endswith("/"):
             assignment = client.setting("base_url")
             yield Violation(
                 assignment,
                 "openai.base_url lacks its final slash: the module-level client would call .../v1chat/completions",
-                self.fix("Add the final slash", ReplaceNode(assignment.value, Text(base_url + "/"))),
+                self.fix("Add the final slash", ReplaceNode(assignment.value, Text(current + "/"))),
             )
         elif base_url is MISSING:
             unset.append("openai.base_url")

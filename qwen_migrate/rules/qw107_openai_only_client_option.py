@@ -47,7 +47,7 @@ class OpenAIOnlyClientOption(ClientRule):
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
         base_url = client.arguments.value("base_url")
-        base_url_is_dashscope = isinstance(base_url, str) and settings.endpoint_kind(base_url) is not None
+        base_url_is_dashscope = isinstance(base_url, str) and bool(settings.apis_served(base_url))
         for name in client.arguments.names():
             if client.arguments.value(name) is None:  # an explicit None is the default
                 continue

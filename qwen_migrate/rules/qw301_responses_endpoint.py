@@ -1,11 +1,11 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import COMPATIBLE_APIS, RESPONSES_APIS
-from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
+from qwen_migrate.dashscope import RESPONSES_APIS
+from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite, ClientBinding
-from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid, literal_base_url
 
 
 class ResponsesEndpoint(CallRule):
@@ -14,15 +14,18 @@ class ResponsesEndpoint(CallRule):
     Reports a Responses (`responses.*`) or Conversations (`conversations.*`) call on a client whose
     base URL is DashScope's compatible-mode endpoint. (A client with no DashScope base URL at all is
     reported by QW101, whose fix picks the Responses endpoint for a client that only uses these
-    APIs; a client that also calls the compatible-mode APIs is reported by QW103.)
+    APIs; a client that also calls the compatible-mode APIs is reported by QW103; the module-level
+    client's `openai.base_url` is QW105's.) With `responses-endpoint = "compatible-mode"` the
+    compatible-mode URL serves Responses too, and this rule has nothing to report.
 
     ## Why is this bad?
     DashScope serves Responses and Conversations under `/api/v2/apps/protocols/compatible-mode/v1`,
     not under `/compatible-mode/v1`: the call fails with "not found".
 
     ## Fix safety
-    Safe: the fix sets the client's `base_url` to the Responses endpoint of the configured region
-    (or the configured `responses-base-url`); the finding is at the call, the fix at the client.
+    Safe: the fix sets the client's `base_url` to the Responses path on the same DashScope host (a
+    workspace domain or region stays as it is), or to the configured `responses-base-url` for a
+    configured custom URL; the finding is at the call, the fix at the client.
     """
 
     code = "QW301"
@@ -49,25 +52,16 @@ class ResponsesEndpoint(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for client in call.clients:
-            if self._on_compatible_endpoint(client, settings):
-                url = Text(settings.responses_url)
-                if isinstance(client, ClientBinding):
-                    edit = SetKeyword(client.node, "base_url", url)
-                else:
-                    edit = ReplaceNode(client.setting("base_url").value, url)
+            if not isinstance(client, ClientBinding):  # the module-level client's base URL is QW105's
+                continue
+            base_url = literal_base_url(client)
+            if not isinstance(base_url, str) or not settings.apis_served(base_url):
+                continue  # no DashScope endpoint yet: QW101's
+            if settings.unserved_apis(base_url, client.apis) & RESPONSES_APIS:
+                wanted = settings.base_url_for(client.apis, base_url)
                 yield Violation(
                     call.node,
                     f"{call.method}() needs DashScope's Responses endpoint, but the client's base_url is the compatible-mode one",
-                    self.fix(f"Set the client's base_url to {settings.responses_url}", edit),
+                    self.fix(f"Set the client's base_url to {wanted}", SetKeyword(client.node, "base_url", Text(wanted))),
                 )
                 return
-
-    @staticmethod
-    def _on_compatible_endpoint(client, settings: Settings) -> bool:
-        if isinstance(client, ClientBinding):
-            if not client.constructed_here or client.apis & COMPATIBLE_APIS:  # QW103 covers mixed clients
-                return False
-            base_url = client.arguments.value("base_url")
-        else:
-            base_url = client.value("base_url")
-        return isinstance(base_url, str) and settings.endpoint_kind(base_url) == "compatible"

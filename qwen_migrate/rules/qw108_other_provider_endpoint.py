@@ -1,0 +1,58 @@
+from typing import Iterator
+
+from qwen_migrate.config import Settings
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.resolver import ResolvedModule
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere, literal_base_url
+
+
+class OtherProviderEndpoint(Rule):
+    """
+    ## What it does
+    Lists each client whose literal `base_url` belongs neither to OpenAI nor to DashScope: another
+    provider (OpenRouter, Together, Perplexity, ...), a proxy, or a local server such as vLLM or
+    Ollama; for the module-level client, an `openai.base_url` set that way. No other rule reports
+    such a client or its calls.
+
+    ## Why is this bad?
+    It is not: the code talks to that provider on purpose, so moving it to DashScope would send its
+    requests, and its key, to another service. The finding is there for the inventory of a migration:
+    each client the migration leaves where it is.
+
+    ## Fix safety
+    There is no fix: nothing rewrites a client that talks to another provider. Configure its URL as
+    `base-url` (or `responses-base-url`) when it is a proxy or stand-in for DashScope.
+    """
+
+    code = "QW108"
+    name = "other-provider-endpoint"
+    severity = Severity.INFO
+    fix_safety = FixSafety.NONE
+    spec = 'Quick migration (base_url names the service the client talks to)'
+    VALID = [
+        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
+        '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n)\n',
+        "from openai import OpenAI\n\nclient = OpenAI()\n",
+    ]
+    INVALID = [
+        Invalid(
+            'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")\n'
+            'client.chat.completions.create(model="llama3.2", messages=[], tool_choice="required")\n',
+            at='OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")',
+        ),
+        Invalid(
+            'import openai\n\nopenai.base_url = "https://openrouter.ai/api/v1/"\n'
+            'openai.chat.completions.create(model="openai/gpt-4o", messages=[])\n',
+            at='openai.base_url = "https://openrouter.ai/api/v1/"',
+        ),
+    ]
+
+    def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        for client in module.clients:
+            if client.constructed_here and addressed_elsewhere(client, settings):
+                url = literal_base_url(client)
+                yield Violation(client.node, f"{client.class_name}() talks to {url}, not to OpenAI or DashScope: left as it is")
+        client = module.module_client
+        if client is not None and addressed_elsewhere(client, settings):
+            url = literal_base_url(client)
+            yield Violation(client.setting("base_url"), f"openai.base_url is {url}, not OpenAI or DashScope: the module-level client is left as it is")
