@@ -20,7 +20,7 @@ from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.fixer import FixOutcome, parses, write_atomically
+from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
 from qwen_migrate.project import Project
 from qwen_migrate.noqa import add_noqa
 from qwen_migrate.sarif import render_sarif
@@ -202,9 +202,13 @@ def _add_noqa(files: list[Path], results: list) -> None:
         text, changed = add_noqa(module.code, result.findings)
         updated = text.encode(module.encoding)
         if changed and updated != data and parses(updated):
-            write_atomically(path, updated)
-            total += changed
-            result.findings = []  # suppressed now
+            try:
+                write_file(path, updated)
+            except (FixError, OSError) as error:  # reported with the run's errors; exit code 2
+                result.error = str(error)
+            else:
+                total += changed
+                result.findings = []  # suppressed now
     click.echo(f"Added noqa comments to {total} lines.", err=True)
 
 

@@ -86,7 +86,10 @@ def _is_virtualenv(directory: Path) -> bool:
 
 
 def discover(paths: list[Path], settings: Settings) -> list[Path]:
-    """The files to check, sorted. Named files are checked unless `exclude` matches them."""
+    """The files to check, sorted, each once. Named files are checked unless `exclude` matches them.
+
+    A file is known by the path it was found by, a symlink by its own name (its folder is resolved,
+    not the link). Symlinked folders are not walked into."""
     excluded = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
     root = settings.root.resolve()
 
@@ -101,13 +104,29 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
     for given in paths:
         if not given.exists():
             raise DiscoveryError(f"{given}: no such file or directory")
-        path = given.resolve()
-        if path.is_file():
+        if given.is_file():
+            path = given.absolute().parent.resolve() / given.name
             if not is_excluded(path, False):
                 found.add(path)
         else:
-            found.update(_walk(path, _ignore_rules_above(path), is_excluded))
-    return sorted(found)
+            directory = given.resolve()
+            found.update(_walk(directory, _ignore_rules_above(directory), is_excluded))
+    return _one_path_per_file(found)
+
+
+def _one_path_per_file(paths: set[Path]) -> list[Path]:
+    """The paths, sorted, less those that name a file named already: of a symlink and its target,
+    or of hard links to one file, the one checked (and fixed) is the first in order that is not a
+    symlink, or the first symlink."""
+    chosen: dict[object, Path] = {}
+    for path in sorted(paths, key=lambda p: (p.is_symlink(), p)):
+        try:
+            status = path.stat()
+        except OSError:  # the checker reports what cannot be read
+            chosen[path] = path
+            continue
+        chosen.setdefault((status.st_dev, status.st_ino), path)
+    return sorted(chosen.values())
 
 
 def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[Path]:

@@ -1,4 +1,4 @@
-"""`fix`: apply the chosen fixes to a file until none is left, check the result, write it atomically.
+"""`fix`: apply the chosen fixes to a file until none is left, check the result, write it safely.
 
 Each pass analyses the file, applies every chosen edit in one transformation, and proves that the
 result still parses; fixes that open the way to others (an Azure client that becomes an OpenAI
@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ class Fixer:
         data = path.read_bytes()
         outcome = self.fix_source(data, display, path)
         if write and outcome.changed:
-            write_atomically(path, outcome.fixed)
+            write_file(path, outcome.fixed)
         return outcome
 
 
@@ -126,17 +127,88 @@ def _add_todos(data: bytes, module: cst.Module, findings: list[Finding]) -> tupl
     return newline.join(lines).encode(module.encoding), added
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it over the original, keeping its mode."""
-    mode = path.stat().st_mode
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".qwen-migrate")
+def write_file(path: Path, data: bytes) -> None:
+    """Write the fixed text to the file `path` names, keeping what the file is: a symlink stays a
+    symlink (the file it points to is written), hard links stay linked, and owner, group and mode
+    stay as they were. A file its mode and owner do not let this user write is refused.
+
+    The write is atomic (a temporary file renamed over the original) unless a rename would lose
+    something: for a file with other hard links, or one whose owner this user cannot give a new
+    file, the text is written into the file itself, a copy of the original kept beside it meanwhile.
+    """
+    target = Path(os.path.realpath(path))
+    status = target.stat()
+    if not _may_write(target, status):
+        raise FixError(f"read-only file (mode {stat.S_IMODE(status.st_mode):04o}, owner {status.st_uid}), not written")
+    if status.st_nlink > 1 or not _can_give_owner(status):
+        _write_in_place(target, data)
+    else:
+        _replace(target, data, status)
+
+
+def _may_write(target: Path, status: os.stat_result) -> bool:
+    """Whether the file's permissions let this user write it. Root may write anything, so for root
+    a file that no one else may write (no write bit in its mode) counts as read-only; for others,
+    the system's answer (a rename over the file would bypass it: the folder's permission is enough)."""
+    if os.geteuid() == 0:
+        return bool(status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    return os.access(target, os.W_OK)
+
+
+def _can_give_owner(status: os.stat_result) -> bool:
+    """Whether a new file can be given the original's owner and group: root can give any; another
+    user only his own, and only a group he is in."""
+    if os.geteuid() == 0:
+        return True
+    return status.st_uid == os.geteuid() and status.st_gid in {os.getegid(), *os.getgroups()}
+
+
+def _replace(target: Path, data: bytes, status: os.stat_result) -> None:
+    """A temporary file in the target's folder, given the target's owner, group and mode, renamed over the target."""
+    temporary = _temporary_copy(target, data, ".qwen-migrate")
+    try:
+        os.chown(temporary, status.st_uid, status.st_gid)  # before chmod: chown clears set-user-ID bits
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """Write into the file itself. The original is copied beside it first (a process killed halfway
+    leaves it there) and written back if writing fails, then the copy is removed."""
+    with open(target, "r+b") as stream:
+        original = stream.read()
+        backup = _temporary_copy(target, original, ".qwen-migrate-backup")
+        try:
+            _overwrite(stream, data)
+        except BaseException:
+            _overwrite(stream, original)  # if this fails too, the copy stays, and the error says why
+            os.unlink(backup)
+            raise
+    os.unlink(backup)
+
+
+def _overwrite(stream, data: bytes) -> None:
+    """Replace the file's contents, cutting it only once the new text is in: until then the
+    original's blocks stay allocated, so writing the original back never needs more room."""
+    stream.seek(0)
+    stream.write(data)
+    stream.truncate()
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def _temporary_copy(target: Path, data: bytes, suffix: str) -> str:
+    """A new file holding `data`, on disk, in the target's folder (readable by this user only)."""
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary

@@ -24,7 +24,7 @@ from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
 from qwen_migrate import notebooks
-from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_atomically
+from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
 from qwen_migrate.notebooks import NotebookError
 from qwen_migrate.project import Project, build_project
 
@@ -216,7 +216,7 @@ def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, w
     remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else checker.check_source(new_joined.text.encode("utf-8"), display)
     outcome.remaining = _placed(remaining, new_joined, new_cells)
     if write and outcome.changed:
-        write_atomically(path, outcome.fixed)
+        write_file(path, outcome.fixed)
     return outcome
 
 
