@@ -149,3 +149,4 @@ def _merge(index: ProjectIndex, exports: ProjectIndex) -> None:
     index.clients.update(exports.clients)
     index.factories.update(exports.factories)
     index.classes.update(exports.classes)
+    index.base_urls.update(exports.base_urls)

@@ -81,6 +81,7 @@ class ProjectIndex:
     factories: dict[Origin, str] = field(default_factory=dict)  # function returning a client -> its class
     classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
     uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
+    base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class ClientBinding:
     calls: list["CallSite"] = field(default_factory=list)
     origin: Optional[Origin] = None  # set when the client is defined in another module of the project
     external_apis: frozenset[str] = frozenset()  # APIs other modules use it for
+    origin_base_url: Optional[str] = None  # the literal base_url it is built with in the module that defines it
 
     @property
     def constructed_here(self) -> bool:
@@ -532,16 +534,24 @@ class _Resolver:
             for value in values:
                 if isinstance(value, ClientBinding) and value.origin is None:
                     exports.clients[origin] = value.class_name
+                    self._export_base_url(exports, origin, value)
                     self._add_external_uses(value, origin)
                 elif isinstance(value, _FunctionRef):
                     for binding in self._returned(value.node, 0):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
+                            self._export_base_url(exports, origin, binding)
                             self._add_external_uses(binding, origin)
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
         return exports
+
+    @staticmethod
+    def _export_base_url(exports: ProjectIndex, origin: Origin, binding: ClientBinding) -> None:
+        base_url = binding.arguments.value("base_url") if binding.constructed_here else None
+        if isinstance(base_url, str):
+            exports.base_urls[origin] = base_url
 
     def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
         if self.index is not None:
@@ -792,7 +802,7 @@ class _Resolver:
         """The one binding that stands, in this module, for a client defined in another."""
         key = ("origin", origin)
         if key not in self.bindings:
-            self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
+            self.bindings[key] = ClientBinding(class_name, None, None, origin=origin, origin_base_url=self.index.base_urls.get(origin))
         return self.bindings[key]
 
     def _attribute(self, base: Any, name: str, depth: int) -> list:

@@ -109,3 +109,20 @@ def test_module_names(tmp_path, path, name, package):
 )
 def test_relative_imports(module, level, context, absolute):
     assert context.absolute(module, level) == absolute
+
+
+def test_a_client_of_another_provider_imported_from_another_module_is_left_alone(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(
+        "from openai import OpenAI\n\nlocal = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n\n\n"
+        "def make_local():\n    return OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
+    )
+    (tmp_path / "app" / "use.py").write_text(
+        "from app.llm import local, make_local\n\n"
+        "local.chat.completions.create(model='gpt-4o', messages=[], tool_choice='required')\n"
+        "make_local().chat.completions.create(model='gpt-4o', messages=[], top_k=5)\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert [(path, code) for path, _, _, code, _ in findings(".")] == [("app/llm.py", "QW108"), ("app/llm.py", "QW108")]

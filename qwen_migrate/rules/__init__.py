@@ -149,10 +149,13 @@ class ConfigRule(FileRule):
 
 
 def literal_base_url(client: Client) -> Any:
-    """The base URL a client is built or configured with: a string, MISSING, None or DYNAMIC."""
+    """The base URL a client is built or configured with (here, or in the module of the project
+    that exports it): a string, MISSING, None or DYNAMIC."""
     if isinstance(client, ModuleClient):
         return client.value("base_url")
-    return client.arguments.value("base_url") if client.constructed_here else DYNAMIC
+    if client.constructed_here:
+        return client.arguments.value("base_url")
+    return client.origin_base_url or DYNAMIC  # built in another module of the project
 
 
 def addressed_elsewhere(client: Client, settings: Settings) -> bool:
