@@ -79,18 +79,15 @@ def _secrets(text: str) -> list[tuple[int, int]]:
 
 
 def masked(text: str) -> Masked:
-    parts, spans, taken = [], [], 0
-    length = 0
+    """The text with every key and credential it holds masked, and where its characters went."""
+    shown, spans, taken = "", [], 0
     for start, end in _secrets(text):
-        parts.append(text[taken:start])
-        length += start - taken
-        mask = masked_value(text[start:end])
-        parts.append(mask)
-        spans.append((start, end, length, length + len(mask)))
-        length += len(mask)
+        shown += text[taken:start]
+        value = masked_value(text[start:end])
+        spans.append((start, end, len(shown), len(shown) + len(value)))
+        shown += value
         taken = end
-    parts.append(text[taken:])
-    return Masked("".join(parts), tuple(spans))
+    return Masked(shown + text[taken:], tuple(spans))
 
 
 def mask(text: str) -> str:
