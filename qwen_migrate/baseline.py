@@ -1,7 +1,8 @@
 """Baselines: today's findings recorded, so that CI fails only on new ones.
 
 A finding is known by its code, its path and the fingerprint of the offending call (not its line),
-counted: a second identical call in the same file is a new finding.
+counted: a second identical call in the same file is a new finding. The file is committed, so the
+messages it records have their secrets masked; fingerprints are hashes.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qwen_migrate.finding import Finding
+from qwen_migrate.masking import mask
 
 BASELINE_VERSION = 1
 
@@ -25,7 +27,7 @@ def _key(entry: dict) -> tuple[str, str, str]:
 
 def entries_of(findings: list[Finding]) -> list[dict]:
     return sorted(
-        ({"path": f.path, "code": f.code, "fingerprint": f.fingerprint, "message": f.message} for f in findings),
+        ({"path": f.path, "code": f.code, "fingerprint": f.fingerprint, "message": mask(f.message)} for f in findings),
         key=lambda entry: (*_key(entry), entry["message"]),
     )
 

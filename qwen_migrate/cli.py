@@ -25,6 +25,7 @@ from qwen_migrate.project import Project
 from qwen_migrate.noqa import add_noqa
 from qwen_migrate.sarif import render_sarif
 from qwen_migrate.finding import Severity
+from qwen_migrate.masking import mask
 from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
@@ -33,7 +34,10 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 class UsageError(click.UsageError):
-    """Usage and configuration errors exit with code 2 and one line."""
+    """Usage and configuration errors exit with code 2 and one line, secrets masked (a value may be quoted)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(mask(message))
 
 
 def _console(output_file: Optional[Path]) -> Console:
@@ -90,7 +94,7 @@ def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dic
 
 def _echo_errors(errors: list[FileResult]) -> None:
     for result in errors:
-        click.echo(f"qwen-migrate: {result.path}: {result.error}", err=True)
+        click.echo(f"qwen-migrate: {result.path}: {mask(result.error)}", err=True)
 
 
 def _report_and_exit(

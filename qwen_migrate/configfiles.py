@@ -2,8 +2,9 @@
 
 Files are read line by line for `KEY=value` (dotenv), `key: value` (YAML), `key = "value"` (TOML)
 and `"key": "value"` (JSON) pairs, which is what keeps line numbers; values that span lines are not
-read. Lock files and JSON that is data rather than configuration are left alone. Values are never
-printed where they may be secrets.
+read. Lock files and JSON that is data rather than configuration are left alone. The values of
+secret settings (keys, passwords) are never printed, quoted or not; the reports mask whatever else
+looks like a secret (qwen_migrate.masking).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Iterator, Optional
 from qwen_migrate.config import Settings
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.masking import is_secret_name, masked_value
 
 LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
 MAX_CONFIG_BYTES = 1024 * 1024  # larger JSON or YAML is data, not configuration
@@ -104,8 +106,14 @@ def check_config_file(path: Path, display: str, settings: Settings, enabled: set
                 found.append(ConfigOpenAIModel.at(display, pair, f"{pair.key} is the OpenAI model {pair.value!r} (use {replacement!r})"))
     lines = text.splitlines()
     frames = {f.frame_key: lines[f.line - 1] for f in found}
-    for pair in entries:  # the code frame must not show a key's value either
+    for pair in entries:  # the code frame must not show a secret's value either
         key = (None, pair.line)
-        if pair.key == OPENAI_KEY and key in frames and pair.value:
-            frames[key] = frames[key].replace(pair.value, "*" * 8)
+        if is_secret_name(pair.key) and key in frames and pair.value:
+            frames[key] = _masked_pair(frames[key], pair)
     return FileResult(display, found, frames)
+
+
+def _masked_pair(line: str, pair: Pair) -> str:
+    """The line with the pair's value masked, where it stands (before a closing quote, if any)."""
+    start = line.rfind(pair.value, 0, pair.end_column - 1)
+    return line[:start] + masked_value(pair.value) + line[start + len(pair.value) :]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -131,7 +132,9 @@ class Checker:
 
 
 def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Finding, list[tuple[int, int, str]]]:
-    """What each finding's fix does to the text, on its own: whole lines replaced, by character offset."""
+    """What each finding's fix does to the text, on its own, by character offset: of each block of
+    lines it changes, the characters between what the block keeps at either end (so that a
+    replacement does not carry the rest of its lines, such as a key on the same line)."""
     before = module.code.splitlines(keepends=True)
     starts = [0]
     for line in before:
@@ -143,9 +146,18 @@ def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Findin
         after = apply_edits(module, finding.fix.edits).code.splitlines(keepends=True)
         changes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
         replacements[finding] = [
-            (starts[i1], starts[i2] - starts[i1], "".join(after[j1:j2])) for tag, i1, i2, j1, j2 in changes if tag != "equal"
+            _replacement(starts[i1], "".join(before[i1:i2]), "".join(after[j1:j2]))
+            for tag, i1, i2, j1, j2 in changes
+            if tag != "equal"
         ]
     return replacements
+
+
+def _replacement(offset: int, old: str, new: str) -> tuple[int, int, str]:
+    """(offset, length, new text) of the change from `old`, at `offset`, to `new`, without the text both share at either end."""
+    head = len(os.path.commonprefix([old, new]))
+    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+    return offset + head, len(old) - head - tail, new[head : len(new) - tail]
 
 
 class Positions:

@@ -22,6 +22,7 @@ import libcst as cst
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.finding import Finding, FixSafety
+from qwen_migrate.masking import mask
 
 MAX_PASSES = 10  # fixes settle in two or three passes; more means edits that undo each other
 TODO_PREFIX = "# TODO(qwen-migrate): "
@@ -45,9 +46,10 @@ class FixOutcome:
         return self.fixed != self.original
 
     def diff(self, encoding: str = "utf-8") -> str:
+        """The unified diff for people to read: secrets on its lines are masked."""
         before = self.original.decode(encoding, errors="replace").splitlines(keepends=True)
         after = self.fixed.decode(encoding, errors="replace").splitlines(keepends=True)
-        return "".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}"))
+        return mask("".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}")))
 
 
 class Fixer:
@@ -107,14 +109,15 @@ def _check_parses(data: bytes, path: str) -> None:
 
 
 def _add_todos(data: bytes, module: cst.Module, findings: list[Finding]) -> tuple[bytes, int]:
-    """A `# TODO(qwen-migrate): CODE message` line above each finding, unless it is there already."""
+    """A `# TODO(qwen-migrate): CODE message` line above each finding, unless it is there already.
+    The message is masked: a TODO must not copy a key or a credential into another line."""
     newline = module.default_newline
     lines = data.decode(module.encoding).split(newline)
     added = 0
     for finding in sorted(findings, key=lambda f: (f.line, f.code), reverse=True):
         line = lines[finding.line - 1]
         indent = line[: len(line) - len(line.lstrip())]
-        todo = f"{indent}{TODO_PREFIX}{finding.code} {finding.message}"
+        todo = f"{indent}{TODO_PREFIX}{finding.code} {mask(finding.message)}"
         above = finding.line - 2
         while above >= 0 and lines[above].lstrip().startswith(TODO_PREFIX):  # the TODOs already there
             if lines[above] == todo:

@@ -1,4 +1,5 @@
-"""Reports: pure functions from the results of a run to text."""
+"""Reports: pure functions from the results of a run to text, with every secret in it masked
+(qwen_migrate.masking): messages, code frames and errors quote the code they are about."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, FixSafety, Severity
+from qwen_migrate.masking import mask, masked
 
 # Bumped when a field changes meaning or disappears; new fields may appear within a version.
 JSON_REPORT_VERSION = 1
@@ -67,8 +69,8 @@ def finding_to_json(finding: Finding) -> dict:
         "code": finding.code,
         "name": finding.name,
         "severity": finding.severity.value,
-        "message": finding.message,
-        "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": finding.fix.description},
+        "message": mask(finding.message),
+        "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": mask(finding.fix.description)},
         "fingerprint": finding.fingerprint,
         "related": None if finding.related is None else {"line": finding.related[0], "column": finding.related[1]},
         "cell": finding.cell,
@@ -82,7 +84,7 @@ def render_json(run: RunResult) -> str:
         "unresolved": [
             {"path": r.path, "line": line, "column": column, "method": method} for r in run.files for line, column, method in r.unresolved
         ],
-        "errors": [{"path": r.path, "message": r.error} for r in run.errors],
+        "errors": [{"path": r.path, "message": mask(r.error)} for r in run.errors],
         "summary": summary(run),
     }
     if run.fixes:
@@ -117,9 +119,9 @@ def render_github(run: RunResult) -> str:
                 ("title", f"{f.code} {f.name}"),
             )
         )
-        lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(f.message)}")
+        lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(mask(f.message))}")
     for result in run.errors:
-        lines.append(f"::error file={_github_escape(result.path, True)}::{_github_escape(result.error)}")
+        lines.append(f"::error file={_github_escape(result.path, True)}::{_github_escape(mask(result.error))}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -146,7 +148,7 @@ def _print_baseline(console: Console, run: RunResult) -> None:
             Text(f"Baseline: {run.baselined} known findings not shown; {len(run.fixed_since_baseline)} baseline entries fixed since.")
         )
     for entry in run.fixed_since_baseline:
-        console.print(Text(f"  fixed: {entry['path']} {entry['code']} {entry.get('message', '')}", style="green"))
+        console.print(Text(f"  fixed: {entry['path']} {entry['code']} {mask(entry.get('message', ''))}", style="green"))
 
 
 def render_unresolved(run: RunResult, console: Console) -> None:
@@ -169,7 +171,7 @@ def render_text(run: RunResult, console: Console) -> None:
         for finding in result.findings:
             _print_finding(console, finding, result.frame_lines.get(finding.frame_key))
     for result in run.errors:
-        console.print(Text(f"{result.path}: {result.error}", style="bold red"))
+        console.print(Text(f"{result.path}: {mask(result.error)}", style="bold red"))
     _print_summary(console, run)
 
 
@@ -180,12 +182,13 @@ def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> N
     head.append(finding.code, style=SEVERITY_STYLES[finding.severity])
     if finding.fix is not None and finding.fix.safety is FixSafety.SAFE:
         head.append(" [*]", style="cyan")
-    head.append(f" {finding.message}")
+    head.append(f" {mask(finding.message)}")
     console.print(head)
     if line is not None:
-        source = line.expandtabs(1)
-        start = min(finding.column - 1, len(source))
-        end = min(finding.end_column - 1, len(source)) if finding.end_line == finding.line else len(source)
+        shown = masked(line.expandtabs(1))  # the marker below stays under the masked text
+        source = shown.text
+        start = min(shown.position(finding.column - 1), len(source))
+        end = min(shown.position(finding.end_column - 1), len(source)) if finding.end_line == finding.line else len(source)
         gutter = str(finding.line)
         pad = " " * len(gutter)
         console.print(Text(f"{pad} |", style="blue"))
@@ -197,7 +200,7 @@ def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> N
         console.print(marker)
     if finding.fix is not None:
         label = "help" if finding.fix.safety is FixSafety.SAFE else "help (unsafe fix)"
-        console.print(Text(f"  = {label}: {finding.fix.description}", style="cyan"))
+        console.print(Text(f"  = {label}: {mask(finding.fix.description)}", style="cyan"))
     console.print()
 
 

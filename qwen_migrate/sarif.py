@@ -1,4 +1,7 @@
-"""SARIF 2.1.0: one reportingDescriptor per rule, and each fix as a SARIF fix with its replacements."""
+"""SARIF 2.1.0: one reportingDescriptor per rule, and each fix as a SARIF fix with its replacements.
+
+Secrets are masked in what the results quote (qwen_migrate.masking).
+"""
 from __future__ import annotations
 
 import json
@@ -6,6 +9,7 @@ from pathlib import Path
 
 from qwen_migrate import __version__
 from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.masking import mask
 from qwen_migrate.report import RunResult
 from qwen_migrate.rules import all_rules
 
@@ -42,11 +46,12 @@ def _location(finding: Finding) -> dict:
 
 
 def _fixes(finding: Finding, replacements) -> list:
-    if finding.fix is None or not replacements:
+    # A fix is given exactly or not at all: one whose text holds a secret cannot be printed as it is.
+    if finding.fix is None or not replacements or any(mask(text) != text for _, _, text in replacements):
         return []
     return [
         {
-            "description": {"text": f"{finding.fix.description} ({finding.fix.safety.value} fix)"},
+            "description": {"text": f"{mask(finding.fix.description)} ({finding.fix.safety.value} fix)"},
             "artifactChanges": [
                 {
                     "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
@@ -70,7 +75,7 @@ def render_sarif(run: RunResult) -> str:
                 "ruleId": finding.code,
                 "ruleIndex": index[finding.code],
                 "level": LEVELS[finding.severity],
-                "message": {"text": finding.message},
+                "message": {"text": mask(finding.message)},
                 "locations": [_location(finding)],
                 "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             }
@@ -93,7 +98,7 @@ def render_sarif(run: RunResult) -> str:
                 result["fixes"] = fixes
             results.append(result)
     notifications = [
-        {"level": "error", "message": {"text": f"{file.path}: {file.error}"}} for file in run.errors
+        {"level": "error", "message": {"text": f"{file.path}: {mask(file.error)}"}} for file in run.errors
     ]
     document = {
         "$schema": SARIF_SCHEMA,

@@ -52,10 +52,9 @@ def test_sarif_validates_and_carries_rules_fingerprints_and_fixes(project):
     assert all(len(r["partialFingerprints"]["qwenMigrate/v1"]) == 20 for r in results.values())
     [change] = results["QW210"]["fixes"][0]["artifactChanges"]
     [replacement] = change["replacements"]
-    start = SERVICE.index("    return client.chat.completions.create(model=\"gpt-4o\"")
-    assert replacement["deletedRegion"]["charOffset"] == start
-    deleted = SERVICE[start : start + replacement["deletedRegion"]["charLength"]]
-    assert replacement["insertedContent"]["text"] == deleted.replace('"gpt-4o"', '"qwen3.6-plus"')
+    start = SERVICE.index("gpt-4o")  # the characters that change, not the whole line
+    assert replacement["deletedRegion"] == {"charOffset": start, "charLength": len("gpt-4o")}
+    assert replacement["insertedContent"]["text"] == "qwen3.6-plus"
     assert results["QW203"]["fixes"][0]["description"]["text"] == 'Change tool_choice to "auto" (unsafe fix)'
 
 
