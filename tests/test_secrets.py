@@ -45,8 +45,9 @@ NOTEBOOK = {
     "nbformat": 4,
     "nbformat_minor": 5,
 }
-# what each file reports: QW101 for each client (one for its credential URL), QW801 and QW802
-EXPECTED = {("app.py", "QW101"): 2, (".env", "QW801"): 1, (".env", "QW802"): 1, ("notebook.ipynb", "QW101"): 1}
+# what each file reports: QW101 for the client without base_url, QW108 for the one addressed to a
+# proxy (its message shows the credential URL), QW801 and QW802
+EXPECTED = {("app.py", "QW101"): 1, ("app.py", "QW108"): 1, (".env", "QW801"): 1, (".env", "QW802"): 1, ("notebook.ipynb", "QW101"): 1}
 
 
 def run(*args):
@@ -74,7 +75,7 @@ def test_text_report_masks_code_frames_and_messages(project):
     assert_no_secret(result.output)
     assert 'client = OpenAI(api_key="sk-proj-****")' in result.output
     assert 'proxy = OpenAI(api_key="sk-****", base_url="https://svc:sk-****@proxy.example/v1")' in result.output
-    assert "base_url 'https://svc:sk-****@proxy.example/v1' is not a DashScope endpoint" in result.output
+    assert "OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is" in result.output
     assert "OPENAI_API_KEY=sk-proj-****" in result.output
     assert "OPENAI_BASE_URL points at https://svc:sk-****@proxy.example/v1, not at DashScope" in result.output
     assert 'nb_client = OpenAI(api_key="sk-svcacct-****")' in result.output
@@ -89,7 +90,7 @@ def test_json_report_masks_messages_and_keeps_the_findings(project):
     for finding in document["findings"]:
         found[finding["path"], finding["code"]] = found.get((finding["path"], finding["code"]), 0) + 1
     assert found == EXPECTED
-    assert "base_url 'https://svc:sk-****@proxy.example/v1' is not a DashScope endpoint" in [f["message"] for f in document["findings"]]
+    assert "OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is" in [f["message"] for f in document["findings"]]
 
 
 def test_sarif_masks_messages_and_its_fixes_carry_no_key(project):
@@ -108,7 +109,7 @@ def test_github_annotations_mask_messages(project):
     result = run("check", "-j1", "--format", "github", ".")
     assert_no_secret(result.output)
     assert len(result.output.splitlines()) == sum(EXPECTED.values())
-    assert "::base_url 'https://svc:sk-****@proxy.example/v1' is not a DashScope endpoint" in result.output
+    assert "::OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is" in result.output
 
 
 def test_statistics_and_baseline_entries_fixed_since_are_masked(project):
@@ -139,16 +140,16 @@ def test_fix_diff_masks_keys_and_fix_keeps_them_in_the_file(project):
     assert diff.exit_code == 1
     assert_no_secret(diff.output)
     assert '+client = OpenAI(api_key="sk-proj-****", base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")' in diff.output
-    assert '-proxy = OpenAI(api_key="sk-****", base_url="https://svc:sk-****@proxy.example/v1")' in diff.output
+    assert ' proxy = OpenAI(api_key="sk-****", base_url="https://svc:sk-****@proxy.example/v1")' in diff.output  # context: QW108 is never fixed
     assert 'nb_client = OpenAI(api_key=\\"sk-svcacct-****\\"' in diff.output
     assert (project / "app.py").read_text() == APP and (project / "notebook.ipynb").read_text() == original
 
     result = run("fix", "-j1", ".")
     assert_no_secret(result.output)
-    assert "Fixed 2 findings in app.py" in result.output
+    assert "in app.py: QW101\n" in result.output  # the proxy client (QW108) is left as it is
     written = (project / "app.py").read_text()
     assert f'client = OpenAI(api_key="{PROJECT_KEY}", base_url=' in written  # masking concerns output only
-    assert f'proxy = OpenAI(api_key="{DASHSCOPE_KEY}", base_url=' in written
+    assert f'proxy = OpenAI(api_key="{DASHSCOPE_KEY}", base_url="{PROXY}")' in written
     assert NOTEBOOK_KEY in (project / "notebook.ipynb").read_text()
 
 
@@ -178,7 +179,7 @@ def test_todo_comments_do_not_copy_a_credential(project, monkeypatch):
     result = run("fix", "-j1", "--add-todo", "app.py")
     assert_no_secret(result.output)
     written = (project / "app.py").read_text()
-    assert "# TODO(qwen-migrate): QW101 base_url 'https://svc:sk-****@proxy.example/v1' is not a DashScope endpoint\n" in written
+    assert "# TODO(qwen-migrate): QW108 OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is\n" in written
     assert written.count(URL_KEY) == 1  # only where the code had it
     run("fix", "-j1", "--add-todo", "app.py")
     assert (project / "app.py").read_text() == written  # the masked TODO is recognised: nothing is added twice
