@@ -18,7 +18,7 @@ BASELINE_VERSION = 1
 
 
 class BaselineError(Exception):
-    """A baseline file that cannot be read: one line, exit code 2."""
+    """A baseline file that cannot be read or written: one line, exit code 2."""
 
 
 def _key(entry: dict) -> tuple[str, str, str]:
@@ -35,7 +35,10 @@ def entries_of(findings: list[Finding]) -> list[dict]:
 def write(path: Path, findings: list[Finding]) -> None:
     """Sorted, indented JSON with one entry per finding: it diffs well in review."""
     document = {"version": BASELINE_VERSION, "findings": entries_of(findings)}
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as error:  # a missing folder is not created, as with --output-file
+        raise BaselineError(f"{path}: {error.strerror}") from None
 
 
 def read(path: Path) -> list[dict]:

@@ -83,6 +83,12 @@ class _BatchChecker:
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             self.report(number, f"Not valid JSON: {error}", text)
             return
+        except RecursionError:
+            self.report(number, "JSON nested too deeply to read", text)
+            return
+        except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+            self.report(number, "A number has too many digits to read", text)
+            return
         if not isinstance(request, dict):
             self.report(number, "A request must be a JSON object", text)
             return

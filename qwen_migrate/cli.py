@@ -174,7 +174,10 @@ def check(
     if add_noqa:
         _add_noqa(files, results)
     if write_baseline is not None:
-        baseline.write(write_baseline, run.findings)
+        try:
+            baseline.write(write_baseline, run.findings)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
         click.echo(f"Wrote {len(run.findings)} findings to {write_baseline}.", err=True)
     if baseline_file is not None:
         try:

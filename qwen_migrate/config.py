@@ -201,11 +201,18 @@ def load(config_file: Optional[Path], start: Path) -> Settings:
         config_file, document = found
     else:
         document = _read_toml(config_file)
-    if config_file.name == "pyproject.toml":
-        table = document.get("tool", {}).get("qwen-migrate", {})
-    else:  # a dedicated file may hold the table at its top level
-        table = document.get("tool", {}).get("qwen-migrate", document)
+    # a dedicated file may hold the table at its top level
+    table = _tool_table(document, config_file).get("qwen-migrate", {} if config_file.name == "pyproject.toml" else document)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_file}: tool.qwen-migrate: expected a table")
     return parse_table(table, config_file.resolve().parent, str(config_file))
+
+
+def _tool_table(document: dict, path: Path) -> dict:
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: expected a table")
+    return tool
 
 
 def _read_toml(path: Path) -> dict:
@@ -226,6 +233,6 @@ def find_pyproject(start: Path) -> Optional[tuple[Path, dict]]:
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
             document = _read_toml(pyproject)
-            if "qwen-migrate" in document.get("tool", {}):
+            if "qwen-migrate" in _tool_table(document, pyproject):
                 return pyproject, document
     return None

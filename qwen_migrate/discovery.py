@@ -46,7 +46,7 @@ class _IgnoreRules:
 
     def entering(self, directory: Path) -> "_IgnoreRules":
         gitignore = directory / ".gitignore"
-        if not gitignore.is_file():
+        if not _is_file(gitignore):
             return self
         try:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -81,8 +81,17 @@ def _ignore_rules_above(directory: Path) -> _IgnoreRules:
     return rules
 
 
+def _is_file(path: Path) -> bool:
+    """Path.is_file, and False where the path cannot be looked at: in a folder without search
+    permission (a 0700 database volume) Python before 3.14 raises PermissionError."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    return _is_file(directory / "pyvenv.cfg")
 
 
 def discover(paths: list[Path], settings: Settings) -> list[Path]:
@@ -102,9 +111,13 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
 
     found: set[Path] = set()
     for given in paths:
-        if not given.exists():
-            raise DiscoveryError(f"{given}: no such file or directory")
-        if given.is_file():
+        try:
+            exists, is_file = given.exists(), given.is_file()
+        except OSError as error:  # in a folder without search permission
+            raise DiscoveryError(f"{display_path(given)}: {error.strerror}") from None
+        if not exists:
+            raise DiscoveryError(f"{display_path(given)}: no such file or directory")
+        if is_file:
             path = given.absolute().parent.resolve() / given.name
             if not is_excluded(path, False):
                 found.add(path)
@@ -156,8 +169,11 @@ def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[
 
 
 def display_path(path: Path) -> str:
-    """The path as a user wants to read it: relative to the working directory when below it."""
+    """The path as a user wants to read it: relative to the working directory when below it. A name
+    that is not UTF-8 shows its other bytes backslash-escaped (`caf\\xe9.py`): printable, and the same
+    in every run, as findings and their fingerprints need."""
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        shown = path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")

@@ -47,7 +47,10 @@ def code_cells(text: str) -> list[Cell]:
     for number, (cell, span) in enumerate(zip(document["cells"], spans), 1):
         if isinstance(cell, dict) and cell.get("cell_type") == "code" and span is not None:
             source = cell.get("source", "")
-            cells.append(Cell(number, "".join(source) if isinstance(source, list) else source, span, isinstance(source, list)))
+            as_list = isinstance(source, list) and all(isinstance(line, str) for line in source)
+            if not as_list and not isinstance(source, str):
+                raise NotebookError(f"cell {number}: source is not text")
+            cells.append(Cell(number, "".join(source) if as_list else source, span, as_list))
     return cells
 
 
@@ -62,25 +65,37 @@ class Joined:
 
 def join(cells: list[Cell]) -> Joined:
     lines, magics, line_map = [], {}, []
+    # Cell lines keep their "\r": marker lines end as the cells' first line does, as LibCST writes
+    # the lines it inserts with the module's first line ending.
+    carriage_return = _carriage_return(cells)
     for cell in cells:
-        lines.append(CELL_MARKER.format(cell.number))
+        lines.append(CELL_MARKER.format(cell.number) + carriage_return)
         line_map.append((cell.number, 0))
         cell_lines = cell.source.split("\n")
         whole_cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
         for index, line in enumerate(cell_lines, 1):
             if whole_cell_magic or _MAGIC.search(line):
                 magics[len(magics) + 1] = line
-                line = MAGIC_MARKER.format(len(magics))
+                line = MAGIC_MARKER.format(len(magics)) + carriage_return
             lines.append(line)
             line_map.append((cell.number, index))
     return Joined("\n".join(lines) + "\n", magics, line_map)
+
+
+def _carriage_return(cells: list[Cell]) -> str:
+    """"\r" when the cells' first line ending is CRLF."""
+    for cell in cells:
+        end = cell.source.find("\n")
+        if end >= 0:
+            return "\r" if cell.source[:end].endswith("\r") else ""
+    return ""
 
 
 def split(module_text: str, joined: Joined) -> dict[int, str]:
     """Cell number -> source, from a (fixed) module made by `join`."""
     sources: dict[int, list[str]] = {}
     current = None
-    for line in module_text.rstrip("\n").split("\n"):
+    for line in module_text.removesuffix("\n").split("\n"):  # the newline `join` ends the module with
         marker = _MARKER.match(line.strip())
         if marker and marker.group(1) == "cell":
             current = int(marker.group(2))

@@ -73,7 +73,8 @@ class ImportTest:
     """A cheap test for files that may import from these modules: an import line that names one."""
 
     def __init__(self, exporters: set[str]) -> None:
-        self.names = sorted({module.rsplit(".", 1)[-1].encode() for module in exporters})
+        # A file name that is not UTF-8 keeps its bytes (os.fsdecode made them surrogates).
+        self.names = sorted({module.rsplit(".", 1)[-1].encode("utf-8", "surrogateescape") for module in exporters})
         alternatives = b"|".join(re.escape(name) for name in self.names)
         self.pattern = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + alternatives + rb")\b", re.MULTILINE)
 

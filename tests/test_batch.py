@@ -59,6 +59,8 @@ def test_file_size_limit(tmp_path, monkeypatch):
         (request(1), "custom_id 'req-1' repeats line 1"),
         (request(2, model="qwen3.6-flash"), "Model 'qwen3.6-flash' differs from 'qwen3.6-plus' (line 1): one file, one model"),
         (request(2, model=7), "body.model must be a string"),
+        (request(2).replace('"messages"', '"n": ' + "[" * 2000 + "]" * 2000 + ', "messages"'), "JSON nested too deeply to read"),
+        (request(2).replace('"messages"', '"n": ' + "9" * 4301 + ', "messages"'), "A number has too many digits to read"),
     ],
 )
 def test_bad_lines(tmp_path, line, message):
@@ -97,3 +99,11 @@ def test_command_exit_codes_and_json(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert [(f["path"], f["line"], f["code"]) for f in json.loads(result.output)["findings"]] == [("bad.jsonl", 2, "QW602")]
     assert CliRunner().invoke(main, ["check-batch", "missing.jsonl"]).exit_code == 2
+
+
+def test_unreadable_lines_are_findings_for_the_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "odd.jsonl").write_text(batch(request(1).replace("{", "[" * 2000 + "{", 1), request(2).replace("}}", ', "n": ' + "1" * 5000 + "}}")))
+    result = CliRunner().invoke(main, ["check-batch", "--format", "json", "odd.jsonl"])
+    assert result.exit_code == 1, result.output
+    assert [(f["line"], f["code"]) for f in json.loads(result.output)["findings"]] == [(1, "QW602"), (2, "QW602")]

@@ -131,6 +131,13 @@ def test_bad_baseline_is_a_usage_error(project):
     assert "not a version 1 baseline file" in result.output
 
 
+def test_baseline_written_into_a_missing_folder_is_a_usage_error(project):
+    result = run("check", "--write-baseline", "missing/baseline.json", "service.py")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: missing/baseline.json: No such file or directory"
+    assert not (project / "missing").exists()
+
+
 def test_add_noqa_merges_and_is_idempotent(project):
     source = SERVICE.replace("store=True)", "store=True)  # noqa: E501")
     (project / "service.py").write_text(source)

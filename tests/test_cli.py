@@ -142,6 +142,8 @@ def test_gitignore_above_the_given_directory_applies(project):
         ('[tool.qwen-migrate]\nmodels = ["gpt-4o"]\n', "models: expected a table of model names"),
         ('[tool.qwen-migrate]\nfail-on = "fatal"\n', "fail-on: expected one of info, warning, error"),
         ("[tool.qwen-migrate\n", "not valid TOML"),
+        ("[tool]\nqwen-migrate = 5\n", "pyproject.toml: tool.qwen-migrate: expected a table"),
+        ("tool = 5\n", "pyproject.toml: tool: expected a table"),
     ],
 )
 def test_configuration_errors_exit_two_with_one_line(project, config, message):
@@ -181,6 +183,16 @@ def test_explicit_config_file(project):
     write(project / "qwen.toml", 'ignore = ["QW210"]\n')
     write(project / "app.py", ERROR)
     assert run("check", "--config", "qwen.toml", "app.py").exit_code == 0
+
+
+
+@pytest.mark.parametrize("config, message", [("tool = 5\n", "qwen.toml: tool: expected a table"), ("tool = { qwen-migrate = [] }\n", "qwen.toml: tool.qwen-migrate: expected a table")])
+def test_explicit_config_file_that_is_not_a_table(project, config, message):
+    write(project / "qwen.toml", config)
+    write(project / "app.py", CLEAN)
+    result = run("check", "--config", "qwen.toml", "app.py")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(message), result.output
 
 
 def test_missing_path_is_a_usage_error(project):

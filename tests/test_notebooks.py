@@ -90,3 +90,38 @@ def test_a_cell_that_does_not_parse_is_a_finding_in_that_cell(notebooks):
     (notebooks / "clean.ipynb").write_text(json.dumps(document, indent=1))
     [finding] = json.loads(run("check", "--format", "json", "clean.ipynb").output)["findings"]
     assert (finding["code"], finding["cell"]) == ("QW001", 2)
+
+
+def _notebook(path: Path, *sources) -> Path:
+    cells = [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s} for i, s in enumerate(sources)]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    return path
+
+
+@pytest.mark.parametrize("source", ["import openai\nclient = openai.OpenAI()\n", ["import openai\n", "client = openai.OpenAI()\n"]])
+def test_fix_keeps_the_final_newline_of_the_last_cell(tmp_path, source):
+    path = _notebook(tmp_path / "n.ipynb", "x = 1\n", source)
+    assert run("fix", path).exit_code == 0
+    fixed = json.loads(path.read_text())["cells"][1]["source"]
+    text = fixed if isinstance(source, str) else "".join(fixed)
+    assert text.endswith('client = openai.OpenAI(base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key=os.getenv("DASHSCOPE_API_KEY"))\n')
+    assert type(fixed) is type(source)
+
+
+def test_fix_of_crlf_cells_inserts_crlf_lines(tmp_path):
+    path = _notebook(tmp_path / "n.ipynb", "import openai\r\nclient = openai.OpenAI()\r\n")
+    assert run("fix", path).exit_code == 0
+    fixed = json.loads(path.read_text())["cells"][0]["source"]
+    assert fixed.startswith("import openai\r\nimport os\r\n")
+    assert "\n" not in fixed.replace("\r\n", "")
+
+
+@pytest.mark.parametrize("source, kind", [(5, "a number"), (None, "null"), (["import openai\n", 7], "a list holding a number")])
+def test_a_cell_source_that_is_not_text_is_a_clear_error(tmp_path, source, kind):
+    path = _notebook(tmp_path / "n.ipynb", "import openai\n", source)
+    before = path.read_bytes()
+    for command in ("check", "fix"):
+        result = run(command, path)
+        assert result.exit_code == 2, kind
+        assert result.output.strip().splitlines()[-1].endswith("n.ipynb: cell 2: source is not text"), result.output
+    assert path.read_bytes() == before
