@@ -196,7 +196,12 @@ def test_json_report_lists_what_was_fixed(project):
     [
         ("create(model=M, top_k=5, extra_body={'enable_thinking': False})", "create(model=M, extra_body={'enable_thinking': False, 'top_k': 5})"),
         ("create(model=M, top_k=5, extra_body={'top_k': 1})", "create(model=M, extra_body={'top_k': 5})"),
-        ("create(model=M, top_k=5, extra_body=options)", 'create(model=M, extra_body={**options, "top_k": 5})'),
+        # a value built at run time may be None, which `{**options}` cannot unpack
+        ("create(model=M, top_k=5, extra_body=options)", 'create(model=M, extra_body={**(options or {}), "top_k": 5})'),
+        ("create(model=M, top_k=5, extra_body=None)", 'create(model=M, extra_body={"top_k": 5})'),
+        # not a mapping: no fix, the keys cannot be merged into it
+        ("create(model=M, top_k=5, extra_body='x')", "create(model=M, top_k=5, extra_body='x')"),
+        ("create(model=M, web_search_options={}, extra_body=[])", "create(model=M, web_search_options={}, extra_body=[])"),
         ("create(model=M, web_search_options={}, top_k=5)", 'create(model=M, extra_body={"enable_search": True, "top_k": 5})'),
         ("create(\n    model='m',\n    top_k=5,\n)", "create(\n    model='m',\n    extra_body={'top_k': 5},\n)"),
         ("create(\n    model=M,\n    top_k=5\n)", 'create(\n    model=M,\n    extra_body={"top_k": 5}\n)'),
