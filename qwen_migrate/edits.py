@@ -86,6 +86,7 @@ class InsertAfter:
 class AddImport:
     module: str
     name: Optional[str] = None  # None: `import module`
+    asname: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
 
         context = CodemodContext()
         for edit in imports:
-            AddImportsVisitor.add_needed_import(context, edit.module, edit.name)
+            AddImportsVisitor.add_needed_import(context, edit.module, edit.name, edit.asname)
         updated = AddImportsVisitor(context).transform_module(updated)
     return updated
 

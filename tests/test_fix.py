@@ -214,6 +214,48 @@ def test_extra_body_merging(project, call, fixed):
     assert (project / "app.py").read_text() == client + f"c.chat.completions.{fixed}\n"
 
 
+BASE_URL = "base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1'"
+
+
+@pytest.mark.parametrize(
+    "source, fixed",
+    [
+        # a module variable named os: the module is imported under another name
+        (
+            f"from openai import OpenAI\nos = 'linux'\nc = OpenAI({BASE_URL})\n",
+            f"from openai import OpenAI\nimport os as _os\n\nos = 'linux'\nc = OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # a parameter named os, the module imported as os at module level: the alias is added
+        (
+            f"import os\nfrom openai import OpenAI\ndef make(os):\n    return OpenAI({BASE_URL})\n",
+            f"import os\nfrom openai import OpenAI\nimport os as _os\n\ndef make(os):\n    return OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # the alias already imported: used as it is
+        (
+            f"import os as _os\nfrom openai import OpenAI\nfrom tools import os\nc = OpenAI({BASE_URL})\n",
+            f"import os as _os\nfrom openai import OpenAI\nfrom tools import os\nc = OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # os and _os both taken: no fix
+        (
+            f"from openai import OpenAI\nos = _os = 'linux'\nc = OpenAI({BASE_URL})\n",
+            f"from openai import OpenAI\nos = _os = 'linux'\nc = OpenAI({BASE_URL})\n",
+        ),
+        # the module-level client, configured after the import
+        (
+            "import openai\nos = 'linux'\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n",
+            "import openai\nimport os as _os\n\nopenai.base_url = \"https://dashscope-intl.aliyuncs.com/compatible-mode/v1/\"\n"
+            "openai.api_key = _os.getenv(\"DASHSCOPE_API_KEY\")\nos = 'linux'\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n",
+        ),
+    ],
+)
+def test_the_key_is_read_through_a_name_bound_to_the_os_module(project, source, fixed):
+    (project / "app.py").write_text(source)
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == fixed
+    codes = [finding["code"] for finding in json.loads(run("check", "--format", "json", "app.py").output)["findings"]]
+    assert ("QW102" in codes or "QW105" in codes) == (source == fixed)
+
+
 def test_unused_suppression_is_removed(project):
     source = "import openai\nx = 1  # noqa: QW208, E501\ny = 2  # qwen-migrate: ignore[QW203]  # old\n"
     (project / "app.py").write_text(source)

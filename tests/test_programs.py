@@ -32,6 +32,7 @@ ORIGINALLY = {
     "qwen_parameters.py": ("raises", "TypeError: Completions.create() got an unexpected keyword argument"),
     "responses_agent.py": ("refused", "not_found"),
     "retired_model.py": ("refused", "model_not_found"),
+    "shadowed_os.py": ("refused", "invalid_api_key"),
     "tools_agent.py": ("refused", "invalid_parameter"),
     "web_search.py": ("refused", "invalid_parameter"),
 }
