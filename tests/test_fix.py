@@ -256,6 +256,15 @@ def test_the_key_is_read_through_a_name_bound_to_the_os_module(project, source, 
     assert ("QW102" in codes or "QW105" in codes) == (source == fixed)
 
 
+def test_setting_the_module_level_base_url_alone_imports_nothing(project):
+    source = "import openai\nopenai.api_key = load_key()\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n"
+    (project / "app.py").write_text(source)
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == source.replace(
+        "import openai\n", 'import openai\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
+    )
+
+
 def test_unused_suppression_is_removed(project):
     source = "import openai\nx = 1  # noqa: QW208, E501\ny = 2  # qwen-migrate: ignore[QW203]  # old\n"
     (project / "app.py").write_text(source)
