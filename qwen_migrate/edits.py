@@ -90,6 +90,15 @@ class AddImport:
 
 
 @dataclass(frozen=True)
+class RemoveUnusedImport:
+    """Drop `name` (or `name as asname`) from `from module import ...` if nothing uses it after the edits."""
+
+    module: str
+    name: str
+    asname: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class EditComment:
     """Rewrite a comment; None removes it with the spaces before it."""
 
@@ -98,26 +107,40 @@ class EditComment:
 
 
 Edit = Union[
-    SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, RemoveDictElement, RenameDictKey, ReplaceNode, InsertAfter, AddImport, EditComment
+    SetKeyword,
+    RemoveKeyword,
+    RenameKeyword,
+    MoveToExtraBody,
+    RemoveDictElement,
+    RenameDictKey,
+    ReplaceNode,
+    InsertAfter,
+    AddImport,
+    RemoveUnusedImport,
+    EditComment,
 ]
 
 
 def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
-    """The module with every edit applied, in one pass (imports added after)."""
+    """The module with every edit applied, in one pass (imports added, then unused ones removed, after)."""
     if not edits:
         return module
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     updated = wrapper.visit(_EditTransformer(edits))
     imports = [edit for edit in edits if isinstance(edit, AddImport)]
-    if imports:
+    removals = [edit for edit in edits if isinstance(edit, RemoveUnusedImport)]
+    if imports or removals:
         # Imported here: libcst.codemod loads libcst.matchers, which costs more than a check's start-up.
         from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
         context = CodemodContext()
         for edit in imports:
             AddImportsVisitor.add_needed_import(context, edit.module, edit.name, edit.asname)
         updated = AddImportsVisitor(context).transform_module(updated)
+        for edit in removals:  # only where no use is left, after every edit (a suppressed finding keeps its use)
+            RemoveImportsVisitor.remove_unused_import(context, edit.module, edit.name, edit.asname)
+        updated = RemoveImportsVisitor(context).transform_module(updated)
     return updated
 
 

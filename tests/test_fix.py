@@ -3,8 +3,11 @@ import json
 import os
 import shutil
 import stat
+import sys
+import types
 from pathlib import Path
 
+import openai
 import pytest
 from click.testing import CliRunner
 
@@ -263,6 +266,53 @@ def test_setting_the_module_level_base_url_alone_imports_nothing(project):
     assert (project / "app.py").read_text() == source.replace(
         "import openai\n", 'import openai\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
     )
+
+
+AZURE_ARGUMENTS = 'azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01", api_key=os.getenv("DASHSCOPE_API_KEY")'
+DASHSCOPE_ARGUMENTS = 'api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1"'
+
+
+def test_the_azure_fix_leaves_another_openai_class_alone_and_drops_the_azure_import(project, monkeypatch):
+    source = f"import os\nfrom langchain_openai import OpenAI\nfrom openai import AzureOpenAI\n\nllm = OpenAI()\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n"
+    (project / "app.py").write_text(source)
+    assert run("fix", "--unsafe-fixes", "app.py").exit_code == 0
+    fixed = (project / "app.py").read_text()
+    assert fixed == f"import os\nfrom langchain_openai import OpenAI\nimport openai\n\nllm = OpenAI()\nclient = openai.OpenAI({DASHSCOPE_ARGUMENTS})\n"
+
+    class LangChainOpenAI:
+        pass
+
+    monkeypatch.setitem(sys.modules, "langchain_openai", types.SimpleNamespace(OpenAI=LangChainOpenAI))
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
+    namespace = {}
+    exec(compile(fixed, "app.py", "exec"), namespace)
+    assert type(namespace["llm"]) is LangChainOpenAI
+    assert type(namespace["client"]) is openai.OpenAI
+
+
+@pytest.mark.parametrize(
+    "source, fixed",
+    [
+        (
+            f"import os\nfrom openai import AzureOpenAI as Client\nclient = Client({AZURE_ARGUMENTS})\n",
+            f"import os\nfrom openai import OpenAI\nclient = OpenAI({DASHSCOPE_ARGUMENTS})\n",
+        ),
+        # still used: the import stays
+        (
+            f"import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI({AZURE_ARGUMENTS})\nAZURE = isinstance(client, AzureOpenAI)\n",
+            f"import os\nfrom openai import OpenAI, AzureOpenAI\nclient = OpenAI({DASHSCOPE_ARGUMENTS})\nAZURE = isinstance(client, AzureOpenAI)\n",
+        ),
+        # neither OpenAI nor openai reaches the SDK here: no fix
+        (
+            f"import os\nfrom openai import AzureOpenAI\nfrom langchain_openai import OpenAI\nopenai = None\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n",
+            f"import os\nfrom openai import AzureOpenAI\nfrom langchain_openai import OpenAI\nopenai = None\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n",
+        ),
+    ],
+)
+def test_the_azure_fix_imports_what_it_uses(project, source, fixed):
+    (project / "app.py").write_text(source)
+    run("fix", "--unsafe-fixes", "app.py")
+    assert (project / "app.py").read_text() == fixed
 
 
 def test_unused_suppression_is_removed(project):
