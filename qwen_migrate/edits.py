@@ -107,17 +107,7 @@ class EditComment:
 
 
 Edit = Union[
-    SetKeyword,
-    RemoveKeyword,
-    RenameKeyword,
-    MoveToExtraBody,
-    RemoveDictElement,
-    RenameDictKey,
-    ReplaceNode,
-    InsertAfter,
-    AddImport,
-    RemoveUnusedImport,
-    EditComment,
+    SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, RemoveDictElement, RenameDictKey, ReplaceNode, InsertAfter, AddImport, RemoveUnusedImport, EditComment
 ]
 
 
@@ -322,9 +312,7 @@ def _merged_extra_body(existing: cst.BaseExpression, new_elements: list[cst.Dict
         return _merge_dict(existing, new_elements)
     if isinstance(existing, cst.Name) and existing.value == "None":
         return _dict(new_elements)
-    either = cst.BooleanOperation(
-        existing, cst.Or(), cst.Dict([]), lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
-    )
+    either = cst.BooleanOperation(existing, cst.Or(), cst.Dict([]), lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return _dict([cst.StarredDictElement(either), *new_elements])
 
 
