@@ -192,7 +192,7 @@ def _add_noqa(files: list[Path], results: list) -> None:
     """Write `# noqa` comments for the findings of each Python file, if the result still parses.
     (Notebooks and configuration files are left as they are.) The findings no comment suppresses
     stay in the results, to be reported and to fail the run as `check` would."""
-    total = 0
+    total = unsuppressed = 0
     for path, result in zip(files, results):
         if not runner.is_python(path) or not result.findings or any(f.code == "QW001" for f in result.findings):
             continue
@@ -204,7 +204,10 @@ def _add_noqa(files: list[Path], results: list) -> None:
             write_atomically(path, updated)
             total += changed
             result.findings = unplaced
+        unsuppressed += len(result.findings)
     click.echo(f"Added noqa comments to {total} lines.", err=True)
+    if unsuppressed:
+        click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
 
 
 @main.command()

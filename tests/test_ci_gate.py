@@ -172,7 +172,7 @@ def test_add_noqa_fails_like_check_on_findings_it_cannot_suppress(project):
     (project / "service.py").write_text(source)
     result = run("check", "--add-noqa", "service.py")
     assert result.exit_code == 1
-    assert "Added noqa comments to 0 lines." in result.output and "Found 3 findings" in result.output
+    assert "3 findings could not be suppressed with a comment." in result.output and "Found 3 findings" in result.output
     assert (project / "service.py").read_text() == source
 
 
