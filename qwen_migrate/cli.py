@@ -199,14 +199,15 @@ def _progress_console() -> Console:
 
 def _add_noqa(files: list[Path], results: list) -> None:
     """Write `# noqa` comments for the findings of each Python file, if the result still parses.
-    (Notebooks and configuration files are left as they are.)"""
-    total = 0
+    (Notebooks and configuration files are left as they are.) The findings no comment suppresses
+    stay in the results, to be reported and to fail the run as `check` would."""
+    total = unsuppressed = 0
     for path, result in zip(files, results):
         if not runner.is_python(path) or not result.findings or any(f.code == "QW001" for f in result.findings):
             continue
         data = path.read_bytes()
         module = cst.parse_module(data)
-        text, changed = add_noqa(module.code, result.findings)
+        text, changed, unplaced = add_noqa(module.code, result.findings)
         updated = text.encode(module.encoding)
         if changed and updated != data and parses(updated):
             try:
@@ -215,8 +216,11 @@ def _add_noqa(files: list[Path], results: list) -> None:
                 result.error = str(error)
             else:
                 total += changed
-                result.findings = []  # suppressed now
+                result.findings = unplaced
+        unsuppressed += len(result.findings)
     click.echo(f"Added noqa comments to {total} lines.", err=True)
+    if unsuppressed:
+        click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
 
 
 @main.command()

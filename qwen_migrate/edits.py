@@ -86,6 +86,16 @@ class InsertAfter:
 class AddImport:
     module: str
     name: Optional[str] = None  # None: `import module`
+    asname: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RemoveUnusedImport:
+    """Drop `name` (or `name as asname`) from `from module import ...` if nothing uses it after the edits."""
+
+    module: str
+    name: str
+    asname: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -97,26 +107,30 @@ class EditComment:
 
 
 Edit = Union[
-    SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, RemoveDictElement, RenameDictKey, ReplaceNode, InsertAfter, AddImport, EditComment
+    SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody, RemoveDictElement, RenameDictKey, ReplaceNode, InsertAfter, AddImport, RemoveUnusedImport, EditComment
 ]
 
 
 def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
-    """The module with every edit applied, in one pass (imports added after)."""
+    """The module with every edit applied, in one pass (imports added, then unused ones removed, after)."""
     if not edits:
         return module
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     updated = wrapper.visit(_EditTransformer(edits))
     imports = [edit for edit in edits if isinstance(edit, AddImport)]
-    if imports:
+    removals = [edit for edit in edits if isinstance(edit, RemoveUnusedImport)]
+    if imports or removals:
         # Imported here: libcst.codemod loads libcst.matchers, which costs more than a check's start-up.
         from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
         context = CodemodContext()
         for edit in imports:
-            AddImportsVisitor.add_needed_import(context, edit.module, edit.name)
+            AddImportsVisitor.add_needed_import(context, edit.module, edit.name, edit.asname)
         updated = AddImportsVisitor(context).transform_module(updated)
+        for edit in removals:  # only where no use is left, after every edit (a suppressed finding keeps its use)
+            RemoveImportsVisitor.remove_unused_import(context, edit.module, edit.name, edit.asname)
+        updated = RemoveImportsVisitor(context).transform_module(updated)
     return updated
 
 
@@ -283,12 +297,23 @@ def _merge_extra_body(call: cst.Call, original: cst.Call, args: list[cst.Arg], e
     ]
     for index, arg in enumerate(args):
         if arg.keyword is not None and arg.keyword.value == "extra_body":
-            if isinstance(arg.value, cst.Dict):
-                merged = _merge_dict(arg.value, new_elements)
-            else:  # a value built at run time keeps its keys: {**existing, "key": value}
-                merged = _dict([cst.StarredDictElement(arg.value), *new_elements])
-            return [*args[:index], arg.with_changes(value=merged), *args[index + 1 :]]
+            return [*args[:index], arg.with_changes(value=_merged_extra_body(arg.value, new_elements)), *args[index + 1 :]]
     return _append_arg(call, args, _keyword("extra_body", _dict(new_elements)))
+
+
+def _merged_extra_body(existing: cst.BaseExpression, new_elements: list[cst.DictElement]) -> cst.Dict:
+    """The value of `extra_body` with the new keys: merged into a dict literal, in place of None.
+
+    Any other value is built at run time, and the SDK takes it as None (no extra body) or as a
+    mapping that it unpacks into the request body; `{**(existing or {}), "key": value}` keeps the
+    keys of either (`{**None}` would raise TypeError).
+    """
+    if isinstance(existing, cst.Dict):
+        return _merge_dict(existing, new_elements)
+    if isinstance(existing, cst.Name) and existing.value == "None":
+        return _dict(new_elements)
+    either = cst.BooleanOperation(existing, cst.Or(), cst.Dict([]), lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return _dict([cst.StarredDictElement(either), *new_elements])
 
 
 def _key_of(element) -> Optional[str]:
@@ -312,9 +337,7 @@ def _apply_dict_plan(original: cst.Dict, updated: cst.Dict, plan: _DictPlan) -> 
     new = [cst.DictElement(_expression(Text(key), like=_first_key(original)), _expression(value)) for key, value in plan.extra_body.items()]
     for index, element in enumerate(elements):
         if _key_of(element) == "extra_body":
-            value = element.value
-            merged = _merge_dict(value, new) if isinstance(value, cst.Dict) else _dict([cst.StarredDictElement(value), *new])
-            elements[index] = element.with_changes(value=merged)
+            elements[index] = element.with_changes(value=_merged_extra_body(element.value, new))
             return edited.with_changes(elements=elements)
     return _merge_dict(edited, [cst.DictElement(_expression(Text("extra_body"), like=_first_key(original)), _dict(new))])
 

@@ -21,7 +21,7 @@ from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
-from qwen_migrate.suppressions import might_suppress, suppression_comments
+from qwen_migrate.suppressions import line_ends, might_suppress, suppression_comments
 
 
 @dataclass
@@ -118,7 +118,7 @@ class Checker:
                 for rule, violation in violations
             )
         )
-        findings = _apply_suppressions(path, findings, comments, positions, {rule.code for rule in enabled})
+        findings = _apply_suppressions(path, module, findings, comments, positions, {rule.code for rule in enabled})
         findings.sort(key=lambda f: f.sort_key)
         clean = sum(1 for where, _ in calls if not any(_inside(f, where) for f in findings))
         lines = frame_lines(data, module.encoding, findings)
@@ -308,17 +308,27 @@ def _finding(path: str, rule: Rule, violation: Violation, positions, context_sou
 
 
 def _apply_suppressions(
-    path: str, findings: list[Finding], comments: list[tuple[cst.Comment, list[str]]], positions, enabled: set[str]
+    path: str, module: cst.Module, findings: list[Finding], comments: list[tuple[cst.Comment, list[str]]], positions, enabled: set[str]
 ) -> list[Finding]:
-    """The findings that no comment on their line suppresses, and QW002 for codes no finding needed."""
+    """The findings that no comment on their line suppresses, and QW002 for codes no finding needed.
+
+    A line that cannot end with a comment is suppressed by the comment its statement continues to.
+    """
     if not comments:
         return findings
     by_line = {positions[comment].start.line: codes for comment, codes in comments}
+    standing_for: Optional[dict[int, int]] = None  # tokenized only for a finding no comment on its own line names
     used: set[tuple[int, str]] = set()
     kept = []
     for finding in findings:
         lines = [finding.line] + ([finding.related[0]] if finding.related else [])
         suppressed_on = [line for line in lines if finding.code in by_line.get(line, ())]
+        if not suppressed_on:
+            if standing_for is None:
+                ends = line_ends(module.code)
+                standing_for = ends[1] if ends is not None else {}
+            lines = [standing_for.get(line, line) for line in lines]
+            suppressed_on = [line for line in lines if finding.code in by_line.get(line, ())]
         if suppressed_on:  # on the line of the finding, or where the call names the parameter
             used.update((line, finding.code) for line in suppressed_on)
         else:

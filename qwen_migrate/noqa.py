@@ -1,39 +1,35 @@
-"""`--add-noqa`: a `# noqa: CODE` comment on every line with findings, merged with one already there."""
+"""`--add-noqa`: a `# noqa: CODE` comment for every finding, merged with one already there.
+
+The comment goes where the suppression machinery reads it: at the end of the finding's line, or,
+when that line cannot end with a comment, of the line its statement continues to.
+"""
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections import defaultdict
 
 from qwen_migrate.finding import Finding
+from qwen_migrate.suppressions import line_ends
 
+# Lines as Python counts them (str.splitlines also breaks at form feeds and other separators).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _NOQA_CODES = re.compile(r"(#\s*noqa\s*:\s*)([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
 
-def _line_ends(text: str) -> tuple[dict[int, tokenize.TokenInfo], set[int]]:
-    """The comment on each line, and the lines whose end lies inside a multi-line string."""
-    comments, in_string = {}, set()
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type == tokenize.COMMENT:
-            comments[token.start[0]] = token
-        elif token.type == tokenize.STRING and token.end[0] > token.start[0]:
-            in_string.update(range(token.start[0], token.end[0]))
-    return comments, in_string
-
-
-def add_noqa(text: str, findings: list[Finding]) -> tuple[str, int]:
-    """The text with the findings' codes in a noqa comment on their lines, and how many lines changed."""
+def add_noqa(text: str, findings: list[Finding]) -> tuple[str, int, list[Finding]]:
+    """The text with the findings' codes in noqa comments, how many lines changed, and the
+    findings that no comment could be placed for (the text does not tokenize)."""
+    ends = line_ends(text)
+    if ends is None:
+        return text, 0, list(findings)
+    comments, standing_for = ends
     codes_by_line: dict[int, list[str]] = defaultdict(list)
     for finding in findings:
-        if finding.code not in codes_by_line[finding.line]:
-            codes_by_line[finding.line].append(finding.code)
-    comments, in_string = _line_ends(text)
-    lines = text.splitlines(keepends=True)
-    changed = 0
+        codes = codes_by_line[standing_for.get(finding.line, finding.line)]
+        if finding.code not in codes:
+            codes.append(finding.code)
+    lines = _LINE.findall(text)
     for number, codes in codes_by_line.items():
-        if number in in_string or number > len(lines):
-            continue  # a comment there would become part of the string
         line = lines[number - 1]
         body = line.rstrip("\r\n")
         ending = line[len(body) :]
@@ -47,5 +43,4 @@ def add_noqa(text: str, findings: list[Finding]) -> tuple[str, int]:
         else:
             body = f"{body}  # noqa: {', '.join(codes)}"
         lines[number - 1] = body + ending
-        changed += 1
-    return "".join(lines), changed
+    return "".join(lines), len(codes_by_line), []

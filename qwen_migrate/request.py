@@ -186,15 +186,32 @@ class KeywordArguments:
         return RenameDictKey(entry.container, entry.where, new_name) if entry else None
 
     def move_to_extra_body(self, name: str, entries: tuple):
-        """The edit that replaces the parameter by `entries` (key, value) in `extra_body`."""
+        """The edit that replaces the parameter by `entries` (key, value) in `extra_body`: among the
+        call's keywords, or in the dict literal the parameter comes from.
+
+        None where the result would fail at run time: an `extra_body` given elsewhere (a keyword
+        beside the dict, another dict) would be passed twice, and the SDK merges `extra_body` into
+        the body as a mapping, so a value known to be neither a dict nor None cannot take the keys.
+        """
         from qwen_migrate.edits import MoveToExtraBody
 
-        if name in self.keywords:
-            return MoveToExtraBody(self.call, entries, (name,))
-        entry = self._editable_entry(name)
-        if entry is None or "extra_body" in self.keywords:  # two extra_body would collide
+        existing = self.value("extra_body")
+        if not (existing is MISSING or existing is DYNAMIC or existing is None or isinstance(existing, dict)):
             return None
-        return MoveToExtraBody(entry.container, entries, (name,))
+        if name in self.keywords:
+            target = self.call
+        else:
+            entry = self._editable_entry(name)
+            target = entry.container if entry is not None else None
+        if "extra_body" in self.keywords:
+            holder = self.call
+        elif "extra_body" in self.entries:
+            holder = self.entries["extra_body"].container  # None when set by `params["extra_body"] = ...`
+        else:
+            holder = target
+        if target is None or holder is not target:
+            return None
+        return MoveToExtraBody(target, entries, (name,))
 
     def written_at(self, name: str) -> cst.CSTNode:
         """Where the call names the parameter: its keyword, or the dict key it unpacks."""

@@ -114,6 +114,11 @@ class ClientBinding:
     origin: Optional[Origin] = None  # set when the client is defined in another module of the project
     external_apis: frozenset[str] = frozenset()  # APIs other modules use it for
     origin_base_url: Optional[str] = None  # the literal base_url it is built with in the module that defines it
+    scope: Optional["_Scope"] = None  # where the constructor stands
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, where the constructor stands, is `imported` once a module-level import binds it."""
+        return self.scope is not None and _means(self.scope, name, imported)
 
     @property
     def constructed_here(self) -> bool:
@@ -137,6 +142,11 @@ class ModuleClient:
     name: str  # what the module is called here: "openai", or its alias
     settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
     calls: list["CallSite"] = field(default_factory=list)
+    scope: Optional["_Scope"] = None  # the module's, where fixes configure it
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, at module level, is `imported` once a module-level import binds it."""
+        return self.scope is not None and _means(self.scope, name, imported)
 
     @property
     def apis(self) -> frozenset[str]:
@@ -234,13 +244,40 @@ class _Scope:
         self.bases: list[cst.BaseExpression] = []
 
     def lookup(self, name: str) -> list[tuple]:
-        """Python's lexical lookup: local, enclosing functions, module; class bodies are skipped."""
+        """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
+        sources = self.binding(name)
+        return [] if sources is None else sources
+
+    def binding(self, name: str) -> Optional[list[tuple]]:
+        """Python's lexical lookup: local, enclosing functions, module; class bodies are skipped.
+        None when no scope binds the name."""
         scope: Optional[_Scope] = self
         while scope is not None:
             if (scope is self or scope.kind != "class") and name in scope.names:
                 return scope.names[name]
             scope = scope.parent
-        return []
+        return None
+
+
+def _means(scope: _Scope, name: str, imported: str) -> bool:
+    """Whether `name`, looked up from `scope`, is `imported` ("os", "openai.OpenAI") once a module-level
+    import binds it: nothing binds it on the way there, or only imports of that very thing."""
+    sources = scope.binding(name)
+    return sources is None or (bool(sources) and all(_import_path(source) == imported for source in sources))
+
+
+def _import_path(source: tuple) -> Optional[str]:
+    """What an import bound a name to, dotted ("os", "openai.OpenAI"); None for any other binding."""
+    kind = source[0]
+    if kind == "module":
+        return "openai"
+    if kind == "class":
+        return f"openai.{source[1]}"
+    if kind == "project_module":  # any `import x`, of the project or not
+        return source[1]
+    if kind == "import":
+        return f"{source[1].module}.{source[1].name}"
+    return None
 
 
 # Sources a name can be bound to; resolved lazily by _Resolver._source_values.
@@ -586,7 +623,7 @@ class _Resolver:
     def _module_client(self) -> ModuleClient:
         if self.module_client is None:
             node, name = self.collected.openai_import or (None, "openai")
-            self.module_client = ModuleClient(node, name)
+            self.module_client = ModuleClient(node, name, scope=self.collected.module_scope)
         return self.module_client
 
     def _call_site(self, node: cst.Call, scope: _Scope) -> Optional[CallSite]:
@@ -860,7 +897,7 @@ class _Resolver:
         values = []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, _ClassRef):
-                values.append(self._binding(node, callee.name, KeywordArguments.of(node)))
+                values.append(self._binding(node, callee.name, KeywordArguments.of(node), scope))
             elif isinstance(callee, _FunctionRef):
                 values += self._returned(callee.node, depth)
             elif isinstance(callee, _ImportedFactory):
@@ -911,9 +948,11 @@ class _Resolver:
             )
         return self._values(annotation, scope, depth)
 
-    def _binding(self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments]) -> ClientBinding:
+    def _binding(
+        self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments], scope: Optional[_Scope] = None
+    ) -> ClientBinding:
         if node not in self.bindings:
-            self.bindings[node] = ClientBinding(class_name, node, arguments)
+            self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
 
 

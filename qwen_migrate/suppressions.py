@@ -1,10 +1,14 @@
 """Suppression comments: `# noqa: QW208, E501` and `# qwen-migrate: ignore[QW208]`.
 
-A bare `# noqa` does not silence qwen-migrate's codes; codes of other tools are left alone.
+A bare `# noqa` does not silence qwen-migrate's codes; codes of other tools are left alone. A line
+that cannot end with a comment (it ends inside a multi-line string, or with a backslash) is
+suppressed by the comment that ends its statement's next line that can, as in ruff.
 """
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from typing import Optional
 
 import libcst as cst
@@ -48,6 +52,33 @@ def without_codes(comment: str, codes: list[str]) -> Optional[str]:
     comment = re.sub(r"\s{2,}#", "  #", comment).strip()
     comment = re.sub(r"^#\s*(?=#)", "", comment).strip()  # "# # reason" left by a removed first directive
     return comment if comment not in ("", "#") else None
+
+
+def line_ends(text: str) -> Optional[tuple[dict[int, tokenize.TokenInfo], dict[int, int]]]:
+    """The comment that ends each line, and for each line that cannot end with one, the line whose
+    comment stands for it; None when the text does not tokenize.
+
+    Only a line that a newline token closes can end with a comment: one that ends inside a string
+    (or an f-string) or with a backslash continues on the next line, and so on.
+    """
+    comments, closed = {}, set()
+    lines = io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"))  # tokenize splits at "\n" only
+    try:
+        for token in tokenize.generate_tokens(lines.readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token
+            elif token.type in (tokenize.NEWLINE, tokenize.NL):
+                closed.add(token.start[0])
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    continued, standing_for = [], {}
+    for line in range(1, max(closed, default=0) + 1):
+        if line in closed:
+            standing_for.update((earlier, line) for earlier in continued)
+            continued = []
+        else:
+            continued.append(line)
+    return comments, standing_for
 
 
 class _CommentCollector(cst.CSTVisitor):

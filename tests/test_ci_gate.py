@@ -1,6 +1,7 @@
 """The CI gate: SARIF with fixes, GitHub annotations, statistics, baselines, and --add-noqa."""
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -8,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from qwen_migrate.cli import main
+from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.noqa import add_noqa
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -153,11 +156,35 @@ def test_add_noqa_merges_and_is_idempotent(project):
     assert "Unused suppression of QW210" in run("check", "service.py").output
 
 
-def test_add_noqa_leaves_lines_ending_inside_a_string(project):
-    source = 'import openai\nclient = openai.OpenAI(base_url="""\nhttps://api.openai.com/v1""")\n'
+def test_add_noqa_comments_where_a_continued_line_ends_its_statement(project):
+    # lines that end inside a multi-line string, or with a backslash; a form feed is no line break
+    source = (
+        'import openai\n\x0c\nclient = openai.OpenAI(base_url="""\nhttps://api.openai.com/v1""")\n'
+        "reply = \\\n    client.chat.completions.create(model='gpt-4o', messages=[]) if client else \\\n    None\n"
+    )
     (project / "odd.py").write_text(source)
-    run("check", "--add-noqa", "odd.py")
-    assert (project / "odd.py").read_text() == source
+    result = run("check", "--add-noqa", "odd.py")
+    assert result.exit_code == 0, result.output
+    assert (project / "odd.py").read_text() == source.replace('v1""")', 'v1""")  # noqa: QW101, QW102').replace(
+        "    None\n", "    None  # noqa: QW210\n"
+    )
+    assert run("check", "odd.py").exit_code == 0
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="tokenize reads PEP 701 f-strings from Python 3.12 on")
+def test_add_noqa_fails_like_check_on_findings_it_cannot_suppress(project):
+    # LibCST parses this f-string of Python 3.12; Python 3.11's tokenize cannot tell where its lines end
+    source = SERVICE + 'LABEL = f"{"""\n"""}"\n'
+    (project / "service.py").write_text(source)
+    result = run("check", "--add-noqa", "service.py")
+    assert result.exit_code == 1
+    assert "3 findings could not be suppressed with a comment." in result.output and "Found 3 findings" in result.output
+    assert (project / "service.py").read_text() == source
+
+
+def test_add_noqa_places_nothing_in_text_it_cannot_tokenize():
+    finding = Finding("x.py", 1, 1, 1, 2, "QW208", "ignored-parameter", Severity.WARNING, "store is silently ignored")
+    assert add_noqa('x = f(store=True, doc="""\n', [finding]) == ('x = f(store=True, doc="""\n', 0, [finding])
 
 
 def test_baseline_on_a_fixture_project(tmp_path, monkeypatch):

@@ -120,6 +120,14 @@ def test_suppression_works_on_either_line(where):
             'params = {"model": "qwen3.6-plus", "extra_body": {"top_k": 5, "enable_search": True}}\nclient.chat.completions.create(messages=[], **params)',
         ),
         (
+            'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": None, "top_k": 5}\nclient.chat.completions.create(**params)',
+            'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": {"top_k": 5}}\nclient.chat.completions.create(**params)',
+        ),
+        (
+            'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": kwargs.get("extra"), "top_k": 5}\nclient.chat.completions.create(**params)',
+            'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": {**(kwargs.get("extra") or {}), "top_k": 5}}\nclient.chat.completions.create(**params)',
+        ),
+        (
             'opts = {"model": "text-embedding-v4", "input": text, "encoding_format": "base64", "user": "u"}\nclient.embeddings.create(**opts)',
             'opts = {"model": "text-embedding-v4", "input": text, "encoding_format": "float"}\nclient.embeddings.create(**opts)',
         ),
@@ -147,6 +155,10 @@ def test_fix_edits_dict_literals_like_keywords(body, fixed, tmp_path, monkeypatc
         'params = {"model": "qwen3.6-plus", "messages": []}\nif flag:\n    params.update({"top_k": 5})\nclient.chat.completions.create(**params)',
         # the call has its own extra_body: a second one in the dict would collide
         'params = {"model": "qwen3.6-plus", "messages": [], "top_k": 5}\nclient.chat.completions.create(extra_body={}, **params)',
+        # the dict has the extra_body: a keyword one beside it would be passed twice
+        'params = {"model": "qwen3.6-plus", "messages": [], "extra_body": {"top_k": 5}}\nclient.chat.completions.create(**params, enable_thinking=False)',
+        # another dict has it: adding one to the first would pass it twice
+        'first = {"model": "qwen3.6-plus", "top_k": 5}\nsecond = {"messages": [], "extra_body": {}}\nclient.chat.completions.create(**first, **second)',
     ],
 )
 def test_dicts_not_seen_whole_are_reported_without_a_fix(body):

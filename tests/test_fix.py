@@ -3,8 +3,11 @@ import json
 import os
 import shutil
 import stat
+import sys
+import types
 from pathlib import Path
 
+import openai
 import pytest
 from click.testing import CliRunner
 
@@ -196,7 +199,12 @@ def test_json_report_lists_what_was_fixed(project):
     [
         ("create(model=M, top_k=5, extra_body={'enable_thinking': False})", "create(model=M, extra_body={'enable_thinking': False, 'top_k': 5})"),
         ("create(model=M, top_k=5, extra_body={'top_k': 1})", "create(model=M, extra_body={'top_k': 5})"),
-        ("create(model=M, top_k=5, extra_body=options)", 'create(model=M, extra_body={**options, "top_k": 5})'),
+        # a value built at run time may be None, which `{**options}` cannot unpack
+        ("create(model=M, top_k=5, extra_body=options)", 'create(model=M, extra_body={**(options or {}), "top_k": 5})'),
+        ("create(model=M, top_k=5, extra_body=None)", 'create(model=M, extra_body={"top_k": 5})'),
+        # not a mapping: no fix, the keys cannot be merged into it
+        ("create(model=M, top_k=5, extra_body='x')", "create(model=M, top_k=5, extra_body='x')"),
+        ("create(model=M, web_search_options={}, extra_body=[])", "create(model=M, web_search_options={}, extra_body=[])"),
         ("create(model=M, web_search_options={}, top_k=5)", 'create(model=M, extra_body={"enable_search": True, "top_k": 5})'),
         ("create(\n    model='m',\n    top_k=5,\n)", "create(\n    model='m',\n    extra_body={'top_k': 5},\n)"),
         ("create(\n    model=M,\n    top_k=5\n)", 'create(\n    model=M,\n    extra_body={"top_k": 5}\n)'),
@@ -207,6 +215,104 @@ def test_extra_body_merging(project, call, fixed):
     (project / "app.py").write_text(client + f"c.chat.completions.{call}\n")
     run("fix", "app.py")
     assert (project / "app.py").read_text() == client + f"c.chat.completions.{fixed}\n"
+
+
+BASE_URL = "base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1'"
+
+
+@pytest.mark.parametrize(
+    "source, fixed",
+    [
+        # a module variable named os: the module is imported under another name
+        (
+            f"from openai import OpenAI\nos = 'linux'\nc = OpenAI({BASE_URL})\n",
+            f"from openai import OpenAI\nimport os as _os\n\nos = 'linux'\nc = OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # a parameter named os, the module imported as os at module level: the alias is added
+        (
+            f"import os\nfrom openai import OpenAI\ndef make(os):\n    return OpenAI({BASE_URL})\n",
+            f"import os\nfrom openai import OpenAI\nimport os as _os\n\ndef make(os):\n    return OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # the alias already imported: used as it is
+        (
+            f"import os as _os\nfrom openai import OpenAI\nfrom tools import os\nc = OpenAI({BASE_URL})\n",
+            f"import os as _os\nfrom openai import OpenAI\nfrom tools import os\nc = OpenAI({BASE_URL}, api_key=_os.getenv(\"DASHSCOPE_API_KEY\"))\n",
+        ),
+        # os and _os both taken: no fix
+        (
+            f"from openai import OpenAI\nos = _os = 'linux'\nc = OpenAI({BASE_URL})\n",
+            f"from openai import OpenAI\nos = _os = 'linux'\nc = OpenAI({BASE_URL})\n",
+        ),
+        # the module-level client, configured after the import
+        (
+            "import openai\nos = 'linux'\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n",
+            "import openai\nimport os as _os\n\nopenai.base_url = \"https://dashscope-intl.aliyuncs.com/compatible-mode/v1/\"\n"
+            "openai.api_key = _os.getenv(\"DASHSCOPE_API_KEY\")\nos = 'linux'\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n",
+        ),
+    ],
+)
+def test_the_key_is_read_through_a_name_bound_to_the_os_module(project, source, fixed):
+    (project / "app.py").write_text(source)
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == fixed
+    codes = [finding["code"] for finding in json.loads(run("check", "--format", "json", "app.py").output)["findings"]]
+    assert ("QW102" in codes or "QW105" in codes) == (source == fixed)
+
+
+def test_setting_the_module_level_base_url_alone_imports_nothing(project):
+    source = "import openai\nopenai.api_key = load_key()\nopenai.chat.completions.create(model='qwen3.6-plus', messages=[])\n"
+    (project / "app.py").write_text(source)
+    run("fix", "app.py")
+    assert (project / "app.py").read_text() == source.replace(
+        "import openai\n", 'import openai\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
+    )
+
+
+AZURE_ARGUMENTS = 'azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01", api_key=os.getenv("DASHSCOPE_API_KEY")'
+DASHSCOPE_ARGUMENTS = 'api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1"'
+
+
+def test_the_azure_fix_leaves_another_openai_class_alone_and_drops_the_azure_import(project, monkeypatch):
+    source = f"import os\nfrom langchain_openai import OpenAI\nfrom openai import AzureOpenAI\n\nllm = OpenAI()\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n"
+    (project / "app.py").write_text(source)
+    assert run("fix", "--unsafe-fixes", "app.py").exit_code == 0
+    fixed = (project / "app.py").read_text()
+    assert fixed == f"import os\nfrom langchain_openai import OpenAI\nimport openai\n\nllm = OpenAI()\nclient = openai.OpenAI({DASHSCOPE_ARGUMENTS})\n"
+
+    class LangChainOpenAI:
+        pass
+
+    monkeypatch.setitem(sys.modules, "langchain_openai", types.SimpleNamespace(OpenAI=LangChainOpenAI))
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-test")
+    namespace = {}
+    exec(compile(fixed, "app.py", "exec"), namespace)
+    assert type(namespace["llm"]) is LangChainOpenAI
+    assert type(namespace["client"]) is openai.OpenAI
+
+
+@pytest.mark.parametrize(
+    "source, fixed",
+    [
+        (
+            f"import os\nfrom openai import AzureOpenAI as Client\nclient = Client({AZURE_ARGUMENTS})\n",
+            f"import os\nfrom openai import OpenAI\nclient = OpenAI({DASHSCOPE_ARGUMENTS})\n",
+        ),
+        # still used: the import stays
+        (
+            f"import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI({AZURE_ARGUMENTS})\nAZURE = isinstance(client, AzureOpenAI)\n",
+            f"import os\nfrom openai import OpenAI, AzureOpenAI\nclient = OpenAI({DASHSCOPE_ARGUMENTS})\nAZURE = isinstance(client, AzureOpenAI)\n",
+        ),
+        # neither OpenAI nor openai reaches the SDK here: no fix
+        (
+            f"import os\nfrom openai import AzureOpenAI\nfrom langchain_openai import OpenAI\nopenai = None\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n",
+            f"import os\nfrom openai import AzureOpenAI\nfrom langchain_openai import OpenAI\nopenai = None\nclient = AzureOpenAI({AZURE_ARGUMENTS})\n",
+        ),
+    ],
+)
+def test_the_azure_fix_imports_what_it_uses(project, source, fixed):
+    (project / "app.py").write_text(source)
+    run("fix", "--unsafe-fixes", "app.py")
+    assert (project / "app.py").read_text() == fixed
 
 
 def test_unused_suppression_is_removed(project):

@@ -26,11 +26,13 @@ ORIGINALLY = {
     "chat_streaming_async.py": ("refused", "invalid_api_key"),
     "client_options.py": ("refused", "invalid_api_key"),
     "embeddings.py": ("refused", "model_not_found"),
+    "extra_body_values.py": ("raises", "TypeError: Completions.create() got an unexpected keyword argument"),
     "files_and_batches.py": ("ignored", "files.list:purpose"),
     "module_client.py": ("refused", "invalid_api_key"),
     "qwen_parameters.py": ("raises", "TypeError: Completions.create() got an unexpected keyword argument"),
     "responses_agent.py": ("refused", "not_found"),
     "retired_model.py": ("refused", "model_not_found"),
+    "shadowed_os.py": ("refused", "invalid_api_key"),
     "tools_agent.py": ("refused", "invalid_parameter"),
     "web_search.py": ("refused", "invalid_parameter"),
 }

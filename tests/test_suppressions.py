@@ -57,3 +57,18 @@ def test_unknown_code_is_unused():
 def test_text_inside_strings_is_not_a_comment():
     source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=["# noqa: QW208"], store=True)\n'
     assert codes(source) == ["QW208"]
+
+
+@pytest.mark.parametrize(
+    "continued",
+    [
+        # the line of the finding ends inside a multi-line string, then inside another one
+        'client.chat.completions.create(model="qwen3.6-plus", store=True, messages=["""one\ntwo""", """three\nfour"""])',
+        # ... or with a backslash
+        'reply = \\\n    client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True) if ok else \\\n    None',
+    ],
+)
+def test_a_line_that_cannot_end_with_a_comment_is_suppressed_where_its_statement_continues(continued):
+    assert codes(CLIENT + continued + "  # noqa: QW208\n") == []
+    # only there: the statement's other lines do not stand for it
+    assert sorted(codes(CLIENT + continued + "\n# noqa: QW208\n")) == ["QW002", "QW208"]

@@ -1,11 +1,11 @@
-from typing import Iterator
+from typing import Iterator, NamedTuple, Optional
 
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import AddImport, ReplaceNode, SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.dashscope import NON_KEY_CREDENTIALS
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import ClientBinding
+from qwen_migrate.resolver import Client, ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
 OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
@@ -13,9 +13,19 @@ OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
 OPENAI_KEY_VARIABLES = (OPENAI_KEY_VARIABLE, "AZURE_OPENAI_API_KEY")
 
 
-def read_environment(variable: str) -> str:
-    """The code that reads a variable, for a key the code did not read from anywhere yet."""
-    return 'os.getenv("%s")' % variable
+class EnvironmentRead(NamedTuple):
+    code: str
+    needs: AddImport  # the import of os that the code relies on
+
+
+def read_environment(variable: str, client: Client) -> Optional[EnvironmentRead]:
+    """The code that reads a variable where the client is set up, for a key the code did not read
+    from anywhere yet: `os.getenv(...)`, or `_os.getenv(...)` with `import os as _os` where `os` is
+    bound to something else there (a variable, a parameter); None when `_os` is taken too."""
+    for name in ("os", "_os"):
+        if client.means(name, "os"):
+            return EnvironmentRead('%s.getenv("%s")' % (name, variable), AddImport("os", asname=None if name == "os" else name))
+    return None
 
 
 class OpenAIApiKey(ClientRule):
@@ -32,8 +42,9 @@ class OpenAIApiKey(ClientRule):
 
     ## Fix safety
     Safe: the fix reads `DASHSCOPE_API_KEY` (or the configured `api-key-env`) in the style the code
-    already uses (`os.getenv(...)`, `os.environ[...]`), adding `import os` when needed. A literal key
-    is never written, moved or printed.
+    already uses (`os.getenv(...)`, `os.environ[...]`), adding `import os` when needed, or `import os
+    as _os` where `os` names something else (a variable, a parameter); there is no fix where `_os`
+    does too. A literal key is never written, moved or printed.
     """
 
     code = "QW102"
@@ -54,6 +65,11 @@ class OpenAIApiKey(ClientRule):
         ),
         Invalid("from openai import OpenAI\n\nclient = OpenAI(api_key=None)\n", at="OpenAI(api_key=None)"),
         Invalid(
+            "from openai import OpenAI\n\n\ndef client_for(os):\n    return OpenAI()\n",
+            at="OpenAI()",
+            fixed='from openai import OpenAI\nimport os as _os\n\n\ndef client_for(os):\n    return OpenAI(api_key=_os.getenv("DASHSCOPE_API_KEY"))\n',
+        ),
+        Invalid(
             'import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
             at='AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])',
             fixed='import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["DASHSCOPE_API_KEY"])\n',
@@ -67,10 +83,11 @@ class OpenAIApiKey(ClientRule):
             return
         description = f"Read the key from {settings.api_key_env}"
         if client.arguments.value("api_key") in (MISSING, None):
+            read = read_environment(settings.api_key_env, client)
             yield Violation(
                 client.node,
                 f"{client.class_name}() has no api_key: the SDK reads {OPENAI_KEY_VARIABLE}",
-                self.fix(description, SetKeyword(client.node, "api_key", read_environment(settings.api_key_env)), AddImport("os")),
+                self.fix(description, SetKeyword(client.node, "api_key", read.code), read.needs) if read else None,
             )
         elif client.arguments.environment_variable("api_key") in OPENAI_KEY_VARIABLES:
             yield Violation(

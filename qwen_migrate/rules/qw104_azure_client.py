@@ -4,7 +4,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import AZURE_CLIENT_OPTIONS
 import libcst as cst
 
-from qwen_migrate.edits import AddImport, RemoveKeyword, ReplaceNode
+from qwen_migrate.edits import AddImport, RemoveKeyword, RemoveUnusedImport, ReplaceNode
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
@@ -22,9 +22,10 @@ class AzureClient(ClientRule):
 
     ## Fix safety
     Unsafe: the fix turns the client into `OpenAI(...)`/`AsyncOpenAI(...)` and drops `azure_endpoint`,
-    `azure_deployment`, `api_version` and `azure_ad_token*`. Deployment names used as `model` must
-    then be replaced by Qwen model names by hand, and Azure AD authentication has no DashScope
-    equivalent.
+    `azure_deployment`, `api_version` and `azure_ad_token*`; the import of the Azure class goes once
+    nothing uses it. Where `OpenAI` names another class (LangChain's, say), the client becomes
+    `openai.OpenAI(...)`. Deployment names used as `model` must then be replaced by Qwen model names
+    by hand, and Azure AD authentication has no DashScope equivalent.
     """
 
     code = "QW104"
@@ -40,8 +41,13 @@ class AzureClient(ClientRule):
         Invalid(
             'from openai import AzureOpenAI\n\nclient = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")\n',
             at='AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")',
-            fixed="from openai import OpenAI, AzureOpenAI\n\nclient = OpenAI()\n",
-        )
+            fixed="from openai import OpenAI\n\nclient = OpenAI()\n",
+        ),
+        Invalid(
+            "from langchain_openai import OpenAI\nfrom openai import AzureOpenAI\n\nllm = OpenAI()\nclient = AzureOpenAI(api_version=\"2024-06-01\")\n",
+            at='AzureOpenAI(api_version="2024-06-01")',
+            fixed="from langchain_openai import OpenAI\nimport openai\n\nllm = OpenAI()\nclient = openai.OpenAI()\n",
+        ),
     ]
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
@@ -52,8 +58,15 @@ class AzureClient(ClientRule):
             func = client.node.func
             if isinstance(func, cst.Attribute):  # openai.AzureOpenAI(...)
                 rename = [ReplaceNode(func.attr, plain)]
-            else:  # AzureOpenAI(...) imported by name
-                rename = [ReplaceNode(func, plain), AddImport("openai", plain)]
+            else:  # AzureOpenAI(...) imported by name: its import goes once nothing uses it
+                if client.means(plain, f"openai.{plain}"):
+                    rename = [ReplaceNode(func, plain), AddImport("openai", plain)]
+                elif client.means("openai", "openai"):  # the plain name is another class (LangChain's OpenAI, say)
+                    rename = [ReplaceNode(func, f"openai.{plain}"), AddImport("openai")]
+                else:
+                    rename = [None]  # no name here can reach the SDK's class: no fix
+                alias = func.value if func.value != client.class_name else None
+                rename.append(RemoveUnusedImport("openai", client.class_name, alias))
             removals = [RemoveKeyword(client.node, name) for name in dropped]
             yield Violation(
                 client.node,

@@ -2,7 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import RESPONSES_APIS
-from qwen_migrate.edits import AddImport, InsertAfter, ReplaceNode, Text
+from qwen_migrate.edits import InsertAfter, ReplaceNode, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.resolver import ResolvedModule
@@ -73,7 +73,7 @@ class ModuleLevelClient(Rule):
         if client is None or addressed_elsewhere(client, settings):
             return
         first_call = client.calls[0].node if client.calls else None
-        unset, inserted = [], []  # settings to add after the import
+        unset, inserted, imports = [], [], []  # settings to add after the import, and the imports they need
         base_url = client.value("base_url")
         current = base_url if isinstance(base_url, str) else None
         # The module-level client joins paths to openai.base_url as it is: without a final slash,
@@ -108,9 +108,12 @@ class ModuleLevelClient(Rule):
             )
         elif client.value("api_key") is MISSING:
             unset.append("openai.api_key")
-            inserted.append(f"{client.name}.api_key = {read_environment(settings.api_key_env)}")
+            read = read_environment(settings.api_key_env, client)
+            if read is not None:
+                inserted.append(f"{client.name}.api_key = {read.code}")
+            imports.append(read.needs if read else None)  # None: no name reaches os, so no fix
         if unset and first_call is not None:
-            edits = [InsertAfter(client.import_node, tuple(inserted)), AddImport("os")] if client.import_node else []
+            edits = [InsertAfter(client.import_node, tuple(inserted)), *imports] if client.import_node else []
             yield Violation(
                 first_call,
                 f"The module-level client is used without {' and '.join(unset)} set for DashScope: it calls OpenAI",
