@@ -133,7 +133,7 @@ def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, op
     paths = paths or (Path("."),)
     settings = _settings(config_file, paths, options)
     try:
-        project, files = runner.prepare(list(paths), settings, jobs)
+        project, files = runner.prepare(list(paths), settings, jobs, _progress_console())
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
     return settings, project, files
