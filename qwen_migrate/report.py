@@ -106,16 +106,13 @@ def render_github(run: RunResult) -> str:
     """GitHub Actions workflow commands: an annotation per finding."""
     lines = []
     for f in run.findings:
+        if f.file_lines is None:
+            where = (("line", f.line), ("col", f.column), ("endLine", f.end_line), ("endColumn", f.end_column))
+        else:  # a notebook's lines of JSON text; a column in the cell is none of theirs
+            where = (("line", f.file_lines[0]), ("endLine", f.file_lines[1]))
         properties = ",".join(
             f"{name}={_github_escape(str(value), True)}"
-            for name, value in (
-                ("file", f.path),
-                ("line", f.line),
-                ("col", f.column),
-                ("endLine", f.end_line),
-                ("endColumn", f.end_column),
-                ("title", f"{f.code} {f.name}"),
-            )
+            for name, value in (("file", f.path), *where, ("title", f"{f.code} {f.name}"))
         )
         lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(f.message)}")
     for result in run.errors:

@@ -189,11 +189,17 @@ def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
     text = path.read_text(encoding="utf-8")
     cells = notebooks.code_cells(text)
     joined = notebooks.join(cells)
-    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells)
+    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells, text)
 
 
-def _placed(result: FileResult, joined: notebooks.Joined, cells: list) -> FileResult:
+def _placed(result: FileResult, joined: notebooks.Joined, cells: list, text: str) -> FileResult:
+    """The findings of the joined module placed by cell and line, and on the lines of the notebook's text."""
+    lines_in_file = {cell.number: notebooks.file_lines(text, cell) for cell in cells}
     findings = [notebooks.place(finding, joined) for finding in result.findings]
+    findings = [
+        dataclasses.replace(f, file_lines=(lines_in_file[f.cell][f.line - 1], lines_in_file[f.cell][f.end_line - 1]))
+        for f in findings
+    ]
     sources = {cell.number: cell.source.split("\n") for cell in cells}
     frames = {f.frame_key: sources[f.cell][f.line - 1] for f in findings if 0 < f.line <= len(sources[f.cell])}
     return FileResult(result.path, findings, frames, result.call_sites, result.clean_call_sites, error=result.error)
@@ -213,7 +219,7 @@ def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, w
     # The fixer's last analysis is of this very module, unless taking it apart and joining it
     # again changed a byte: then the notebook as written is analysed afresh.
     remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else checker.check_source(new_joined.text.encode("utf-8"), display)
-    outcome.remaining = _placed(remaining, new_joined, new_cells)
+    outcome.remaining = _placed(remaining, new_joined, new_cells, new_text)
     if write and outcome.changed:
         write_file(path, outcome.fixed)
     return outcome
