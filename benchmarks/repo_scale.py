@@ -35,6 +35,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from rich.console import Console
+
 CHECK = [sys.executable, "-m", "qwen_migrate", "check", "--exit-zero", "--format", "json"]
 
 CLIENTS = '''\
@@ -178,7 +180,7 @@ def in_process(root: Path, files: list[Path], runs: int) -> tuple[float, float]:
 
     def check_all() -> float:
         started = time.perf_counter()
-        project, found = runner.prepare([root], settings, 1)
+        project, found = runner.prepare([root], settings, 1, Console(stderr=True))
         runner.check_files(found, settings, project, 1, False, Console(quiet=True))
         return time.perf_counter() - started
 

@@ -1,7 +1,9 @@
 """Baselines: today's findings recorded, so that CI fails only on new ones.
 
 A finding is known by its code, its path and the fingerprint of the offending call (not its line),
-counted: a second identical call in the same file is a new finding. The file is committed, so the
+counted: a second identical call in the same file is a new finding. Paths are relative to the
+repository's root (qwen_migrate.fingerprint.anchored_path), so a baseline written at the root is read
+the same from a subdirectory or by a CI job that runs elsewhere. The file is committed, so the
 messages it records have their secrets masked; fingerprints are hashes.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qwen_migrate.finding import Finding
+from qwen_migrate.fingerprint import anchored_path
 from qwen_migrate.masking import mask
 
 BASELINE_VERSION = 1
@@ -27,7 +30,7 @@ def _key(entry: dict) -> tuple[str, str, str]:
 
 def entries_of(findings: list[Finding]) -> list[dict]:
     return sorted(
-        ({"path": f.path, "code": f.code, "fingerprint": f.fingerprint, "message": mask(f.message)} for f in findings),
+        ({"path": anchored_path(f.path), "code": f.code, "fingerprint": f.fingerprint, "message": mask(f.message)} for f in findings),
         key=lambda entry: (*_key(entry), entry["message"]),
     )
 
@@ -67,7 +70,7 @@ def compare(findings: list[Finding], baseline: list[dict]) -> Comparison:
     remaining = Counter(_key(entry) for entry in baseline)
     new, known = [], 0
     for finding in findings:  # in file order: of two identical calls, the later one is the new one
-        key = (finding.path, finding.code, finding.fingerprint)
+        key = (anchored_path(finding.path), finding.code, finding.fingerprint)
         if remaining[key] > 0:
             remaining[key] -= 1
             known += 1

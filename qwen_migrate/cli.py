@@ -137,13 +137,13 @@ def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, op
     paths = paths or (Path("."),)
     settings = _settings(config_file, paths, options)
     try:
-        project, files = runner.prepare(list(paths), settings, jobs)
+        project, files = runner.prepare(list(paths), settings, jobs, _progress_console())
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
     return settings, project, files
 
 
-@main.command()
+@main.command(short_help="Report OpenAI SDK usage that breaks or differs on DashScope.")
 @_code_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in this baseline file (entries no longer found are pruned).")
@@ -223,7 +223,7 @@ def _add_noqa(files: list[Path], results: list) -> None:
         click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
 
 
-@main.command()
+@main.command(short_help="Apply the fixes in place (unsafe ones with --unsafe-fixes).")
 @_code_options
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 if there is a diff).")
@@ -245,6 +245,8 @@ def fix(
 
     Reports what it changed and what remains. Exits 1 while findings at or above --fail-on remain.
     """
+    if show_diff and (output_format != "text" or statistics):
+        raise UsageError("--diff prints a unified diff: --format and --statistics are for the report of a fix that writes")
     settings, project, files = _prepare(paths, config_file, jobs, options)
     choices = {"unsafe": unsafe_fixes, "add_todo": add_todo, "write": not show_diff}
     per_file = runner.fix_files(files, settings, project, jobs, choices, _progress_console())
@@ -252,7 +254,10 @@ def fix(
     errors = [item for item in per_file if isinstance(item, FileResult) and item.error]
     if show_diff:
         diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
-        click.echo("".join(diffs), nl=False)
+        console = _console(output_file)
+        console.file.write("".join(diffs))
+        if output_file is not None:
+            console.file.close()
         _echo_errors(errors)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
     run = RunResult([item.remaining if isinstance(item, FixOutcome) else item for item in per_file], fixes=outcomes)
@@ -283,7 +288,7 @@ def check_batch(
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice((*FORMATS, "markdown")), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every rule: code, name, severity and fix."""
     if output_format == "markdown":
@@ -299,10 +304,15 @@ def rules(output_format: str) -> None:
     table = Table("Code", "Name", "Severity", "Fix", "What it reports", box=None)
     for rule in all_rules():
         table.add_row(rule.code, rule.name, rule.severity.value, rule.fix_safety.value, rule.summary())
-    Console(soft_wrap=False, highlight=False).print(table)
+    console = Console(soft_wrap=False, highlight=False)
+    if not console.is_terminal:  # a pipe or a file: one whole line a rule, for grep and other programs
+        console.width = console.measure(table, options=console.options.update_width(sys.maxsize)).maximum
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))  # cells are padded to the column
 
 
-@main.command()
+@main.command(short_help="Print the documentation of a rule (e.g. QW208).")
 @click.argument("code")
 def explain(code: str) -> None:
     """Print the documentation of the rule CODE (e.g. QW208)."""

@@ -61,6 +61,9 @@ class Finding:
     # where the call names the parameter, when the finding points elsewhere (a dict key, a constant)
     related: Optional[tuple[int, int]] = None
     cell: Optional[int] = None  # in a notebook: the cell, counted from 1; line and columns are the cell's
+    # in a notebook: the lines of the .ipynb text that hold the finding's first and last source lines,
+    # where annotations on the file itself (GitHub, SARIF) point
+    file_lines: Optional[tuple[int, int]] = None
 
     @property
     def frame_key(self) -> tuple[Optional[int], int]:

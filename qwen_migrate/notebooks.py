@@ -117,6 +117,28 @@ def place(finding, joined: Joined):
     return replace(finding, line=max(line, 1), end_line=max(end_line, 1) if end_cell == cell else max(line, 1), cell=cell, related=related)
 
 
+def file_lines(text: str, cell: Cell) -> list[int]:
+    """For each line of the cell's source, the line of the notebook's text where it stands. A JSON
+    string stays on one line of the text, so a source written as one string stands on one line."""
+    start, end = cell.span
+    first = text.count("\n", 0, start) + 1
+    if not cell.as_list:
+        return [first] * (cell.source.count("\n") + 1)
+    lines, line_open, i = [], False, _skip(text, start + 1)
+    while i < end and text[i] == '"':
+        element, after = json.decoder.scanstring(text, i + 1)
+        at = first + text.count("\n", start, i)
+        if not line_open:  # a source line starts with this element
+            lines.append(at)
+        lines += [at] * element[:-1].count("\n")  # lines that start inside the element
+        line_open = not element.endswith("\n")
+        i = _skip(text, after)
+        i = _skip(text, i + 1) if text[i] == "," else i
+    if not line_open:  # the source ends with a newline: its last, empty line stands where the list closes
+        lines.append(text.count("\n", 0, end - 1) + 1)
+    return lines
+
+
 def rewrite(text: str, cells: list[Cell], sources: dict[int, str]) -> str:
     """The notebook's text with the sources of changed cells replaced, and every other byte kept."""
     pieces, position = [], 0

@@ -108,16 +108,13 @@ def render_github(run: RunResult) -> str:
     """GitHub Actions workflow commands: an annotation per finding."""
     lines = []
     for f in run.findings:
+        if f.file_lines is None:
+            where = (("line", f.line), ("col", f.column), ("endLine", f.end_line), ("endColumn", f.end_column))
+        else:  # a notebook's lines of JSON text; a column in the cell is none of theirs
+            where = (("line", f.file_lines[0]), ("endLine", f.file_lines[1]))
         properties = ",".join(
             f"{name}={_github_escape(str(value), True)}"
-            for name, value in (
-                ("file", f.path),
-                ("line", f.line),
-                ("col", f.column),
-                ("endLine", f.end_line),
-                ("endColumn", f.end_column),
-                ("title", f"{f.code} {f.name}"),
-            )
+            for name, value in (("file", f.path), *where, ("title", f"{f.code} {f.name}"))
         )
         lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(mask(f.message))}")
     for result in run.errors:
@@ -164,7 +161,7 @@ def render_text(run: RunResult, console: Console) -> None:
         if outcome.changed:
             codes = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(outcome.fixed_codes.items()))
             todos = f"; {outcome.todos} TODO comments added" if outcome.todos else ""
-            console.print(Text(f"Fixed {sum(outcome.fixed_codes.values())} findings in {outcome.path}: {codes}{todos}", style="green"))
+            console.print(Text(f"Fixed {_count(sum(outcome.fixed_codes.values()), 'finding')} in {outcome.path}: {codes}{todos}", style="green"))
     if any(outcome.changed for outcome in run.fixes):
         console.print()
     for result in run.files:
@@ -204,21 +201,28 @@ def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> N
     console.print()
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_summary(console: Console, run: RunResult) -> None:
     counts = summary(run)
     if run.fixes:
         changed = [outcome for outcome in run.fixes if outcome.changed]
         total = sum(sum(outcome.fixed_codes.values()) for outcome in changed)
-        console.print(Text(f"Fixed {total} findings in {len(changed)} files.", style="bold green"))
+        console.print(Text(f"Fixed {_count(total, 'finding')} in {_count(len(changed), 'file')}.", style="bold green"))
     _print_baseline(console, run)
+    if run.errors:  # a file that could not be checked has not passed
+        console.print(Text(f"Could not check {len(run.errors)} of {_count(counts['files_checked'], 'file')}.", style="bold red"))
     if not counts["findings"]:
-        console.print(Text(f"All checks passed ({counts['files_checked']} files checked).", style="bold green"))
+        if not run.errors:
+            console.print(Text(f"All checks passed ({_count(counts['files_checked'], 'file')} checked).", style="bold green"))
         return
     severities = ", ".join(f"{n} {name}" for name, n in counts["by_severity"].items() if n)
     console.print(
         Text(
-            f"Found {counts['findings']} findings in {counts['files_with_findings']} of "
-            f"{counts['files_checked']} files checked ({severities}).",
+            f"Found {_count(counts['findings'], 'finding')} in {counts['files_with_findings']} of "
+            f"{_count(counts['files_checked'], 'file')} checked ({severities}).",
             style="bold",
         )
     )

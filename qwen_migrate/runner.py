@@ -93,7 +93,7 @@ def _other_file(path: Path, settings: Settings, enabled: set[str], checker: Chec
         return unanalysable(display, error, "; nothing was written" if fixer else "")
 
 
-def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, list[Path]]:
+def prepare(paths: list[Path], settings: Settings, jobs: int, console: Console) -> tuple[Project, list[Path]]:
     """The project index, and the files the paths name."""
     files = discover(paths, settings)
     root = project_root(paths, settings)
@@ -101,7 +101,8 @@ def prepare(paths: list[Path], settings: Settings, jobs: int) -> tuple[Project, 
     everything = [path for path in everything if is_python(path)]
 
     def map_files(function: Callable, items: list) -> Iterator:
-        for result in _mapped(function, items, jobs, _no_worker_state, ()):
+        indexed = _mapped(function, items, jobs, _no_worker_state, ())
+        for result in _with_progress(indexed, len(items), "Indexing", console):
             # The syntax trees the pre-pass keeps are millions of objects that live to the end of
             # the run: out of the garbage collector's sight, they stop slowing every collection.
             gc.freeze()
@@ -149,8 +150,7 @@ def check_files(
 ) -> list[FileResult]:
     taking_part, results = _settle(files, settings, project, None, False)
     checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
-    for path, result in zip(taking_part, _with_progress(checked, len(taking_part), "Checking", console)):
-        results[path] = result
+    results.update(zip(taking_part, list(_with_progress(checked, len(taking_part), "Checking", console))))
     return [results[path] for path in files]
 
 
@@ -180,8 +180,7 @@ def fix_files(
     taking_part, results = _settle(files, settings, project, fixer, options["write"])
     arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
-    for path, outcome in zip(taking_part, _with_progress(fixed, len(taking_part), "Fixing", console)):
-        results[path] = outcome
+    results.update(zip(taking_part, list(_with_progress(fixed, len(taking_part), "Fixing", console))))
     return [results[path] for path in files]
 
 
@@ -190,11 +189,17 @@ def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
     text = path.read_text(encoding="utf-8")
     cells = notebooks.code_cells(text)
     joined = notebooks.join(cells)
-    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells)
+    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells, text)
 
 
-def _placed(result: FileResult, joined: notebooks.Joined, cells: list) -> FileResult:
+def _placed(result: FileResult, joined: notebooks.Joined, cells: list, text: str) -> FileResult:
+    """The findings of the joined module placed by cell and line, and on the lines of the notebook's text."""
+    lines_in_file = {cell.number: notebooks.file_lines(text, cell) for cell in cells}
     findings = [notebooks.place(finding, joined) for finding in result.findings]
+    findings = [
+        dataclasses.replace(f, file_lines=(lines_in_file[f.cell][f.line - 1], lines_in_file[f.cell][f.end_line - 1]))
+        for f in findings
+    ]
     sources = {cell.number: cell.source.split("\n") for cell in cells}
     frames = {f.frame_key: sources[f.cell][f.line - 1] for f in findings if 0 < f.line <= len(sources[f.cell])}
     return FileResult(result.path, findings, frames, result.call_sites, result.clean_call_sites, error=result.error)
@@ -214,7 +219,7 @@ def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, w
     # The fixer's last analysis is of this very module, unless taking it apart and joining it
     # again changed a byte: then the notebook as written is analysed afresh.
     remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else checker.check_source(new_joined.text.encode("utf-8"), display)
-    outcome.remaining = _placed(remaining, new_joined, new_cells)
+    outcome.remaining = _placed(remaining, new_joined, new_cells, new_text)
     if write and outcome.changed:
         write_file(path, outcome.fixed)
     return outcome
@@ -232,17 +237,22 @@ def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, 
 
 
 def _with_progress(results: Iterable, total: int, label: str, console: Console) -> Iterator:
-    """The results, with a progress bar on a terminal once the run has taken about a second."""
+    """The results, with a progress bar on a terminal once the run has taken about a second.
+
+    The bar is taken down (and the cursor shown again) only when the results run out: a caller
+    reads them all before printing anything."""
     started, progress, task = time.monotonic(), None, None
-    for done, result in enumerate(results, 1):
-        if progress is None and console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
-            columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            progress = Progress(*columns, console=console, transient=True)
-            progress.start()
-            task = progress.add_task(label, total=total)
+    try:
+        for done, result in enumerate(results, 1):
+            if progress is None and console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+                columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+                progress = Progress(*columns, console=console, transient=True)
+                progress.start()
+                task = progress.add_task(label, total=total)
+            if progress is not None:
+                progress.update(task, completed=done)
+            yield result
+    finally:
         if progress is not None:
-            progress.update(task, completed=done)
-        yield result
-    if progress is not None:
-        progress.stop()
+            progress.stop()
 

@@ -32,15 +32,14 @@ def _descriptor(rule) -> dict:
 
 
 def _location(finding: Finding) -> dict:
+    if finding.file_lines is None:
+        region = {"startLine": finding.line, "startColumn": finding.column, "endLine": finding.end_line, "endColumn": finding.end_column}
+    else:  # a notebook's lines of JSON text; a column in the cell is none of theirs
+        region = {"startLine": finding.file_lines[0], "endLine": finding.file_lines[1]}
     return {
         "physicalLocation": {
             "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
-            "region": {
-                "startLine": finding.line,
-                "startColumn": finding.column,
-                "endLine": finding.end_line,
-                "endColumn": finding.end_column,
-            },
+            "region": region,
         }
     }
 
@@ -79,9 +78,9 @@ def render_sarif(run: RunResult) -> str:
                 "locations": [_location(finding)],
                 "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
             }
-            if finding.cell is not None:  # line and columns count within this notebook cell
-                result["properties"] = {"cell": finding.cell}
-            if finding.related is not None:
+            if finding.cell is not None:  # where in the cell: line and column count within it
+                result["properties"] = {"cell": finding.cell, "line": finding.line, "column": finding.column}
+            if finding.related is not None and finding.file_lines is None:  # a notebook's is placed in its cell only
                 line, column = finding.related
                 result["relatedLocations"] = [
                     {

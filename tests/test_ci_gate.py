@@ -204,6 +204,21 @@ def test_baseline_on_a_fixture_project(tmp_path, monkeypatch):
     assert [(f["code"], f["message"]) for f in document["findings"]] == [("QW208", "store is silently ignored by DashScope")]
 
 
+def test_baseline_written_at_the_root_is_read_from_a_subdirectory_and_elsewhere(tmp_path, monkeypatch):
+    repository = tmp_path / "repository"
+    shutil.copytree(FIXTURES / "fastapi_service", repository)
+    (repository / ".git").mkdir()
+    monkeypatch.chdir(repository)
+    assert run("check", "--write-baseline", "baseline.json", ".").exit_code == 1
+    monkeypatch.chdir(repository / "app")
+    result = run("check", "--baseline", "../baseline.json", ".")
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)  # a CI job that runs outside the checkout and names it
+    result = run("check", "--baseline", "repository/baseline.json", "repository")
+    assert result.exit_code == 0, result.output
+    assert "0 baseline entries fixed since" in result.output
+
+
 def test_add_noqa_leaves_notebooks_and_configuration_alone(project):
     (project / ".env").write_text("CHAT_MODEL=gpt-4o\n")
     notebook = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "triage.ipynb"

@@ -1,5 +1,6 @@
 """The command line as a user meets it: exit codes, formats, configuration, discovery."""
 import json
+import os
 import subprocess
 import sys
 from importlib import resources
@@ -42,7 +43,7 @@ def test_clean_file_exits_zero(project):
     write(project / "app.py", CLEAN)
     result = run("check", "app.py")
     assert result.exit_code == 0, result.output
-    assert "All checks passed (1 files checked)." in result.output
+    assert "All checks passed (1 file checked)." in result.output
 
 
 def test_findings_exit_one_with_location_frame_and_summary(project):
@@ -53,7 +54,7 @@ def test_findings_exit_one_with_location_frame_and_summary(project):
     assert lines[0] == "app.py:5:32: QW210 [*] 'gpt-4o' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')"
     assert lines[2].startswith("5 | client.chat.completions.create(")
     assert lines[3] == "  | " + " " * 31 + "^" * len('model="gpt-4o"')
-    assert "Found 1 findings in 1 of 1 files checked (1 error)." in result.output
+    assert "Found 1 finding in 1 of 1 file checked (1 error)." in result.output
 
 
 @pytest.mark.parametrize(
@@ -211,6 +212,33 @@ def test_rules_and_explain():
         assert heading in explained
     unknown = run("explain", "QW999")
     assert unknown.exit_code == 2 and "unknown rule code" in unknown.output
+
+
+def test_rules_rejects_report_formats_and_prints_whole_lines_to_a_pipe():
+    for report_format in ("sarif", "github"):
+        assert run("rules", "--format", report_format).exit_code == 2
+    completed = subprocess.run(
+        [sys.executable, "-m", "qwen_migrate", "rules"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}
+    )
+    rows = [line.split() for line in completed.stdout.splitlines()[1:]]
+    listing = json.loads(run("rules", "--format", "json").output)
+    assert [row[:2] for row in rows] == [[rule["code"], rule["name"]] for rule in listing]  # one line a rule, names whole
+    assert all(line == line.rstrip() for line in completed.stdout.splitlines())
+
+
+def test_top_level_help_keeps_every_command_summary_whole():
+    commands = run("--help").output.split("Commands:\n")[1].splitlines()
+    assert commands and all(line.endswith(".") and not line.endswith("...") for line in commands), commands
+    assert any("explain" in line and "(e.g. QW208)." in line for line in commands)
+
+
+def test_summary_of_a_run_whose_files_all_failed_does_not_say_they_passed(project):
+    (project / "a.ipynb").write_text('{"cells": [')
+    (project / "b.ipynb").write_text("not json")
+    result = run("check", ".")
+    assert result.exit_code == 2
+    assert "All checks passed" not in result.output
+    assert "Could not check 2 of 2 files." in result.output
 
 
 def test_readme_rule_table_matches_the_registry():

@@ -162,6 +162,17 @@ def test_diff_prints_and_writes_nothing(project):
     assert run("fix", "--diff", "app.py").exit_code == 0
 
 
+def test_diff_goes_to_the_output_file_and_refuses_report_formats(project):
+    (project / "app.py").write_text(BEFORE)
+    result = run("fix", "--diff", "-o", "changes.diff", "app.py")
+    assert result.exit_code == 1
+    assert result.output == ""
+    assert (project / "changes.diff").read_text().startswith("--- a/app.py\n+++ b/app.py\n")
+    refused = run("fix", "--diff", "--format", "json", "app.py")
+    assert refused.exit_code == 2 and "--diff" in refused.output
+    assert (project / "app.py").read_text() == BEFORE
+
+
 def test_select_limits_which_rules_fix(project):
     (project / "app.py").write_text(BEFORE)
     run("fix", "--select", "QW210", "app.py")

@@ -39,7 +39,7 @@ def test_a_symlink_and_its_target_in_the_tree_are_fixed_once_through_the_target(
     assert result.exit_code == 0, result.output
     assert (project / "alias.py").is_symlink() and os.readlink(project / "alias.py") == "app.py"
     assert (project / "app.py").read_text() == AFTER
-    assert result.output.startswith("Fixed 1 findings in app.py: QW210\n\nFixed 1 findings in 1 files.\n")
+    assert result.output.startswith("Fixed 1 finding in app.py: QW210\n\nFixed 1 finding in 1 file.\n")
 
 
 def test_a_symlink_to_a_file_outside_the_tree_writes_the_target_and_keeps_the_link(project):
@@ -54,7 +54,7 @@ def test_a_symlink_to_a_file_outside_the_tree_writes_the_target_and_keeps_the_li
     assert (project / "src" / "client.py").is_symlink() and (project / "src" / "client.py").resolve() == outside
     assert outside.read_text() == AFTER
     assert stat.S_IMODE(outside.stat().st_mode) == 0o640
-    assert result.output.startswith("Fixed 1 findings in src/client.py: QW210\n")
+    assert result.output.startswith("Fixed 1 finding in src/client.py: QW210\n")
     assert sorted(p.name for p in outside.parent.iterdir()) == ["client.py"]  # no temporary file left
 
 
@@ -63,7 +63,7 @@ def test_a_symlinked_notebook_is_fixed_through_its_target(project):
     shutil.copy(NOTEBOOKS / "triage.ipynb", outside)
     (project / "triage.ipynb").symlink_to(outside)
     result = run(".")
-    assert result.output.startswith("Fixed 1 findings in triage.ipynb: QW210\n")
+    assert result.output.startswith("Fixed 1 finding in triage.ipynb: QW210\n")
     assert (project / "triage.ipynb").is_symlink()
     assert outside.read_bytes() == (NOTEBOOKS / "triage.ipynb").read_bytes().replace(b"gpt-4o", b"qwen3.6-plus")
 
@@ -72,10 +72,10 @@ def test_a_symlink_named_on_the_command_line_is_reported_by_its_own_name(project
     (project / "app.py").write_text(BEFORE)
     (project / "alias.py").symlink_to("app.py")
     result = run("alias.py")
-    assert result.output.startswith("Fixed 1 findings in alias.py: QW210\n")
+    assert result.output.startswith("Fixed 1 finding in alias.py: QW210\n")
     assert (project / "alias.py").is_symlink()
     assert (project / "app.py").read_text() == AFTER
-    assert run("alias.py", "app.py").output.startswith("Fixed 0 findings in 0 files.\nAll checks passed (1 files checked).")
+    assert run("alias.py", "app.py").output.startswith("Fixed 0 findings in 0 files.\nAll checks passed (1 file checked).")
 
 
 def test_a_hard_linked_file_is_written_in_place_and_both_names_see_the_fix(project):
@@ -86,7 +86,7 @@ def test_a_hard_linked_file_is_written_in_place_and_both_names_see_the_fix(proje
     inode = (project / "app.py").stat().st_ino
     result = run(".")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Fixed 1 findings in app.py: QW210\n\nFixed 1 findings in 1 files.\n")  # one file, two names
+    assert result.output.startswith("Fixed 1 finding in app.py: QW210\n\nFixed 1 finding in 1 file.\n")  # one file, two names
     for name in (project / "app.py", project / "copy.py", outside):
         assert name.read_text() == AFTER
         assert name.stat().st_ino == inode and name.stat().st_nlink == 3

@@ -32,6 +32,22 @@ def test_findings_are_placed_by_cell_and_line(notebooks):
     assert "triage.ipynb:cell 3:line 2:5: QW210" in text
 
 
+def test_annotations_on_the_notebook_file_point_at_its_lines_holding_the_source(notebooks):
+    """GitHub and SARIF place a finding on the .ipynb file itself: on the line of its JSON text that
+    holds the cell's source line (a cell written as one string stands on one line)."""
+    lines = (notebooks / "triage.ipynb").read_text().split("\n")
+    expected = {"QW101": "client = OpenAI()", "QW210": 'model=\\"gpt-4o\\"', "QW208": "max_completion_tokens=50", "QW201": "json_schema"}
+    github = run("check", "--format", "github", "triage.ipynb").output.splitlines()
+    sarif = json.loads(run("check", "--format", "sarif", "triage.ipynb").output)["runs"][0]["results"]
+    for code, source in expected.items():
+        annotation = next(line for line in github if f"title={code} " in line)
+        line = int(annotation.split(",line=")[1].split(",")[0])
+        assert source in lines[line - 1], (code, lines[line - 1])
+        assert ",col=" not in annotation  # a column of the cell is not one of the JSON text
+        region = next(r for r in sarif if r["ruleId"] == code)["locations"][0]["physicalLocation"]["region"]
+        assert source in lines[region["startLine"] - 1] and "startColumn" not in region
+
+
 def test_a_notebook_without_edits_stays_byte_identical(notebooks):
     before = (notebooks / "clean.ipynb").read_bytes()
     assert run("fix", ".").exit_code == 1  # triage.ipynb keeps its QW201

@@ -63,3 +63,16 @@ def test_fix_hook_rewrites_the_file(user_repository):
     subprocess.run(["git", "add", "bad.py"], cwd=folder, check=True)
     again = try_hook(folder, environment, "qwen-migrate-fix", "bad.py")
     assert again.returncode == 0, again.stdout
+
+
+def test_the_hooks_read_the_configuration_files_a_full_run_reads(user_repository):
+    folder, environment = user_repository
+    (folder / ".env.example").write_text("OPENAI_BASE_URL=https://api.openai.com/v1\n")
+    (folder / "settings.yaml").write_text("model: gpt-4o\n")
+    (folder / "notes.txt").write_text("OPENAI_BASE_URL=https://api.openai.com/v1\n")
+    for hook in ("qwen-migrate", "qwen-migrate-fix"):
+        result = try_hook(folder, environment, hook, ".env.example", "settings.yaml", "notes.txt")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert ".env.example:1:1: QW801" in result.stdout
+        assert "settings.yaml:1" in result.stdout
+        assert "notes.txt" not in result.stdout  # a file check does not read is not passed
