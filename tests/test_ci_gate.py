@@ -45,7 +45,7 @@ def test_sarif_validates_and_carries_rules_fingerprints_and_fixes(project):
     document = json.loads(result.output)
     jsonschema.validate(document, SARIF_SCHEMA)
     driver = document["runs"][0]["tool"]["driver"]
-    assert [rule["id"] for rule in driver["rules"]][:3] == ["QW001", "QW002", "QW101"]
+    assert [rule["id"] for rule in driver["rules"]][:4] == ["QW001", "QW002", "QW003", "QW101"]
     assert "## Why is this bad?" in driver["rules"][2]["help"]["markdown"]
     results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
     assert set(results) == {"QW210", "QW208", "QW203"}
