@@ -127,6 +127,7 @@ _code_options = _with(
         click.option("--responses-endpoint", type=click.Choice(sorted(dashscope.RESPONSES_ENDPOINTS)), help="Where Responses is served: the spec's protocols path, or compatible-mode (newer Model Studio page) [default: protocols]."),
         click.option("--max-completion-tokens", type=click.Choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS), help="ignored (the spec: QW208 renames it to max_tokens) or supported (Model Studio notice 724) [default: ignored]."),
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
+        click.option("--max-file-size", type=click.IntRange(min=1), help="Files larger than this many bytes are not analysed (QW003) [default: 1000000]."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),
     ]
 )
@@ -203,7 +204,7 @@ def _add_noqa(files: list[Path], results: list) -> None:
     stay in the results, to be reported and to fail the run as `check` would."""
     total = unsuppressed = 0
     for path, result in zip(files, results):
-        if not runner.is_python(path) or not result.findings or any(f.code == "QW001" for f in result.findings):
+        if not runner.is_python(path) or not result.findings or any(f.code in ("QW001", "QW003") for f in result.findings):
             continue
         data = path.read_bytes()
         module = cst.parse_module(data)

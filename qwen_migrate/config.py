@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from qwen_migrate import dashscope
 from qwen_migrate.finding import Severity
+from qwen_migrate.parsing import DEFAULT_MAX_FILE_SIZE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,6 +34,7 @@ class Settings:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is QW003, never parsed
     root: Path = field(default_factory=Path.cwd)  # globs in exclude and per-file-ignores are relative to it
     configured: bool = False  # root is the folder of a configuration file, and so the project's
 
@@ -144,6 +146,12 @@ def _per_file_ignores(value: Any, key: str) -> dict[str, tuple[str, ...]]:
     return {glob: _codes(codes, f"{key}.{glob!r}") for glob, codes in value.items()}
 
 
+def _size(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{key}: expected a positive number of bytes, got {value!r}")
+    return value
+
+
 def _severity(value: Any, key: str) -> Severity:
     try:
         return Severity(value)
@@ -179,6 +187,7 @@ _KEYS = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "fail-on": ("fail_on", _severity),
+    "max-file-size": ("max_file_size", _size),
 }
 
 

@@ -16,10 +16,12 @@ from qwen_migrate.config import Settings
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
+from qwen_migrate.parsing import NotParsed, parse_module
 from qwen_migrate.project import Project, context_for, might_use_sdk
 from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
+from qwen_migrate.rules.qw003_file_not_analysed import FileNotAnalysed
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
 from qwen_migrate.suppressions import line_ends, might_suppress, suppression_comments
 
@@ -68,7 +70,7 @@ class Checker:
         try:
             data = path.read_bytes()
         except OSError as error:
-            return self._unparsable(display, b"", 1, 1, f"Cannot read the file: {error.strerror}")
+            return self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
             module, result = self.analyse(data, display, path)
             if with_replacements and module is not None:
@@ -90,11 +92,11 @@ class Checker:
             return None, FileResult(path)
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
+        limit = self.settings.max_file_size
         try:
-            module, collected = self.project.parse(file, data) if in_project else (cst.parse_module(data), None)
-        except Exception as error:  # any parser failure, syntax or encoding, is a QW001 finding
-            line, column, message = _parse_failure(data, error)
-            return None, self._unparsable(path, data, line, column, message, ignored)
+            module, collected = self.project.parse(file, data, limit) if in_project else (parse_module(data, limit), None)
+        except NotParsed as refusal:  # QW001 or QW003: the file is not analysed, nor ever written
+            return None, self._not_parsed(path, data, refusal, ignored)
 
         resolved = resolve(module, context_for(file, self.project.index) if in_project else None, collected)
         violations = [
@@ -124,10 +126,11 @@ class Checker:
         lines = frame_lines(data, module.encoding, findings)
         return module, FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
 
-    def _unparsable(self, path: str, data: bytes, line: int, column: int, message: str, ignored: frozenset = frozenset()) -> FileResult:
-        if not self._selected(ParseError.code) or ParseError.code in ignored:
+    def _not_parsed(self, path: str, data: bytes, refusal: NotParsed, ignored: frozenset = frozenset()) -> FileResult:
+        rule = ParseError if refusal.code == ParseError.code else FileNotAnalysed
+        if not self._selected(rule.code) or rule.code in ignored:
             return FileResult(path)
-        findings = [ParseError.finding(path, line, column, column, message)]
+        findings = [rule.finding(path, refusal.line, refusal.column, refusal.column, refusal.message)]
         return FileResult(path, findings, frame_lines(data, "utf-8", findings))
 
 
@@ -226,19 +229,6 @@ def _relative(path: str, root: Path) -> Optional[str]:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
-
-
-def _parse_failure(data: bytes, error: Exception) -> tuple[int, int, str]:
-    """Where and why the file does not parse; CPython's words where it has any, as they are clearer."""
-    try:
-        compile(data, "<file>", "exec", ast.PyCF_ONLY_AST)
-    except SyntaxError as syntax_error:
-        return syntax_error.lineno or 1, syntax_error.offset or 1, f"SyntaxError: {syntax_error.msg}"
-    except (ValueError, UnicodeError, RecursionError, MemoryError) as other:  # NUL bytes, bad encoding
-        return 1, 1, f"Cannot parse: {other}"
-    if isinstance(error, cst.ParserSyntaxError):
-        return error.editor_line, error.editor_column, f"Not supported by the parser: {error.message}"
-    return 1, 1, f"Cannot parse: {type(error).__name__}: {error}"
 
 
 def frame_lines(data: bytes, encoding: str, findings: list[Finding]) -> dict[tuple, str]:

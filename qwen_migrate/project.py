@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
+from qwen_migrate.parsing import parse_module
 from qwen_migrate.resolver import ModuleContext, Origin, ProjectIndex, collect, resolve
 
 
@@ -54,11 +55,11 @@ class FileIndex:
 Parsed = dict[Path, tuple[bytes, cst.Module, object]]  # syntax trees and their walks, kept for the check
 
 
-def index_file(path: Path, parsed: Optional[Parsed] = None) -> FileIndex:
-    """Read one file for the index; a file that cannot be read or parsed adds nothing."""
+def index_file(path: Path, max_file_size: int, parsed: Optional[Parsed] = None) -> FileIndex:
+    """Read one file for the index; a file that cannot be read, or safely parsed, adds nothing."""
     try:
         data = path.read_bytes()
-        module = cst.parse_module(data)
+        module = parse_module(data, max_file_size)
         context = context_for(path, None)
         collected = collect(module, context)
         resolved = resolve(module, context, collected)
@@ -95,10 +96,10 @@ class Project:
             return path in self.participants
         return might_use_sdk(_read(path) if data is None else data)
 
-    def parse(self, path: Optional[Path], data: bytes) -> tuple[cst.Module, object]:
+    def parse(self, path: Optional[Path], data: bytes, max_file_size: int) -> tuple[cst.Module, object]:
         """The file's syntax tree, and its walk when the pre-pass made one of the same bytes."""
         kept = self.parsed.get(path)
-        return (kept[1], kept[2]) if kept is not None and kept[0] == data else (cst.parse_module(data), None)
+        return (kept[1], kept[2]) if kept is not None and kept[0] == data else (parse_module(data, max_file_size), None)
 
 
 MapFunction = Callable[[Callable, list], Iterable]
@@ -111,21 +112,21 @@ def _read(path: Path) -> bytes:
         return b""
 
 
-def build_project(files: list[Path], map_files: MapFunction = map) -> Project:
+def build_project(files: list[Path], max_file_size: int, map_files: MapFunction = map) -> Project:
     """Index the project's files; `map_files` may run `index_file` in worker processes (then the
     syntax trees stay there, and the check parses again)."""
     mentions, others = [], []
     for path in files:
         (mentions if might_use_sdk(_read(path)) else others).append(path)
     parsed: Parsed = {}
-    first = list(map_files(partial(index_file, parsed=parsed), mentions))
+    first = list(map_files(partial(index_file, max_file_size=max_file_size, parsed=parsed), mentions))
     index = ProjectIndex()
     for part in first:
         _merge(index, part.exports)
     exporters = {origin.module for origin in [*index.clients, *index.factories, *index.classes]}
     may_import = ImportTest(exporters) if exporters else None
     importers = [path for path in others if may_import is not None and may_import(_read(path))]
-    second = list(map_files(partial(index_file, parsed=parsed), importers))
+    second = list(map_files(partial(index_file, max_file_size=max_file_size, parsed=parsed), importers))
     for part in first + second:
         for origin, path in part.uses:
             use = _use(index, origin, [name for name in path if name != "()"])

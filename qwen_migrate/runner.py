@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -26,7 +27,7 @@ from qwen_migrate.finding import Finding
 from qwen_migrate import notebooks
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
 from qwen_migrate.notebooks import NotebookError
-from qwen_migrate.project import Project, build_project
+from qwen_migrate.project import FileIndex, Project, build_project
 
 PROGRESS_AFTER_SECONDS = 1.0
 # Below this many files that take part, worker processes cost more than they save.
@@ -60,13 +61,38 @@ def _pool(jobs: int, initializer: Callable, arguments: tuple) -> ProcessPoolExec
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=arguments)
 
 
-def _mapped(function: Callable, items: list, jobs: int, initializer: Callable, arguments: tuple) -> Iterator:
+def _mapped(function: Callable, items: list, jobs: int, initializer: Callable, arguments: tuple, lost: Callable) -> Iterator:
+    """`function` over the items, in order. A worker process that dies (a crash in the parser's
+    native code) costs only the item it had: `lost(item)` stands for that item's result."""
     if jobs <= 1 or len(items) < PARALLEL_FROM:
         initializer(*arguments)
         yield from map(function, items)
         return
-    with _pool(jobs, initializer, arguments) as pool:
-        yield from pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+    done = 0
+    while done < len(items):
+        with _pool(jobs, initializer, arguments) as pool:
+            try:
+                for result in pool.map(function, items[done:], chunksize=max(1, len(items) // (jobs * 8))):
+                    yield result
+                    done += 1
+            except BrokenProcessPool:
+                pass
+        if done < len(items):  # the pool broke: the first unfinished item may be the cause, or a victim
+            yield _alone(function, items[done], initializer, arguments, lost)
+            done += 1
+
+
+def _alone(function: Callable, item, initializer: Callable, arguments: tuple, lost: Callable):
+    """One item in a worker process of its own: its result, or `lost(item)` if that worker dies too."""
+    with _pool(1, initializer, arguments) as pool:
+        try:
+            return pool.submit(function, item).result()
+        except BrokenProcessPool:
+            return lost(item)
+
+
+def _crashed(path: Path) -> FileResult:
+    return FileResult(display_path(path), error="the worker process analysing it crashed; nothing was reported or written")
 
 
 def _no_worker_state() -> None:
@@ -101,14 +127,14 @@ def prepare(paths: list[Path], settings: Settings, jobs: int, console: Console) 
     everything = [path for path in everything if is_python(path)]
 
     def map_files(function: Callable, items: list) -> Iterator:
-        indexed = _mapped(function, items, jobs, _no_worker_state, ())
+        indexed = _mapped(function, items, jobs, _no_worker_state, (), FileIndex)
         for result in _with_progress(indexed, len(items), "Indexing", console):
             # The syntax trees the pre-pass keeps are millions of objects that live to the end of
             # the run: out of the garbage collector's sight, they stop slowing every collection.
             gc.freeze()
             yield result
 
-    return build_project(everything, map_files), files
+    return build_project(everything, settings.max_file_size, map_files), files
 
 
 def _portable(finding: Finding) -> Finding:
@@ -149,7 +175,7 @@ def check_files(
     files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
 ) -> list[FileResult]:
     taking_part, results = _settle(files, settings, project, None, False)
-    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements))
+    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements), _crashed)
     results.update(zip(taking_part, list(_with_progress(checked, len(taking_part), "Checking", console))))
     return [results[path] for path in files]
 
@@ -179,7 +205,7 @@ def fix_files(
     fixer = Fixer(Checker(settings), unsafe=options["unsafe"], add_todo=options["add_todo"])
     taking_part, results = _settle(files, settings, project, fixer, options["write"])
     arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
-    fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments)
+    fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments, _crashed)
     results.update(zip(taking_part, list(_with_progress(fixed, len(taking_part), "Fixing", console))))
     return [results[path] for path in files]
 

@@ -1,17 +1,25 @@
 """Bad input is a finding or a clear message, never a traceback."""
+import io
 import json
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
+from qwen_migrate import runner
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker
+from qwen_migrate.fixer import Fixer
+from qwen_migrate.project import build_project, index_file
+from qwen_migrate.resolver import ProjectIndex
 
 from helpers import check
 
@@ -55,7 +63,7 @@ def test_unreadable_path_is_a_finding(tmp_path):
 
 def test_deeply_nested_code_is_a_clear_error_not_a_crash(tmp_path):
     path = tmp_path / "deep.py"
-    path.write_text("import openai\nx = openai" + ".a" * 3000 + "\n")
+    path.write_text("import openai\nx = openai" + ".a" * 500 + "\n")  # parsed, too deep for the analysis
     result = Checker(Settings()).check_file(path, "deep.py")
     assert result.error == "nested too deeply to analyse"
 
@@ -117,3 +125,112 @@ def test_file_names_that_are_not_utf8_are_checked_and_shown_escaped(tmp_path, mo
     document = json.loads(result.output)
     assert sorted({f["path"] for f in document["findings"]}) == ["caf\\xe9.py", "th\\xe9.py"]
     assert document["summary"]["files_checked"] == 2
+
+
+def _refuse_libcst(monkeypatch):
+    """Make any LibCST parse fail the test: the files at hand must never reach it."""
+    def parse_module(*_):
+        raise AssertionError("LibCST was given the file")
+
+    monkeypatch.setattr("qwen_migrate.parsing.cst.parse_module", parse_module)
+
+
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("x = " + "+".join(["1"] * 8000) + "\n", "nested deeper than Python's own parser takes"),  # 16 KB: LibCST segfaults
+        ("x = " + " and ".join(["a"] * 1500) + "\n", "nested 1,504 levels deep"),  # flat for CPython, nested for LibCST
+        ("x = " + "+".join(["1"] * 1500) + "\n", "nested 1,502 levels deep"),
+    ],
+)
+def test_code_nested_deeper_than_the_parser_survives_is_qw003_and_never_parsed(source, reason, monkeypatch):
+    _refuse_libcst(monkeypatch)
+    result = Checker(Settings()).check_source(("import openai\n" + source).encode(), "deep.py")
+    assert result.error is None
+    assert [(f.code, f.name, f.severity.value, f.line) for f in result.findings] == [("QW003", "file-not-analysed", "warning", 1)]
+    assert result.findings[0].message.startswith(f"Not analysed: {reason}")
+
+
+def test_file_over_the_size_limit_is_qw003_never_parsed_never_written(tmp_path, monkeypatch):
+    path = tmp_path / "big.py"
+    data = b"import openai\nclient = openai.OpenAI()\n"
+    path.write_bytes(data)
+    _refuse_libcst(monkeypatch)
+    settings = Settings(max_file_size=20)
+    result = Checker(settings).check_file(path, "big.py")
+    assert [f.code for f in result.findings] == ["QW003"]
+    assert result.findings[0].message == f"Not analysed: {len(data)} bytes, more than the size limit of 20 (max-file-size)"
+    outcome = Fixer(Checker(settings)).fix_file(path, "big.py", write=True)
+    assert not outcome.changed and path.read_bytes() == data
+    assert [f.code for f in outcome.remaining.findings] == ["QW003"]
+
+
+def test_size_limit_is_a_setting_and_an_option(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\nmax-file-size = 30\n")
+    (tmp_path / "app.py").write_text("import openai\nclient = openai.OpenAI()\n")
+    configured = CliRunner().invoke(main, ["check", "--format", "json", str(tmp_path / "app.py")])
+    assert [f["code"] for f in json.loads(configured.output)["findings"]] == ["QW003"]
+    raised = CliRunner().invoke(main, ["check", "--format", "json", "--max-file-size", "1000", str(tmp_path / "app.py")])
+    assert [f["code"] for f in json.loads(raised.output)["findings"]] == ["QW101", "QW102"]
+    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\nmax-file-size = \"big\"\n")
+    refused = CliRunner().invoke(main, ["check", str(tmp_path / "app.py")])
+    assert refused.exit_code == 2 and "max-file-size: expected a positive number of bytes" in refused.output
+
+
+def test_project_pre_pass_judges_files_before_parsing(tmp_path, monkeypatch):
+    deep = tmp_path / "deep.py"
+    deep.write_text("import openai\nclient = openai.OpenAI()\nx = " + " and ".join(["a"] * 1500) + "\n")
+    _refuse_libcst(monkeypatch)
+    assert index_file(deep, 1_000_000).exports == ProjectIndex()
+    assert build_project([deep], 1_000_000).parsed == {}
+
+
+def _dies_on_crash_py(check_file):
+    def check_or_die(self, path, display, *rest):
+        if path.name == "crash.py":
+            os.kill(os.getpid(), signal.SIGSEGV)  # as LibCST's native parser does on a stack overflow
+        return check_file(self, path, display, *rest)
+
+    return check_or_die
+
+
+def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
+    names = ["crash.py"] + [f"app{i}.py" for i in range(9)]
+    for name in names:
+        (tmp_path / name).write_text("import openai\nclient = openai.OpenAI()\n")
+    files = sorted(tmp_path / name for name in names)
+    settings = Settings(root=tmp_path)
+    project = build_project(files, settings.max_file_size)
+    # Only the worker processes, forked from here, ever call it.
+    monkeypatch.setattr(Checker, "check_file", _dies_on_crash_py(Checker.check_file))
+    results = runner.check_files(files, settings, project, 2, False, Console(file=io.StringIO()))
+    by_name = {Path(r.path).name: r for r in results}
+    assert by_name["crash.py"].error == "the worker process analysing it crashed; nothing was reported or written"
+    assert all(by_name[name].error is None and [f.code for f in by_name[name].findings] == ["QW101", "QW102"] for name in names[1:])
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the syntax is valid from Python 3.12 on")
+@pytest.mark.parametrize(
+    "statement", ["type Alias = int", "def first[T](items: list[T]) -> T: ...", "x = f\"{\"nested\"}\""]
+)
+def test_newer_syntax_is_qw001_saying_which_python_from_check_and_fix(statement, tmp_path):
+    data = f"import openai\n{statement}\nclient = openai.OpenAI()\n".encode()
+    result = Checker(Settings()).check_source(data, "new.py")
+    assert [(f.code, f.line) for f in result.findings] == [("QW001", 2)]
+    assert result.findings[0].message.endswith("(this syntax needs a newer Python than 3.11)")
+    path = tmp_path / "new.py"
+    path.write_bytes(data)
+    outcome = Fixer(Checker(Settings())).fix_file(path, "new.py", write=True)
+    assert not outcome.changed and path.read_bytes() == data
+    assert outcome.remaining.findings == result.findings
+
+
+def test_nul_byte_is_qw001_from_check_and_fix_without_a_python_to_blame(tmp_path):
+    data = b"import openai\nx = '\x00'\nclient = openai.OpenAI()\n"
+    result = Checker(Settings()).check_source(data, "nul.py")
+    assert [f.code for f in result.findings] == ["QW001"]
+    assert "newer Python" not in result.findings[0].message
+    path = tmp_path / "nul.py"
+    path.write_bytes(data)
+    outcome = Fixer(Checker(Settings())).fix_file(path, "nul.py", write=True)
+    assert not outcome.changed and [f.code for f in outcome.remaining.findings] == ["QW001"]
