@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -35,7 +34,6 @@ import textwrap
 import time
 from pathlib import Path
 
-from rich.console import Console
 
 CHECK = [sys.executable, "-m", "qwen_migrate", "check", "--exit-zero", "--format", "json"]
 

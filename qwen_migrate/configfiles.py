@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 
 from qwen_migrate.config import Settings
 from qwen_migrate.engine import FileResult
-from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.finding import Finding
 from qwen_migrate.masking import is_secret_name, masked_value
 
 LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)

@@ -19,7 +19,6 @@ import ast
 import io
 import sys
 import tokenize
-from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst

@@ -15,7 +15,6 @@ from typing import Any, Iterable, Optional, Union
 import libcst as cst
 
 from qwen_migrate.request import (
-    DYNAMIC,
     MISSING,
     BodyArguments,
     DictEntry,

@@ -1,10 +1,13 @@
 """Shared helpers for the tests: run the checker on source text and read back what a finding covers."""
 from __future__ import annotations
 
+import os
 from textwrap import dedent
 from typing import Optional
 
 from pathlib import Path
+
+import pytest
 
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.configfiles import check_config_file
@@ -48,3 +51,32 @@ def covered_text(source: str, finding: Finding) -> str:
         return sum(len(text) for text in lines[: line - 1]) + column - 1
 
     return source[offset(finding.line, finding.column) : offset(finding.end_line, finding.end_column)]
+
+
+# Root ignores permission bits: what another user may do is tried by that user, in a child process.
+OTHER_UID, OTHER_GID = 12345, 12346
+root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="acting as another user takes root")
+
+
+def as_another_user(function) -> str:
+    """function() run in a forked child by an unprivileged user: the repr of its result, or the name
+    and text of what it raised. Everything it needs is imported already: that user may not read
+    this Python's files."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child process)
+        os.close(read_end)
+        try:
+            os.setgroups([OTHER_GID])
+            os.setgid(OTHER_GID)
+            os.setuid(OTHER_UID)
+            answer = repr(function())
+        except BaseException as error:
+            answer = f"{type(error).__name__}: {error}"
+        os.write(write_end, answer.encode("utf-8", "backslashreplace"))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        answer = stream.read().decode("utf-8")
+    os.waitpid(child, 0)
+    return answer

@@ -2,10 +2,8 @@
 import io
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from qwen_migrate.fixer import Fixer
 from qwen_migrate.project import build_project, index_file
 from qwen_migrate.resolver import ProjectIndex
 
-from helpers import check
+from helpers import as_another_user, check, root_only
 
 
 @pytest.mark.parametrize(
@@ -68,47 +66,16 @@ def test_deeply_nested_code_is_a_clear_error_not_a_crash(tmp_path):
     assert result.error == "nested too deeply to analyse"
 
 
-def _as_another_user(function):
-    """function() run in a forked child as an unprivileged user (root ignores permission bits):
-    its result, or the name and text of what it raised. Everything is imported already: that user
-    may not read this Python's files."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.close(read_end)
-        try:
-            os.setuid(12345)
-            answer = repr(function())
-        except BaseException as error:
-            answer = f"{type(error).__name__}: {error}"
-        os.write(write_end, answer.encode("utf-8", "backslashreplace"))
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as stream:
-        answer = stream.read().decode("utf-8")
-    os.waitpid(child, 0)
-    return answer
-
-
-@pytest.fixture
-def open_tmp_path():
-    """A folder in /tmp that another user can enter (pytest's tmp_path is under a 0700 folder)."""
-    path = Path(tempfile.mkdtemp())
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path)
-
-
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to act as another user")
-def test_folder_without_search_permission_is_skipped_or_one_line_error(open_tmp_path):
-    (open_tmp_path / "app.py").write_text("import openai\n")
-    volume = open_tmp_path / "database"
+@root_only
+def test_folder_without_search_permission_is_skipped_or_one_line_error(shared_folder):
+    (shared_folder / "app.py").write_text("import openai\n")
+    volume = shared_folder / "database"
     volume.mkdir(mode=0o700)
     (volume / "data.py").write_text("import openai\n")
-    settings = Settings(root=open_tmp_path)
+    settings = Settings(root=shared_folder)
 
-    assert _as_another_user(lambda: [p.name for p in discover([open_tmp_path], settings)]) == "['app.py']"
-    assert _as_another_user(lambda: discover([volume / "data.py"], settings)).endswith(
+    assert as_another_user(lambda: [p.name for p in discover([shared_folder], settings)]) == "['app.py']"
+    assert as_another_user(lambda: discover([volume / "data.py"], settings)).endswith(
         "DiscoveryError: " + display_path(volume / "data.py") + ": Permission denied"
     )
 

@@ -3,7 +3,6 @@ and a read-only file is refused rather than rewritten."""
 import os
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,11 @@ from click.testing import CliRunner
 from qwen_migrate import fixer
 from qwen_migrate.cli import main
 
+from helpers import OTHER_GID, OTHER_UID, as_another_user, root_only
+
 BEFORE = 'from openai import OpenAI\nclient = OpenAI(base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
 AFTER = BEFORE.replace("gpt-4o", "qwen3.6-plus")
-OTHER_UID, OTHER_GID = 12345, 12346
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
-
-root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file to another owner takes root")
-
 
 def run(*args):
     return CliRunner().invoke(main, ["fix", "--select", "QW210", *map(str, args)])
@@ -154,37 +151,6 @@ def test_add_noqa_reports_a_read_only_file_without_a_traceback(project):
     assert (project / "app.py").read_text() == BEFORE
 
 
-def _as_unprivileged_user(function) -> str:
-    """What becomes of `function()` run by another, unprivileged user (in a child process): "done",
-    or the error it raised."""
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover (the child process)
-        try:
-            os.setgroups([OTHER_GID])
-            os.setgid(OTHER_GID)
-            os.setuid(OTHER_UID)
-            function()
-            outcome = "done"
-        except BaseException as error:
-            outcome = f"{type(error).__name__}: {error}"
-        os.write(writer, outcome.encode())
-        os._exit(0)
-    os.close(writer)
-    os.waitpid(child, 0)
-    with os.fdopen(reader) as stream:
-        return stream.read()
-
-
-@pytest.fixture
-def shared_folder():
-    """A folder anyone may write, as /tmp, where files of other users are."""
-    folder = Path(tempfile.mkdtemp())
-    folder.chmod(0o777)
-    yield folder
-    shutil.rmtree(folder)
-
-
 @root_only
 def test_an_unprivileged_user_cannot_take_over_a_file_through_the_folder(shared_folder):
     """A user who may write the folder but not the file could replace it by a rename: refused.
@@ -193,11 +159,11 @@ def test_an_unprivileged_user_cannot_take_over_a_file_through_the_folder(shared_
         (shared_folder / name).write_text(BEFORE)
         os.chown(shared_folder / name, OTHER_UID + 1, OTHER_GID)
         (shared_folder / name).chmod(mode)
-    outcome = _as_unprivileged_user(lambda: fixer.write_file(shared_folder / "theirs.py", AFTER.encode()))
+    outcome = as_another_user(lambda: fixer.write_file(shared_folder / "theirs.py", AFTER.encode()))
     assert outcome == f"FixError: read-only file (mode 0644, owner {OTHER_UID + 1}), not written"
     assert (shared_folder / "theirs.py").read_text() == BEFORE
     assert (shared_folder / "theirs.py").stat().st_uid == OTHER_UID + 1
-    assert _as_unprivileged_user(lambda: fixer.write_file(shared_folder / "group.py", AFTER.encode())) == "done"
+    assert as_another_user(lambda: fixer.write_file(shared_folder / "group.py", AFTER.encode())) == "None"
     assert (shared_folder / "group.py").read_text() == AFTER
     status = (shared_folder / "group.py").stat()
     assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (OTHER_UID + 1, OTHER_GID, 0o664)
