@@ -84,6 +84,11 @@ class Settings:
             return dashscope.with_path(current, path)
         return self.responses_url if responses_only else self.compatible_url
 
+    def one_url_serves(self, apis: frozenset[str], current: Optional[str] = None) -> bool:
+        """Whether one base URL serves all of `apis` (not so, by the spec, for Responses beside the
+        compatible-mode APIs: QW103 reports such a client, and no fix picks one group over the other)."""
+        return apis <= self.apis_served(self.base_url_for(apis, current))
+
     def unserved_apis(self, url: str, apis: frozenset[str]) -> frozenset[str]:
         """The APIs of `apis` that `url` does not serve, among those its fix would serve together."""
         return (apis & self.apis_served(self.base_url_for(apis, url))) - self.apis_served(url)

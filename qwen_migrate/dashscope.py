@@ -32,13 +32,15 @@ PATH_APIS = {COMPATIBLE_PATH.lower(): COMPATIBLE_APIS, RESPONSES_PATH.lower(): R
 # https://www.alibabacloud.com/help/en/model-studio/compatibility-of-openai-with-dashscope): besides
 # the regional hosts above, workspace-dedicated domains `{WorkspaceId}.{region}.maas.aliyuncs.com`
 # (ap-southeast-1, us-east-1, cn-beijing, cn-hongkong, Tokyo's ap-northeast-1, ...) and Token Plan
-# hosts (`token-plan.{region}.maas.aliyuncs.com`) serve the same paths. Every host under this domain
-# is DashScope's: a client pointed at one keeps it, and no fix moves it to another region.
-DASHSCOPE_DOMAIN = "aliyuncs.com"
-# OpenAI's API host (the SDK's default base URL is https://api.openai.com/v1) and its data-residency
-# hosts (us.api.openai.com, eu.api.openai.com).
-OPENAI_HOSTS = ("api.openai.com",)
-OPENAI_REGIONAL_HOST_SUFFIX = ".api.openai.com"
+# hosts (`token-plan.{region}.maas.aliyuncs.com`) serve the same paths. Those hosts are DashScope's,
+# and so is any other Alibaba Cloud host whose path is one of the spec's; other Alibaba Cloud hosts
+# run other services (a vLLM server on PAI-EAS, a Function Compute app): another provider's.
+DASHSCOPE_HOST = re.compile(r"^(?:[\w-]+\.)*(?:dashscope[\w-]*|maas)\.aliyuncs\.com$")
+ALIBABA_CLOUD_DOMAIN = "aliyuncs.com"
+# OpenAI's API host (the SDK's default base URL is https://api.openai.com/v1), its data-residency
+# hosts (us.api.openai.com, eu.api.openai.com), and Azure OpenAI's resource hosts, whose v1 API the
+# plain client is pointed at (`https://{resource}.openai.azure.com/openai/v1/`).
+OPENAI_HOST = re.compile(r"^(?:(?:[\w-]+\.)?api\.openai\.com|[\w-]+\.openai\.azure\.com|[\w-]+\.cognitiveservices\.azure\.com)$")
 # Who a base URL belongs to. A client addressed on purpose to another provider (a proxy, a local
 # vLLM or Ollama server, OpenRouter, ...) is no part of the migration.
 DASHSCOPE, OPENAI, OTHER_PROVIDER = "dashscope", "openai", "other"
@@ -301,9 +303,10 @@ def provider(url: str) -> str:
         host = (urlsplit(url.strip()).hostname or "").lower()
     except ValueError:  # not a URL at all: nothing says it is OpenAI's
         return OTHER_PROVIDER
-    if host == DASHSCOPE_DOMAIN or host.endswith("." + DASHSCOPE_DOMAIN):
+    on_alibaba_cloud = host == ALIBABA_CLOUD_DOMAIN or host.endswith("." + ALIBABA_CLOUD_DOMAIN)
+    if DASHSCOPE_HOST.match(host) or (on_alibaba_cloud and path_apis(url)):
         return DASHSCOPE
-    if host in OPENAI_HOSTS or host.endswith(OPENAI_REGIONAL_HOST_SUFFIX):
+    if OPENAI_HOST.match(host):
         return OPENAI
     return OTHER_PROVIDER
 

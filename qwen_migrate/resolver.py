@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional, Union
 import libcst as cst
 
 from qwen_migrate.request import (
+    DYNAMIC,
     MISSING,
     BodyArguments,
     DictEntry,
@@ -124,6 +125,14 @@ class ClientBinding:
         return self.arguments is not None
 
     @property
+    def base_url(self) -> Any:
+        """The base URL it is built with, here or in the module of the project that exports it: a
+        string, MISSING, None or DYNAMIC."""
+        if self.constructed_here:
+            return self.arguments.value("base_url")
+        return self.origin_base_url or DYNAMIC
+
+    @property
     def is_azure(self) -> bool:
         return self.class_name in AZURE_CLASSES
 
@@ -150,6 +159,11 @@ class ModuleClient:
     @property
     def apis(self) -> frozenset[str]:
         return frozenset(call.api for call in self.calls)
+
+    @property
+    def base_url(self) -> Any:
+        """The static value assigned to `openai.base_url`, MISSING or DYNAMIC."""
+        return self.value("base_url")
 
     def setting(self, name: str) -> Optional[cst.Assign]:
         """The last assignment of `openai.<name>` in the module."""
@@ -567,27 +581,26 @@ class _Resolver:
         for name, sources in scope.names.items():
             origin = Origin(self.context.name, name)
             values = [v for source in sources for v in self._source_values(source, 0)]
+            built: list[ClientBinding] = []  # the clients the name stands for, for their base URL
             for value in values:
                 if isinstance(value, ClientBinding) and value.origin is None:
                     exports.clients[origin] = value.class_name
-                    self._export_base_url(exports, origin, value)
                     self._add_external_uses(value, origin)
                 elif isinstance(value, _FunctionRef):
                     for binding in self._returned(value.node, 0):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
-                            self._export_base_url(exports, origin, binding)
                             self._add_external_uses(binding, origin)
+                        built.append(binding)
+                if isinstance(value, ClientBinding):
+                    built.append(value)
+            base_urls = {binding.base_url for binding in built}
+            if len(base_urls) == 1 and isinstance(next(iter(base_urls)), str):  # the same on every path
+                exports.base_urls[origin] = base_urls.pop()
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
         return exports
-
-    @staticmethod
-    def _export_base_url(exports: ProjectIndex, origin: Origin, binding: ClientBinding) -> None:
-        base_url = binding.arguments.value("base_url") if binding.constructed_here else None
-        if isinstance(base_url, str):
-            exports.base_urls[origin] = base_url
 
     def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
         if self.index is not None:

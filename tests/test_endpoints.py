@@ -25,7 +25,7 @@ OTHER_PROVIDERS = [
     "https://api.together.xyz/v1",
     "https://api.endpoints.anyscale.com/v1",
     "https://openrouter.ai/api/v1",
-    "https://my-resource.openai.azure.com/openai/v1/",
+    "http://1234567.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/my_vllm/v1",  # vLLM on Alibaba Cloud, not DashScope
 ]
 
 
@@ -101,6 +101,7 @@ def test_a_dashscope_host_keeps_its_host(host):
         "OpenAI()",
         'OpenAI(base_url="https://api.openai.com/v1")',
         'OpenAI(base_url="https://eu.api.openai.com/v1")',
+        'OpenAI(base_url="https://my-resource.openai.azure.com/openai/v1/")',  # Azure OpenAI's v1 API
         'OpenAI(base_url=os.environ["OPENAI_BASE_URL"])',
     ],
 )
@@ -112,7 +113,7 @@ def test_a_client_that_talked_to_openai_gets_the_configured_endpoint(constructio
         client = {construction}
         client.chat.completions.create(model="qwen3.6-plus", messages=[])
         """
-    assert "QW101" in codes(source)
+    assert codes(source) == ["QW101", "QW102"]
     assert f'base_url="{INTL_COMPATIBLE}"' in fix(source)
 
 
@@ -173,6 +174,10 @@ RESPONSES_ONLY = """\
 
 def test_by_default_the_spec_needs_two_endpoints():
     assert codes(MIXED_CLIENT) == ["QW103"]
+    # on the Responses path, its working Responses calls are not moved: QW103 alone
+    on_responses = MIXED_CLIENT.replace(INTL_COMPATIBLE, INTL_RESPONSES)
+    assert codes(on_responses) == ["QW103"]
+    assert fix(on_responses) == dedent(on_responses)
     assert f'base_url="{INTL_RESPONSES}"' in fix(RESPONSES_ONLY)
 
 

@@ -126,3 +126,27 @@ def test_a_client_of_another_provider_imported_from_another_module_is_left_alone
     )
     monkeypatch.chdir(tmp_path)
     assert [(path, code) for path, _, _, code, _ in findings(".")] == [("app/llm.py", "QW108"), ("app/llm.py", "QW108")]
+
+
+def test_an_imported_client_is_judged_and_fixed_where_it_is_built(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(
+        "import os\nfrom openai import OpenAI\n\n"
+        "client = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'), base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')\n\n\n"
+        "def make(local):\n"
+        "    if local:\n        return OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
+        "    return OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'), base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')\n"
+    )
+    (tmp_path / "app" / "use.py").write_text(
+        "from app.llm import client, make\n\n"
+        "client.responses.create(model='qwen3.6-plus', input='hi')\n"
+        "make(False).chat.completions.create(model='qwen3.6-plus', messages=[], tool_choice='required')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    found = [(path, code) for path, _, _, code, _ in findings(".")]
+    # a factory with another provider on one path only: its calls are still judged
+    assert ("app/use.py", "QW203") in found
+    # no fix can reach a client from the module that imports it: no QW301 with an empty fix there
+    assert ("app/use.py", "QW301") not in found

@@ -14,15 +14,14 @@ import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar, Iterator, Optional, Union
+from typing import ClassVar, Iterator, Optional, Union
 
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import Edit
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.dashscope import OTHER_PROVIDER
-from qwen_migrate.request import DYNAMIC
-from qwen_migrate.resolver import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
+from qwen_migrate.resolver import CallSite, Client, ClientBinding, ResolvedModule
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
 DASHSCOPE_CLIENT = """\
@@ -148,20 +147,10 @@ class ConfigRule(FileRule):
         )
 
 
-def literal_base_url(client: Client) -> Any:
-    """The base URL a client is built or configured with (here, or in the module of the project
-    that exports it): a string, MISSING, None or DYNAMIC."""
-    if isinstance(client, ModuleClient):
-        return client.value("base_url")
-    if client.constructed_here:
-        return client.arguments.value("base_url")
-    return client.origin_base_url or DYNAMIC  # built in another module of the project
-
-
 def addressed_elsewhere(client: Client, settings: Settings) -> bool:
     """A client whose literal base URL is another provider's or a local server's: the code talks to
     it on purpose, so no migration rule is about it or its calls (QW108 lists it)."""
-    base_url = literal_base_url(client)
+    base_url = client.base_url
     return isinstance(base_url, str) and settings.provider(base_url) == OTHER_PROVIDER
 
 

@@ -85,7 +85,7 @@ class MissingDashScopeBaseUrl(ClientRule):
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
         if client.is_azure:  # QW104 turns it into an OpenAI client first
             return
-        base_url = client.arguments.value("base_url")
+        base_url = client.base_url
         variable = client.arguments.environment_variable("base_url")
         current = base_url if isinstance(base_url, str) else None
         wanted = settings.base_url_for(client.apis, current)
@@ -104,7 +104,8 @@ class MissingDashScopeBaseUrl(ClientRule):
             yield Violation(client.node, f"base_url {current!r} is not a DashScope endpoint", fix)
         elif not settings.apis_served(current):
             yield Violation(client.node, f"base_url {current!r} is on DashScope's host but not at an OpenAI-compatible path", fix)
-        elif settings.unserved_apis(current, client.apis) & COMPATIBLE_APIS:
+        # A client that also calls Responses keeps its URL where one URL cannot serve both (QW103).
+        elif settings.unserved_apis(current, client.apis) & COMPATIBLE_APIS and settings.one_url_serves(client.apis, current):
             yield Violation(
                 client.node,
                 "base_url is DashScope's Responses endpoint, but this client calls the compatible-mode APIs",

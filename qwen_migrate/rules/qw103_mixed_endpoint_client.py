@@ -4,7 +4,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.dashscope import COMPATIBLE_APIS, RESPONSES_APIS
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import ClientBinding, ResolvedModule
-from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere, literal_base_url
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere
 
 
 class MixedEndpointClient(Rule):
@@ -52,9 +52,9 @@ class MixedEndpointClient(Rule):
             compatible, responses = apis & COMPATIBLE_APIS, apis & RESPONSES_APIS
             if not (compatible and responses) or addressed_elsewhere(client, settings):
                 continue
-            base_url = literal_base_url(client)
-            if apis <= settings.apis_served(settings.base_url_for(apis, base_url if isinstance(base_url, str) else None)):
-                continue  # one endpoint serves both (responses-endpoint = "compatible-mode")
+            base_url = client.base_url
+            if settings.one_url_serves(apis, base_url if isinstance(base_url, str) else None):
+                continue  # responses-endpoint = "compatible-mode"
             node = client.node if isinstance(client, ClientBinding) else client.calls[0].node
             yield Violation(
                 node,

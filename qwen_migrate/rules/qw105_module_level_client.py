@@ -74,7 +74,7 @@ class ModuleLevelClient(Rule):
             return
         first_call = client.calls[0].node if client.calls else None
         unset, inserted, imports = [], [], []  # settings to add after the import, and the imports they need
-        base_url = client.value("base_url")
+        base_url = client.base_url
         current = base_url if isinstance(base_url, str) else None
         # The module-level client joins paths to openai.base_url as it is: without a final slash,
         # requests go to ".../v1chat/completions". (OpenAI(base_url=...) adds the slash itself.)

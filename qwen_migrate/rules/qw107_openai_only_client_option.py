@@ -46,7 +46,7 @@ class OpenAIOnlyClientOption(ClientRule):
     ]
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
-        base_url = client.arguments.value("base_url")
+        base_url = client.base_url
         base_url_is_dashscope = isinstance(base_url, str) and bool(settings.apis_served(base_url))
         for name in client.arguments.names():
             if client.arguments.value(name) is None:  # an explicit None is the default

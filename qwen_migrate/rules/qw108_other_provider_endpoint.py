@@ -3,7 +3,7 @@ from typing import Iterator
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import ResolvedModule
-from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere, literal_base_url
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere
 
 
 class OtherProviderEndpoint(Rule):
@@ -50,9 +50,9 @@ class OtherProviderEndpoint(Rule):
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for client in module.clients:
             if client.constructed_here and addressed_elsewhere(client, settings):
-                url = literal_base_url(client)
+                url = client.base_url
                 yield Violation(client.node, f"{client.class_name}() talks to {url}, not to OpenAI or DashScope: left as it is")
         client = module.module_client
         if client is not None and addressed_elsewhere(client, settings):
-            url = literal_base_url(client)
+            url = client.base_url
             yield Violation(client.setting("base_url"), f"openai.base_url is {url}, not OpenAI or DashScope: the module-level client is left as it is")

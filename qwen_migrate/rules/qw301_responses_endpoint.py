@@ -5,7 +5,7 @@ from qwen_migrate.dashscope import RESPONSES_APIS
 from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.resolver import CallSite, ClientBinding
-from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid, literal_base_url
+from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
 
 
 class ResponsesEndpoint(CallRule):
@@ -52,9 +52,9 @@ class ResponsesEndpoint(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for client in call.clients:
-            if not isinstance(client, ClientBinding):  # the module-level client's base URL is QW105's
-                continue
-            base_url = literal_base_url(client)
+            if not isinstance(client, ClientBinding) or not client.constructed_here:
+                continue  # the module-level client's base URL is QW105's; an imported client is fixed where it is built
+            base_url = client.base_url
             if not isinstance(base_url, str) or not settings.apis_served(base_url):
                 continue  # no DashScope endpoint yet: QW101's
             if settings.unserved_apis(base_url, client.apis) & RESPONSES_APIS:
