@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import pathspec
 
 from qwen_migrate.config import Settings
 from qwen_migrate.configfiles import config_kind
+from qwen_migrate.fingerprint import repository_root
 
 # Never project code of ours to migrate: version control, dependencies, caches and build output.
 SKIPPED_DIRECTORIES = frozenset(
@@ -63,17 +64,10 @@ class _IgnoreRules:
         return False
 
 
-def _repository_root(directory: Path) -> Optional[Path]:
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def _ignore_rules_above(directory: Path) -> _IgnoreRules:
     """The `.gitignore` files from the repository root down to `directory`'s parent."""
     rules = _IgnoreRules()
-    root = _repository_root(directory)
+    root = repository_root(directory)
     if root is None:
         return rules
     for ancestor in reversed(directory.relative_to(root).parents):

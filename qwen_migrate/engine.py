@@ -97,7 +97,14 @@ class Checker:
             module, collected = self.project.parse(file, data, limit) if in_project else (parse_module(data, limit), None)
         except NotParsed as refusal:  # QW001 or QW003: the file is not analysed, nor ever written
             return None, self._not_parsed(path, data, refusal, ignored)
+        try:
+            return module, self._findings(module, collected, data, path, file if in_project else None, enabled)
+        except RecursionError:  # LibCST took it, but the analysis walks deeper than Python's recursion limit
+            refusal = NotParsed(FileNotAnalysed.code, "Not analysed: nested deeper than the analysis follows (Python's recursion limit)")
+            return None, self._not_parsed(path, data, refusal, ignored)
 
+    def _findings(self, module: cst.Module, collected, data: bytes, path: str, file: Optional[Path], enabled: list[Rule]) -> FileResult:
+        in_project = file is not None
         resolved = resolve(module, context_for(file, self.project.index) if in_project else None, collected)
         violations = [
             (rule, violation)
@@ -108,7 +115,7 @@ class Checker:
         comments = suppression_comments(module) if might_suppress(data) else []
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
         if not violations and not comments and not unfollowed:
-            return module, FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
+            return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
         positions = Positions(module, data, resolved.top_of)
         unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
@@ -124,7 +131,7 @@ class Checker:
         findings.sort(key=lambda f: f.sort_key)
         clean = sum(1 for where, _ in calls if not any(_inside(f, where) for f in findings))
         lines = frame_lines(data, module.encoding, findings)
-        return module, FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
+        return FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
 
     def _not_parsed(self, path: str, data: bytes, refusal: NotParsed, ignored: frozenset = frozenset()) -> FileResult:
         rule = ParseError if refusal.code == ParseError.code else FileNotAnalysed

@@ -29,7 +29,8 @@ def normalised_source(code: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _repository_root(folder: Path) -> Optional[Path]:
+def repository_root(folder: Path) -> Optional[Path]:
+    """The folder holding `.git` at or above `folder` (a resolved path), if any."""
     return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
 
 
@@ -37,7 +38,7 @@ def anchored_path(path: str) -> str:
     """The path (as displayed: relative to the working directory, or absolute) relative to the root
     of the repository that holds it; as given outside a repository."""
     absolute = Path(path).absolute()
-    root = _repository_root(absolute.parent.resolve())
+    root = repository_root(absolute.parent.resolve())
     if root is None:
         return path
     try:

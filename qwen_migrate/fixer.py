@@ -21,7 +21,7 @@ import libcst as cst
 
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.finding import Finding, FixSafety
+from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.masking import mask
 
 MAX_PASSES = 10  # fixes settle in two or three passes; more means edits that undo each other
@@ -78,7 +78,9 @@ class Fixer:
             raise FixError(f"fixes did not settle after {MAX_PASSES} passes")
         module, result = self.checker.analyse(outcome.fixed, path, file)
         if self.add_todo and module is not None:
-            with_todos, todos = _add_todos(outcome.fixed, module, [f for f in result.findings if not self.applicable(f)])
+            # advice (info: QW108's inventory, QW304) asks nothing of a person: no TODO for it
+            left = [f for f in result.findings if not self.applicable(f) and f.severity is not Severity.INFO]
+            with_todos, todos = _add_todos(outcome.fixed, module, left)
             if todos and parses(with_todos):  # a TODO line cannot go inside a backslash continuation
                 outcome.fixed, outcome.todos = with_todos, todos
                 result = self.checker.analyse(outcome.fixed, path, file)[1]

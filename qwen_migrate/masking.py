@@ -7,7 +7,8 @@ the secret with `****`, after the prefix that tells what kind of key it was (`sk
 
 - OpenAI and DashScope keys wherever they stand: `sk-`, `sk-proj-`, `sk-svcacct-`, `sk-admin-`
   followed by a long token;
-- the password of a URL (`https://svc:****@proxy.example/v1`);
+- the password of a URL (`https://svc:****@proxy.example/v1`), a user without a password
+  (`https://****@host`), and query values named like a key (`?key=****`, `&access_token=****`);
 - a quoted value given to a key-like name (`api_key="..."`, `"OPENAI_API_KEY": "..."`,
   `password = '...'`);
 - the token after `Bearer`.
@@ -28,6 +29,11 @@ _KEY_KIND = re.compile(r"sk-(?:(?:proj|svcacct|admin)-)?")
 _KEY = re.compile(r"(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-)?(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{20,}")
 _SECRET_NAME = re.compile(r"(api[_-]?key|secret(?:[_-]?key)?|password|passwd|access[_-]?token|auth[_-]?token)$", re.IGNORECASE)
 _URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"'?#]*:(?P<secret>[^\s/@\"'?#]+)@")
+# An HTTP URL's user without a password is a token too (`https://ghp_...@host`); so are query values
+# named like one (`?key=`, `?api-key=`, `&access_token=`, `&sig=`).
+_URL_USER = re.compile(r"https?://(?P<secret>[^\s:/@\"'?#]+)@", re.IGNORECASE)  # ssh://git@ names a user
+_QUERY_VALUE = re.compile(r"[?&](?P<name>[A-Za-z0-9_.-]+)=(?P<secret>[^&#\s\"',)]+)")  # up to a URL's end in a sentence
+_QUERY_SECRET_NAME = re.compile(r"(key|token|secret|sig|signature|password|passwd|auth|credential)s?$", re.IGNORECASE)
 # `name = "value"`, `"name": "value"`, `environ["NAME"] = "value"`, also in JSON-escaped text (a notebook).
 _ASSIGNED = re.compile(
     r"(?<![A-Za-z0-9_.-])(?P<name>[A-Za-z0-9_.-]+)(?:\\?[\"'])?\]?\s*[:=]\s*(?P<quote>\\?[\"'])(?P<secret>[^\"'\\\s]+)(?=(?P=quote))"
@@ -69,7 +75,8 @@ class Masked:
 def _secrets(text: str) -> list[tuple[int, int]]:
     """Where the secrets are in the text, in order, without overlaps."""
     found = [match.span() for match in _KEY.finditer(text)]
-    found += [match.span("secret") for pattern in (_URL_PASSWORD, _BEARER) for match in pattern.finditer(text)]
+    found += [match.span("secret") for pattern in (_URL_PASSWORD, _URL_USER, _BEARER) for match in pattern.finditer(text)]
+    found += [match.span("secret") for match in _QUERY_VALUE.finditer(text) if _QUERY_SECRET_NAME.search(match.group("name"))]
     found += [match.span("secret") for match in _ASSIGNED.finditer(text) if is_secret_name(match.group("name"))]
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda span: (span[0], -span[1])):

@@ -40,8 +40,8 @@ def parse_module(data: bytes, max_file_size: int) -> cst.Module:
     judge(data, max_file_size)
     try:
         return cst.parse_module(data)
-    except cst.ParserSyntaxError as error:  # valid for CPython, not for LibCST
-        raise NotParsed("QW001", f"Not supported by the parser: {error.message}", error.editor_line, error.editor_column) from None
+    except cst.ParserSyntaxError as error:  # valid Python, as CPython said: LibCST cannot take it
+        raise NotParsed("QW003", f"Not analysed: the parser does not take it: {error.message}", error.editor_line, error.editor_column) from None
 
 
 def judge(data: bytes, max_file_size: int) -> None:

@@ -59,11 +59,18 @@ def test_unreadable_path_is_a_finding(tmp_path):
     assert result.findings[0].message.startswith("Cannot read the file")
 
 
-def test_deeply_nested_code_is_a_clear_error_not_a_crash(tmp_path):
+@pytest.mark.parametrize("code", ["x = openai" + ".a" * 500, "x = " + "+".join(["openai.x"] * 900)])
+def test_code_parsed_but_too_deep_for_the_analysis_is_qw003_never_written(tmp_path, code):
     path = tmp_path / "deep.py"
-    path.write_text("import openai\nx = openai" + ".a" * 500 + "\n")  # parsed, too deep for the analysis
+    source = "import openai\nclient = openai.OpenAI()\n" + code + "\n"
+    path.write_text(source)
     result = Checker(Settings()).check_file(path, "deep.py")
-    assert result.error == "nested too deeply to analyse"
+    assert result.error is None  # a finding, as QW003 promises, not an error that exits 2
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("QW003", "Not analysed: nested deeper than the analysis follows (Python's recursion limit)")
+    ]
+    outcome = Fixer(Checker(Settings())).fix_file(path, "deep.py", write=True)
+    assert not outcome.changed and path.read_text() == source
 
 
 @root_only

@@ -42,6 +42,8 @@ def test_a_client_of_another_provider_is_listed_and_never_rewritten(url):
     # to that provider), not the rules about the calls.
     assert codes(source) == ["QW108"]
     assert fix(source) == dedent(source)
+    # an inventory entry asks nothing of a person: no TODO either
+    assert Fixer(Checker(Settings()), add_todo=True).fix_source(dedent(source).encode(), "example.py").fixed.decode() == dedent(source)
 
 
 def test_another_providers_module_level_client_is_left_alone():

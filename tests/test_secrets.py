@@ -176,10 +176,12 @@ def test_a_configured_base_url_with_credentials_is_masked_where_fixes_show_it(pr
 
 def test_todo_comments_do_not_copy_a_credential(project, monkeypatch):
     monkeypatch.setattr(Fixer, "applicable", lambda self, finding: False)  # every finding left to a TODO
+    # a credential in a URL of OpenAI's host: QW101's message quotes it
+    (project / "app.py").write_text(APP.replace(PROXY, PROXY.replace("proxy.example", "api.openai.com")))
     result = run("fix", "-j1", "--add-todo", "app.py")
     assert_no_secret(result.output)
     written = (project / "app.py").read_text()
-    assert "# TODO(qwen-migrate): QW108 OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is\n" in written
+    assert "# TODO(qwen-migrate): QW101 base_url 'https://svc:sk-****@api.openai.com/v1' is not a DashScope endpoint\n" in written
     assert written.count(URL_KEY) == 1  # only where the code had it
     run("fix", "-j1", "--add-todo", "app.py")
     assert (project / "app.py").read_text() == written  # the masked TODO is recognised: nothing is added twice
@@ -225,11 +227,15 @@ def test_usage_errors_mask_a_credential(project):
         ('os.environ["OPENAI_API_KEY"] = "local-dev-1"', 'os.environ["OPENAI_API_KEY"] = "****"'),
         ('"source": ["c = OpenAI(api_key=\\"local-dev-1\\")\\n"]', '"source": ["c = OpenAI(api_key=\\"****\\")\\n"]'),
         ('headers={"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30"}', 'headers={"Authorization": "Bearer ****"}'),
+        ("https://proxy.example.com/v1?token=secrettoken123", "https://proxy.example.com/v1?token=****"),
+        ("https://acme.openai.azure.com/openai/v1?api-key=abcdef123&x=1", "https://acme.openai.azure.com/openai/v1?api-key=****&x=1"),
+        ("https://ghp_abc123def456@github.com/org/repo", "https://****@github.com/org/repo"),
         # ordinary code stays as it is
         ('OpenAI(api_key=os.getenv("OPENAI_API_KEY"), base_url="https://api.openai.com/v1")', None),
         ('create(model="gpt-4o-2024-08-06", max_tokens=100, pad_token="<pad>")', None),
         ('api_key_env = "DASHSCOPE_API_KEY"  # pip install sk-learn-tutorials-and-examples', None),
         ("ssh://git@github.com/org/repo", None),
+        ("https://api.example.com/v1?model=gpt-4o&page=2", None),
     ],
 )
 def test_what_is_masked(text, shown):
