@@ -3,12 +3,17 @@
 This is the slow test of the suite (pre-commit builds a virtualenv and installs qwen-migrate in it).
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from qwen_migrate.configfiles import config_kind
+from qwen_migrate.discovery import SOURCE_SUFFIXES
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 INCOMPATIBLE = 'from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
@@ -76,3 +81,16 @@ def test_the_hooks_read_the_configuration_files_a_full_run_reads(user_repository
         assert ".env.example:1:1: QW801" in result.stdout
         assert "settings.yaml:1" in result.stdout
         assert "notes.txt" not in result.stdout  # a file check does not read is not passed
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["app.py", "stubs.pyi", "triage.ipynb", "config.yaml", "ci.yml", "settings.toml", "models.json", ".env",
+     ".env.example", "deploy/.env.production", "README.md", "setup.cfg", "Dockerfile", "env.sh"],
+)
+def test_the_hooks_take_exactly_what_a_walk_of_the_tree_reads(name):
+    # the `files` pattern copies discovery's choice by hand: this keeps the two equal
+    hooks = yaml.safe_load((REPOSITORY / ".pre-commit-hooks.yaml").read_text())
+    read = name.endswith(SOURCE_SUFFIXES) or config_kind(Path(name)) is not None
+    for hook in hooks:
+        assert bool(re.search(hook["files"], name)) == read, (hook["id"], name)
