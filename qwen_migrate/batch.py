@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
-from qwen_migrate import dashscope
 from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, Severity
 from qwen_migrate.request import BodyArguments
 from qwen_migrate.resolver import CallSite

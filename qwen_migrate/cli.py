@@ -15,11 +15,12 @@ import libcst as cst
 from rich.console import Console
 from rich.table import Table
 
-from qwen_migrate import __version__, baseline, dashscope, runner
+from qwen_migrate import __version__, baseline, runner
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.facts import dashscope
 from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
 from qwen_migrate.project import Project
 from qwen_migrate.noqa import add_noqa

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from qwen_migrate import dashscope
+from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
 from qwen_migrate.parsing import DEFAULT_MAX_FILE_SIZE
 

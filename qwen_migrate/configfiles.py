@@ -15,6 +15,7 @@ from typing import Iterator, Optional
 
 from qwen_migrate.config import Settings
 from qwen_migrate.engine import FileResult
+from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE
 from qwen_migrate.finding import Finding
 from qwen_migrate.masking import is_secret_name, masked_value
 
@@ -30,7 +31,6 @@ _PAIRS = {
 }
 BASE_URL_KEYS = re.compile(r"^(openai_base_url|openai_api_base|base_url|api_base|endpoint|api_endpoint|openai_endpoint)$", re.IGNORECASE)
 MODEL_KEYS = re.compile(r"(^|[_.-])model(_name)?$", re.IGNORECASE)
-OPENAI_KEY = "OPENAI_API_KEY"
 
 
 def config_kind(path: Path) -> Optional[str]:
@@ -75,7 +75,7 @@ def pairs(text: str, kind: str) -> Iterator[Pair]:
 
 def check_config_file(path: Path, display: str, settings: Settings, enabled: set[str]) -> FileResult:
     """The QW8 findings of one configuration file."""
-    from qwen_migrate.dashscope import is_openai_model, map_model
+    from qwen_migrate.facts.dashscope import is_openai_model, map_model
     from qwen_migrate.rules.qw801_config_openai_base_url import ConfigOpenAIBaseUrl
     from qwen_migrate.rules.qw802_config_openai_api_key import ConfigOpenAIApiKey
     from qwen_migrate.rules.qw803_config_openai_model import ConfigOpenAIModel
@@ -97,8 +97,8 @@ def check_config_file(path: Path, display: str, settings: Settings, enabled: set
         if ConfigOpenAIBaseUrl.code in enabled and BASE_URL_KEYS.match(pair.key) and pair.value.startswith(("http://", "https://")):
             if not settings.apis_served(pair.value):
                 found.append(ConfigOpenAIBaseUrl.at(display, pair, f"{pair.key} points at {pair.value}, not at DashScope"))
-        if ConfigOpenAIApiKey.code in enabled and pair.key == OPENAI_KEY and settings.api_key_env not in keys:
-            message = f"{OPENAI_KEY} is defined here (value not shown) but {settings.api_key_env} is not"
+        if ConfigOpenAIApiKey.code in enabled and pair.key == OPENAI_KEY_VARIABLE and settings.api_key_env not in keys:
+            message = f"{OPENAI_KEY_VARIABLE} is defined here (value not shown) but {settings.api_key_env} is not"
             found.append(ConfigOpenAIApiKey.at(display, pair, message))
         if ConfigOpenAIModel.code in enabled and MODEL_KEYS.search(pair.key) and is_openai_model(pair.value):
             replacement = map_model(pair.value, settings.models)

@@ -14,6 +14,18 @@ from typing import Any, Iterable, Optional, Union
 
 import libcst as cst
 
+from qwen_migrate.facts.openai_sdk import (
+    AZURE_CLASSES,
+    BETA_VIEWS,
+    CLIENT_CLASSES,
+    CLIENT_COPIES,
+    CLIENT_RESOURCES,
+    LEGACY_V0_METHODS,
+    LEGACY_V0_SETTINGS,
+    LEGACY_V0_SYMBOLS,
+    MODULE_CLIENT_SETTINGS,
+    RESPONSE_VIEWS,
+)
 from qwen_migrate.request import (
     MISSING,
     BodyArguments,
@@ -24,41 +36,6 @@ from qwen_migrate.request import (
     environment_variable,
     static_value,
 )
-
-# The SDK's client classes (openai/__init__.py); Client and AsyncClient are aliases.
-CLIENT_CLASSES = {
-    "OpenAI": "OpenAI",
-    "Client": "OpenAI",
-    "AsyncOpenAI": "AsyncOpenAI",
-    "AsyncClient": "AsyncOpenAI",
-    "AzureOpenAI": "AzureOpenAI",
-    "AsyncAzureOpenAI": "AsyncAzureOpenAI",
-}
-AZURE_CLASSES = frozenset({"AzureOpenAI", "AsyncAzureOpenAI"})
-# The resources of a client (attributes of OpenAI() that hold API methods): on the module-level
-# client, only these names make `openai.<name>.<method>(...)` an API call.
-CLIENT_RESOURCES = frozenset(
-    """admin audio batches beta chat completions containers content_provenance_checks conversations
-    decisions embeddings evals files fine_tuning images live models moderations realtime responses
-    safety skills uploads vector_stores videos webhooks""".split()
-)
-# Views of a resource that return the same methods with another return type.
-RESPONSE_VIEWS = frozenset({"with_raw_response", "with_streaming_response"})
-# APIs that `client.beta` offers another view of, on the same endpoints.
-BETA_VIEWS = frozenset({"chat", "responses"})
-# Client methods that return another client with the same endpoint unless told otherwise.
-CLIENT_COPIES = frozenset({"with_options", "copy"})
-# Pre-1.0 API objects (openai/lib/_old_api.py) and module settings only the v0 SDK reads.
-LEGACY_V0_SYMBOLS = frozenset(
-    """Edit File Audio Image Model Engine Customer FineTune Embedding Completion Deployment
-    Moderation ErrorObject FineTuningJob ChatCompletion""".split()
-)
-LEGACY_V0_SETTINGS = frozenset({"api_base", "api_key_path"})
-# What v0 code called on those objects; pydantic methods of the v1 types of the same names are not.
-LEGACY_V0_METHODS = frozenset({"create", "acreate", "list", "alist", "retrieve", "aretrieve", "delete", "adelete", "cancel", "download"})
-# Settings of the module-level client (`openai.base_url = ...`).
-MODULE_CLIENT_SETTINGS = frozenset({"base_url", "api_key"})
-
 
 @dataclass(frozen=True)
 class Origin:

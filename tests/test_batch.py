@@ -4,9 +4,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate import dashscope
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
+from qwen_migrate.facts import dashscope
 
 from helpers import check_batch
 

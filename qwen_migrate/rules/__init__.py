@@ -14,13 +14,14 @@ import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar, Iterator, Optional, Union
+from typing import Any, ClassVar, Iterator, NamedTuple, Optional, Union
 
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import Edit
+from qwen_migrate.edits import AddImport, Edit
+from qwen_migrate.facts.dashscope import OTHER_PROVIDER
+from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
-from qwen_migrate.dashscope import OTHER_PROVIDER
 from qwen_migrate.request import DYNAMIC
 from qwen_migrate.resolver import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 
@@ -46,18 +47,6 @@ client = OpenAI(
     default_headers={"x-dashscope-session-cache": "enable"},
 )
 """
-
-CHAT_METHODS = frozenset(
-    {
-        "chat.completions.create",
-        "chat.completions.parse",
-        "chat.completions.stream",
-        "beta.chat.completions.parse",
-        "beta.chat.completions.stream",
-    }
-)
-
-RESPONSES_METHODS = frozenset({"responses.create", "responses.parse", "responses.stream"})
 
 
 @dataclass(frozen=True)
@@ -163,6 +152,21 @@ def addressed_elsewhere(client: Client, settings: Settings) -> bool:
     it on purpose, so no migration rule is about it or its calls (QW108 lists it)."""
     base_url = literal_base_url(client)
     return isinstance(base_url, str) and settings.provider(base_url) == OTHER_PROVIDER
+
+
+class EnvironmentRead(NamedTuple):
+    code: str
+    needs: AddImport  # the import of os that the code relies on
+
+
+def read_environment(variable: str, client: Client) -> Optional[EnvironmentRead]:
+    """The code that reads a variable where the client is set up, for a key the code did not read
+    from anywhere yet: `os.getenv(...)`, or `_os.getenv(...)` with `import os as _os` where `os` is
+    bound to something else there (a variable, a parameter); None when `_os` is taken too."""
+    for name in ("os", "_os"):
+        if client.means(name, "os"):
+            return EnvironmentRead('%s.getenv("%s")' % (name, variable), AddImport("os", asname=None if name == "os" else name))
+    return None
 
 
 class ClientRule(Rule):

@@ -1,7 +1,7 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import AZURE_CLIENT_OPTIONS
+from qwen_migrate.facts.dashscope import AZURE_CLIENT_OPTIONS
 import libcst as cst
 
 from qwen_migrate.edits import AddImport, RemoveKeyword, RemoveUnusedImport, ReplaceNode
