@@ -88,7 +88,8 @@ def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dic
     """The configuration, with the command's options (click's names) applied over it."""
     try:
         given = {key.replace("_", "-"): value for key, value in options.items()}
-        return load(config_file, paths[0] if paths else Path.cwd()).with_options(given)
+        rule_codes = [rule.code for rule in all_rules()]
+        return load(config_file, paths[0] if paths else Path.cwd(), rule_codes).with_options(given, rule_codes)
     except ConfigError as error:
         raise UsageError(str(error)) from None
 
