@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
+from qwen_migrate.analysis.flow import CallSite
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, Severity
 from qwen_migrate.request import BodyArguments
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import CallRule
 from qwen_migrate.rules.qw602_batch_input_file import BatchInputFile
 

@@ -16,19 +16,19 @@ from rich.console import Console
 from rich.table import Table
 
 from qwen_migrate import __version__, baseline, runner
+from qwen_migrate.analysis.project import Project
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.facts import dashscope
-from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
-from qwen_migrate.project import Project
-from qwen_migrate.noqa import add_noqa
-from qwen_migrate.sarif import render_sarif
 from qwen_migrate.finding import Severity
+from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
 from qwen_migrate.masking import mask
+from qwen_migrate.noqa import add_noqa
 from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
+from qwen_migrate.sarif import render_sarif
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")

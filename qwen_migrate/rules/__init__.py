@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, Iterator, NamedTuple, Optional, Union
 
+from qwen_migrate.analysis.flow import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import AddImport, Edit
 from qwen_migrate.facts.dashscope import OTHER_PROVIDER
@@ -23,7 +24,6 @@ from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.request import DYNAMIC
-from qwen_migrate.resolver import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
 DASHSCOPE_CLIENT = """\

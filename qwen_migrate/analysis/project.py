@@ -18,8 +18,8 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
+from qwen_migrate.analysis.flow import ModuleContext, Origin, ProjectIndex, collect, resolve
 from qwen_migrate.parsing import parse_module
-from qwen_migrate.resolver import ModuleContext, Origin, ProjectIndex, collect, resolve
 
 
 def might_use_sdk(data: bytes) -> bool:

@@ -49,7 +49,7 @@ class Origin:
 class ProjectIndex:
     """What the modules of a project export to each other, and how the exports are used.
 
-    Built by a first pass over the project (qwen_migrate.project), read by the second.
+    Built by a first pass over the project (qwen_migrate.analysis.project), read by the second.
     """
 
     modules: set[str] = field(default_factory=set)
