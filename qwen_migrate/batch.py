@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
-from qwen_migrate.analysis.flow import CallSite
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, Severity

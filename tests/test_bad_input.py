@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from qwen_migrate import runner
-from qwen_migrate.analysis.flow import ProjectIndex
+from qwen_migrate.analysis.model import ProjectIndex
 from qwen_migrate.analysis.project import build_project, index_file
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings

@@ -30,3 +30,10 @@ def test_a_rule_imports_no_other_rule(path):
 
 def test_the_settings_do_not_import_the_rules():
     assert {name for name in imports(PACKAGE / "config.py") if name.startswith("qwen_migrate.rules")} == set()
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "rules").glob("*.py")), ids=lambda path: path.stem)
+def test_a_rule_reads_the_analysis_model_only(path):
+    """Rules judge what the analysis found (analysis.model), never how it walks or evaluates code."""
+    analysis = {name for name in imports(path) if name.startswith("qwen_migrate.analysis")}
+    assert all(name.startswith("qwen_migrate.analysis.model") for name in analysis), analysis

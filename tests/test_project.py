@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate.analysis.flow import ModuleContext
+from qwen_migrate.analysis.model import ModuleContext
 from qwen_migrate.analysis.project import module_name
 from qwen_migrate.cli import main
 

@@ -1,22 +1,29 @@
-"""Where OpenAI clients are in a module, and which SDK calls go through them.
-
-The only module that knows how the SDK shows up in code. LibCST's QualifiedNameProvider resolves
-imports, not instances, and its scope metadata costs more than parsing, so one light visitor records
-imports, assignments, classes and calls, and the names are resolved after the walk (a function may
-use a module-level client that is assigned further down).
+"""What values reach a module's SDK calls: the evaluator over what collect.py recorded. It follows
+names, attributes, calls of our functions and their returns, imports from the project, dicts a call
+unpacks with `**`, and the constants a parameter names; then it builds the ResolvedModule.
 """
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional, Union
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
 
 import libcst as cst
 
+from qwen_migrate.analysis.collect import Collector, Scope, collect
+from qwen_migrate.analysis.model import (
+    CallSite,
+    Client,
+    ClientBinding,
+    LegacyUse,
+    ModuleClient,
+    ModuleContext,
+    Origin,
+    ProjectIndex,
+    ResolvedModule,
+)
 from qwen_migrate.facts.openai_sdk import (
-    AZURE_CLASSES,
-    BETA_VIEWS,
     CLIENT_CLASSES,
     CLIENT_COPIES,
     CLIENT_RESOURCES,
@@ -26,426 +33,14 @@ from qwen_migrate.facts.openai_sdk import (
     MODULE_CLIENT_SETTINGS,
     RESPONSE_VIEWS,
 )
-from qwen_migrate.request import (
-    MISSING,
-    BodyArguments,
-    DictEntry,
-    KeywordArguments,
-    dotted_name,
-    environment_literal,
-    environment_variable,
-    static_value,
-)
-
-@dataclass(frozen=True)
-class Origin:
-    """A name at the top level of a module of the project: a client, a client factory or a class."""
-
-    module: str
-    name: str
+from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, static_value
 
 
-@dataclass
-class ProjectIndex:
-    """What the modules of a project export to each other, and how the exports are used.
-
-    Built by a first pass over the project (qwen_migrate.analysis.project), read by the second.
-    """
-
-    modules: set[str] = field(default_factory=set)
-    clients: dict[Origin, str] = field(default_factory=dict)  # module-level client -> its class
-    factories: dict[Origin, str] = field(default_factory=dict)  # function returning a client -> its class
-    classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
-    uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
-    base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
-
-
-@dataclass(frozen=True)
-class ModuleContext:
-    """Where a module stands in its project: its dotted name, for imports, and the project's index."""
-
-    name: str
-    is_package: bool = False
-    index: Optional[ProjectIndex] = None
-
-    def absolute(self, module: Optional[str], level: int) -> Optional[str]:
-        """The absolute name of `from <level dots><module> import ...` in this module."""
-        if level == 0:
-            return module
-        parts = self.name.split(".") if self.is_package else self.name.split(".")[:-1]
-        if level - 1 > len(parts):
-            return None
-        base = parts[: len(parts) - (level - 1)]
-        return ".".join([*base, module] if module else base) or None
-
-
-@dataclass(eq=False)
-class ClientBinding:
-    """A client: built by a constructor we can see, or known only by its type annotation."""
-
-    class_name: str  # canonical: OpenAI, AsyncOpenAI, AzureOpenAI, AsyncAzureOpenAI
-    node: Optional[cst.CSTNode]  # the constructor call, or the annotated parameter, attribute or function; None for `origin`
-    arguments: Optional[KeywordArguments]  # None when the constructor is elsewhere
-    calls: list["CallSite"] = field(default_factory=list)
-    origin: Optional[Origin] = None  # set when the client is defined in another module of the project
-    external_apis: frozenset[str] = frozenset()  # APIs other modules use it for
-    origin_base_url: Optional[str] = None  # the literal base_url it is built with in the module that defines it
-    scope: Optional["_Scope"] = None  # where the constructor stands
-
-    def means(self, name: str, imported: str) -> bool:
-        """Whether `name`, where the constructor stands, is `imported` once a module-level import binds it."""
-        return self.scope is not None and _means(self.scope, name, imported)
-
-    @property
-    def constructed_here(self) -> bool:
-        return self.arguments is not None
-
-    @property
-    def is_azure(self) -> bool:
-        return self.class_name in AZURE_CLASSES
-
-    @property
-    def apis(self) -> frozenset[str]:
-        """The APIs its calls use, here and in the modules that import it: "chat", "responses", ..."""
-        return frozenset(call.api for call in self.calls) | self.external_apis
-
-
-@dataclass(eq=False)
-class ModuleClient:
-    """The SDK's module-level default client: `openai.chat.completions.create(...)`."""
-
-    import_node: Optional[cst.Import]  # the first `import openai`, after which fixes configure it
-    name: str  # what the module is called here: "openai", or its alias
-    settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
-    calls: list["CallSite"] = field(default_factory=list)
-    scope: Optional["_Scope"] = None  # the module's, where fixes configure it
-
-    def means(self, name: str, imported: str) -> bool:
-        """Whether `name`, at module level, is `imported` once a module-level import binds it."""
-        return self.scope is not None and _means(self.scope, name, imported)
-
-    @property
-    def apis(self) -> frozenset[str]:
-        return frozenset(call.api for call in self.calls)
-
-    def setting(self, name: str) -> Optional[cst.Assign]:
-        """The last assignment of `openai.<name>` in the module."""
-        assignments = self.settings.get(name)
-        return assignments[-1] if assignments else None
-
-    def value(self, name: str) -> Any:
-        """The static value assigned to `openai.<name>`, MISSING or DYNAMIC."""
-        assignment = self.setting(name)
-        return MISSING if assignment is None else static_value(assignment.value)
-
-    def environment_variable(self, name: str) -> Optional[str]:
-        assignment = self.setting(name)
-        return None if assignment is None else environment_variable(assignment.value)
-
-    def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
-        assignment = self.setting(name)
-        return None if assignment is None else environment_literal(assignment.value)
-
-
-Client = Union[ClientBinding, ModuleClient]
-
-
-@dataclass(eq=False)
-class CallSite:
-    """One request to an API method, e.g. `chat.completions.create`.
-
-    In code: an SDK call (`node` is the cst.Call) on the clients it may go through. In a batch input
-    file: a request body (`node` marks the line, `clients` is empty).
-    """
-
-    node: Any
-    method: str  # the resource path without response views: "chat.completions.create"
-    clients: tuple[Client, ...]
-    arguments: Union[KeywordArguments, BodyArguments]
-
-    @property
-    def api(self) -> str:
-        """The API the call belongs to: "chat", "responses", "beta.assistants", ..."""
-        parts = self.method.split(".")
-        if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions, beta.responses Responses
-            return parts[1] if parts[1] in BETA_VIEWS else f"beta.{parts[1]}"
-        return parts[0]
-
-
-@dataclass(frozen=True)
-class LegacyUse:
-    """A pre-1.0 SDK call (`openai.ChatCompletion.create(...)`) or setting (`openai.api_base = ...`)."""
-
-    node: cst.CSTNode
-    symbol: str
-
-
-@dataclass
-class ResolvedModule:
-    clients: list[ClientBinding]
-    module_client: Optional[ModuleClient]
-    calls: list[CallSite]
-    legacy: list[LegacyUse]
-    exports: ProjectIndex = field(default_factory=ProjectIndex)  # this module's part of the project index
-    # first pass: calls through names imported from the project, as (name, attributes and "()" calls
-    # taken of it), for the index to tell which client, and which API, each one uses
-    imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
-    # node -> the top-level statement that holds it, for placing findings without a whole-file pass
-    top_of: dict = field(default_factory=dict)
-
-
-def collect(module: cst.Module, context: ModuleContext) -> "_Collector":
-    """The one walk over the syntax tree; its result serves both passes over a project."""
-    collector = _Collector(context)
-    module.visit(collector)
-    return collector
-
-
-def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional["_Collector"] = None) -> ResolvedModule:
+def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
     """Clients and calls of a module. With a context whose index is set, names imported from other
     modules of the project are followed; without an index, what the module exports is collected."""
     context = context or ModuleContext("__main__")
     return _Resolver(collected or collect(module, context), context).resolve()
-
-
-# ---- collection: one walk records what names are bound to, and every attribute call ---------------
-
-
-class _Scope:
-    def __init__(self, kind: str, parent: Optional["_Scope"]) -> None:
-        self.kind = kind  # "module", "class" or "function"
-        self.parent = parent
-        self.names: dict[str, list[tuple]] = defaultdict(list)
-        # class scopes: the names of base classes (instance attributes are the resolver's: they depend on it)
-        self.bases: list[cst.BaseExpression] = []
-
-    def lookup(self, name: str) -> list[tuple]:
-        """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
-        sources = self.binding(name)
-        return [] if sources is None else sources
-
-    def binding(self, name: str) -> Optional[list[tuple]]:
-        """Python's lexical lookup: local, enclosing functions, module; class bodies are skipped.
-        None when no scope binds the name."""
-        scope: Optional[_Scope] = self
-        while scope is not None:
-            if (scope is self or scope.kind != "class") and name in scope.names:
-                return scope.names[name]
-            scope = scope.parent
-        return None
-
-
-def _means(scope: _Scope, name: str, imported: str) -> bool:
-    """Whether `name`, looked up from `scope`, is `imported` ("os", "openai.OpenAI") once a module-level
-    import binds it: nothing binds it on the way there, or only imports of that very thing."""
-    sources = scope.binding(name)
-    return sources is None or (bool(sources) and all(_import_path(source) == imported for source in sources))
-
-
-def _import_path(source: tuple) -> Optional[str]:
-    """What an import bound a name to, dotted ("os", "openai.OpenAI"); None for any other binding."""
-    kind = source[0]
-    if kind == "module":
-        return "openai"
-    if kind == "class":
-        return f"openai.{source[1]}"
-    if kind == "project_module":  # any `import x`, of the project or not
-        return source[1]
-    if kind == "import":
-        return f"{source[1].module}.{source[1].name}"
-    return None
-
-
-# Sources a name can be bound to; resolved lazily by _Resolver._source_values.
-#   ("expr", node, scope)            the value of an expression
-#   ("module",)                      the openai module
-#   ("class", canonical_name)        an SDK client class
-#   ("legacy", symbol)               a pre-1.0 API object
-#   ("annotated", node, annotation, scope)  a client known only by its annotation
-#   ("function", FunctionDef)        a function of ours, whose calls return what it returns
-#   ("self", class_scope)            the instance or class inside its methods
-#   ("other",)                       anything we do not follow (it shadows what was imported)
-
-
-class _Collector(cst.CSTVisitor):
-    def __init__(self, context: ModuleContext) -> None:
-        self.context = context
-        self.top_of: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._top_ids: set[int] = set()
-        self._top: Optional[cst.CSTNode] = None
-        self.module_scope = _Scope("module", None)
-        self.scope = self.module_scope
-        self.calls: list[tuple[cst.Call, _Scope]] = []
-        # Where each call and each dict event stands: a sequence number in source order, and the
-        # conditional blocks (if/else, loops, try) around it, to tell "before" and "on every path".
-        self.seq = 0
-        self.blocks: list[int] = []
-        self.places: dict[cst.CSTNode, tuple[int, tuple[int, ...]]] = {}
-        # what happens to names that may hold request parameters: (scope, name) -> events
-        self.dict_events: dict[tuple[_Scope, str], list[tuple]] = defaultdict(list)
-        self.return_places: dict[cst.CSTNode, tuple[int, tuple[int, ...]]] = {}  # by the returned value
-        # `self.x = ...` and `openai.x = ...`: (target, source, statement, scope)
-        self.attribute_assignments: list[tuple[cst.Attribute, tuple, cst.CSTNode, _Scope]] = []
-        self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, _Scope]]] = defaultdict(list)
-        self.function_stack: list[cst.FunctionDef] = []
-        self.classes: dict[str, _Scope] = {}
-        self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Module):
-            self._top_ids = {id(statement) for statement in node.body}
-        elif id(node) in self._top_ids:
-            self._top = node
-        self.top_of[node] = self._top
-        return super().on_visit(node)
-
-    # imports
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = dotted_name(alias.name)
-            if alias.asname is not None:
-                bound = dotted_name(alias.asname.name)
-                source = ("module",) if name == "openai" else ("project_module", name)
-            else:
-                bound = name.split(".")[0]
-                source = ("module",) if bound == "openai" else ("project_module", bound)
-            self.scope.names[bound].append(source)
-            if source == ("module",) and self.scope is self.module_scope and self.openai_import is None:
-                self.openai_import = (node, bound)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = dotted_name(node.module) if node.module is not None else None
-        from_openai = not node.relative and module is not None and module.split(".")[0] == "openai"
-        absolute = self.context.absolute(module, len(node.relative))
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = dotted_name(alias.name)
-            bound = dotted_name(alias.asname.name) if alias.asname else name
-            if from_openai and name in CLIENT_CLASSES:
-                source = ("class", CLIENT_CLASSES[name])
-            elif module == "openai" and name in LEGACY_V0_SYMBOLS:  # openai.types.* are v1 models
-                source = ("legacy", name)
-            elif absolute is not None and not from_openai:
-                source = ("import", Origin(absolute, name))
-            else:
-                source = ("other",)
-            self.scope.names[bound].append(source)
-
-    # scopes
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        scope = _Scope("class", self.scope)
-        self.scope.names[node.name.value].append(("classdef", scope))
-        scope.bases = [arg.value for arg in node.bases]
-        if self.scope is self.module_scope:
-            self.classes[node.name.value] = scope
-        self.scope = scope
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.scope = self.scope.parent
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        enclosing = self.scope
-        enclosing.names[node.name.value].append(("function", node))
-        scope = _Scope("function", enclosing)
-        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
-        decorators = {dotted_name(d.decorator) for d in node.decorators}
-        is_method = enclosing.kind == "class" and "staticmethod" not in decorators
-        for index, param in enumerate(params):
-            if is_method and index == 0:
-                scope.names[param.name.value].append(("self", enclosing))
-                continue
-            sources = scope.names[param.name.value]
-            if param.annotation is not None:
-                sources.append(("annotated", param, param.annotation.annotation, enclosing))
-            if param.default is not None:
-                sources.append(("expr", param.default, enclosing))
-        self.scope = scope
-        self.function_stack.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scope = self.scope.parent
-        self.function_stack.pop()
-
-    def _place(self, node: cst.CSTNode) -> tuple[int, tuple[int, ...]]:
-        self.seq += 1
-        self.places[node] = (self.seq, tuple(self.blocks))
-        return self.places[node]
-
-    def _enter_block(self, node: cst.CSTNode) -> None:
-        self.blocks.append(id(node))
-
-    def _leave_block(self, original_node: cst.CSTNode) -> None:
-        self.blocks.pop()
-
-    visit_If = visit_Else = visit_While = visit_Try = visit_ExceptHandler = visit_Finally = _enter_block
-    leave_If = leave_Else = leave_For = leave_While = leave_Try = leave_ExceptHandler = leave_Finally = _leave_block
-    visit_Match = visit_MatchCase = visit_IfExp = _enter_block
-    leave_Match = leave_MatchCase = leave_IfExp = _leave_block
-
-    def visit_Return(self, node: cst.Return) -> None:
-        place = self._place(node)
-        if self.function_stack and node.value is not None:
-            self.returns[self.function_stack[-1]].append((node.value, self.scope))
-            self.return_places[node.value] = place
-
-    # bindings
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node.value, node)
-            subscript = target.target
-            if isinstance(subscript, cst.Subscript) and isinstance(subscript.value, cst.Name) and len(subscript.slice) == 1:
-                index = subscript.slice[0].slice
-                key = static_value(index.value) if isinstance(index, cst.Index) else None
-                if isinstance(key, str):  # params["store"] = True
-                    event = ("set", key, node.value, subscript, *self._place(node))
-                    self.dict_events[(self.scope, subscript.value.value)].append(event)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.operator, cst.BitOrAssign) and isinstance(node.target, cst.Name):  # params |= {...}
-            self.dict_events[(self.scope, node.target.value)].append(("merge", node.value, *self._place(node)))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node.value, node)
-        annotated = ("annotated", node, node.annotation.annotation, self.scope)
-        if isinstance(node.target, cst.Name):
-            self.scope.names[node.target.value].append(annotated)
-        elif isinstance(node.target, cst.Attribute):
-            self.attribute_assignments.append((node.target, annotated, node, self.scope))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind(node.target, node.value, node)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item, node)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._enter_block(node)
-        self._bind(node.target, None, node)
-
-    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
-            source = ("expr", value, self.scope) if value is not None else ("other",)
-            self.scope.names[target.value].append(source)
-            self.dict_events[(self.scope, target.value)].append(("bind", value, *self._place(statement)))
-        elif isinstance(target, cst.Attribute) and value is not None:
-            self.attribute_assignments.append((target, ("expr", value, self.scope), statement, self.scope))
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, None, statement)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, (cst.Attribute, cst.Name)):
-            self.calls.append((node, self.scope))
-            self._place(node)
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
-            self.dict_events[(self.scope, func.value.value)].append(("update", node, *self.places[node]))
-
-
-# ---- resolution -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -478,7 +73,7 @@ class _FunctionRef:
 
 @dataclass(frozen=True, eq=False)
 class _SelfRef:
-    scope: _Scope
+    scope: Scope
 
 
 @dataclass(frozen=True)
@@ -508,13 +103,13 @@ _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and retu
 
 
 class _Resolver:
-    def __init__(self, collected: _Collector, context: ModuleContext) -> None:
+    def __init__(self, collected: Collector, context: ModuleContext) -> None:
         self.collected = collected
         self.context = context
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
-        self.instance_attributes: dict[tuple[_Scope, str], list[tuple]] = defaultdict(list)
+        self.instance_attributes: dict[tuple[Scope, str], list[tuple]] = defaultdict(list)
         self.bindings: dict[cst.CSTNode, ClientBinding] = {}  # by constructor or annotated node
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
@@ -602,7 +197,7 @@ class _Resolver:
             self.module_client = ModuleClient(node, name, scope=self.collected.module_scope)
         return self.module_client
 
-    def _call_site(self, node: cst.Call, scope: _Scope) -> Optional[CallSite]:
+    def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
@@ -633,7 +228,7 @@ class _Resolver:
 
     # ---- what a call's parameters are: keywords, dicts it unpacks, constants ----------------------
 
-    def _arguments(self, call: cst.Call, scope: _Scope) -> KeywordArguments:
+    def _arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         entries: dict[str, DictEntry] = {}
         unresolved = any(arg.star == "*" for arg in call.args)
@@ -648,7 +243,7 @@ class _Resolver:
         constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
         return KeywordArguments(keywords, unresolved, entries, constants, call)
 
-    def _dict_entries(self, node: cst.BaseExpression, scope: _Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+    def _dict_entries(self, node: cst.BaseExpression, scope: Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
         """The parameters a `**` argument unpacks, or None when they cannot all be known."""
         if depth > 2:
             return None
@@ -674,7 +269,7 @@ class _Resolver:
                 return self._dict_entries(value, function_scope, self.collected.return_places.get(value), depth + 1)
         return None
 
-    def _named_dict(self, name: str, scope: _Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+    def _named_dict(self, name: str, scope: Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
         """A dict bound to a name: its last binding before `place`, and what is added to it after."""
         owner = scope
         while owner is not None and (owner.kind == "class" and owner is not scope or name not in owner.names):
@@ -706,7 +301,7 @@ class _Resolver:
                 entries.update({key: dataclasses.replace(e, maybe=maybe or e.maybe) for key, e in added.items()})
         return entries
 
-    def _added_entries(self, event: tuple, scope: _Scope, depth: int) -> Optional[dict[str, DictEntry]]:
+    def _added_entries(self, event: tuple, scope: Scope, depth: int) -> Optional[dict[str, DictEntry]]:
         if event[0] == "merge":  # params |= {...}
             return self._dict_entries(event[1], scope, None, depth + 1)
         call = event[1]  # params.update({...}) or params.update(key=value)
@@ -721,7 +316,7 @@ class _Resolver:
                 entries.update(found)
         return entries
 
-    def _literal(self, node: cst.BaseExpression, scope: _Scope) -> Optional[cst.BaseExpression]:
+    def _literal(self, node: cst.BaseExpression, scope: Scope) -> Optional[cst.BaseExpression]:
         """The one string literal a name or attribute stands for (a model name, a URL): a module
         constant, a class attribute, a parameter's default, a dataclass field's default. None when
         it may be anything else, or is no string (`purpose=None` as a default says nothing)."""
@@ -743,7 +338,7 @@ class _Resolver:
             return expressions[0]
         return None
 
-    def _values(self, node: Optional[cst.CSTNode], scope: _Scope, depth: int) -> list:
+    def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int) -> list:
         """What an expression may evaluate to, as far as clients are concerned."""
         if node is None or depth > _MAX_DEPTH:
             return []
@@ -760,7 +355,7 @@ class _Resolver:
         self._memo[key] = values
         return values
 
-    def _evaluate(self, node: cst.CSTNode, scope: _Scope, depth: int) -> list:
+    def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int) -> list:
         if isinstance(node, cst.Name):
             return [v for source in scope.lookup(node.value) for v in self._source_values(source, depth)]
         if isinstance(node, cst.Attribute):
@@ -844,7 +439,7 @@ class _Resolver:
             return [v for scope in self._class_and_bases(base.scope) for v in self._member(scope, name, depth)]
         return []
 
-    def _member(self, class_scope: _Scope, name: str, depth: int) -> list:
+    def _member(self, class_scope: Scope, name: str, depth: int) -> list:
         values = []
         for source in self.instance_attributes.get((class_scope, name), ()):
             values += self._source_values(source, depth)
@@ -852,7 +447,7 @@ class _Resolver:
             values += self._source_values(source, depth)
         return values
 
-    def _class_and_bases(self, class_scope: _Scope) -> Iterable[_Scope]:
+    def _class_and_bases(self, class_scope: Scope) -> Iterable[Scope]:
         seen = []
         pending = [class_scope]
         while pending:
@@ -866,7 +461,7 @@ class _Resolver:
                     pending.append(self.collected.classes[name])
         return seen
 
-    def _call_values(self, node: cst.Call, scope: _Scope, depth: int) -> list:
+    def _call_values(self, node: cst.Call, scope: Scope, depth: int) -> list:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
             return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
@@ -892,7 +487,7 @@ class _Resolver:
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
         return [v for v in values if isinstance(v, ClientBinding)]
 
-    def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list:
+    def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """A client known by its annotation; or an object of a class with client attributes."""
         types = self._annotation_types(annotation, scope, depth)
         for value in types:
@@ -900,11 +495,11 @@ class _Resolver:
                 return [self._binding(node, value.name, None)]
         return [value for value in types if isinstance(value, (_SelfRef, _ImportedClass))]
 
-    def _annotation_classes(self, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list[str]:
+    def _annotation_classes(self, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list[str]:
         """The client classes an annotation names: `OpenAI`, `Optional[OpenAI]`, `"OpenAI | None"`."""
         return [value.name for value in self._annotation_types(annotation, scope, depth) if isinstance(value, _ClassRef)]
 
-    def _annotation_types(self, annotation: cst.BaseExpression, scope: _Scope, depth: int) -> list:
+    def _annotation_types(self, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """What the names in an annotation stand for, through Optional, Union, `|` and strings."""
         if isinstance(annotation, cst.SimpleString):
             try:
@@ -925,7 +520,7 @@ class _Resolver:
         return self._values(annotation, scope, depth)
 
     def _binding(
-        self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments], scope: Optional[_Scope] = None
+        self, node: cst.CSTNode, class_name: str, arguments: Optional[KeywordArguments], scope: Optional[Scope] = None
     ) -> ClientBinding:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)

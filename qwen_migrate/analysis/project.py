@@ -18,7 +18,9 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
-from qwen_migrate.analysis.flow import ModuleContext, Origin, ProjectIndex, collect, resolve
+from qwen_migrate.analysis.collect import collect
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex
 from qwen_migrate.parsing import parse_module
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, Iterator, NamedTuple, Optional, Union
 
-from qwen_migrate.analysis.flow import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
+from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import AddImport, Edit
 from qwen_migrate.facts.dashscope import OTHER_PROVIDER

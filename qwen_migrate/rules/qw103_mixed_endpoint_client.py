@@ -1,6 +1,6 @@
 from typing import Iterator
 
-from qwen_migrate.analysis.flow import ClientBinding, ResolvedModule
+from qwen_migrate.analysis.model import ClientBinding, ResolvedModule
 from qwen_migrate.config import Settings
 from qwen_migrate.facts.dashscope import COMPATIBLE_APIS, RESPONSES_APIS
 from qwen_migrate.finding import FixSafety, Severity, Violation

@@ -1,6 +1,6 @@
 from typing import Iterator
 
-from qwen_migrate.analysis.flow import ResolvedModule
+from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import InsertAfter, ReplaceNode, Text
 from qwen_migrate.facts.dashscope import RESPONSES_APIS

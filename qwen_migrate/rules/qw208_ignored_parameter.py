@@ -1,6 +1,6 @@
 from typing import Iterator
 
-from qwen_migrate.analysis.flow import CallSite
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
 from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation

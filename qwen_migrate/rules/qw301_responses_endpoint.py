@@ -1,6 +1,6 @@
 from typing import Iterator
 
-from qwen_migrate.analysis.flow import CallSite, ClientBinding
+from qwen_migrate.analysis.model import CallSite, ClientBinding
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import SetKeyword, Text
 from qwen_migrate.facts.dashscope import RESPONSES_APIS

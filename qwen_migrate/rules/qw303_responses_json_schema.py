@@ -1,6 +1,6 @@
 from typing import Iterator
 
-from qwen_migrate.analysis.flow import CallSite
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
