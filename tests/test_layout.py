@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from qwen_migrate.rules import ConfigRule, all_rules
+
 PACKAGE = Path(__file__).resolve().parent.parent / "qwen_migrate"
 
 
@@ -37,3 +39,9 @@ def test_a_rule_reads_the_analysis_model_only(path):
     """Rules judge what the analysis found (analysis.model), never how it walks or evaluates code."""
     analysis = {name for name in imports(path) if name.startswith("qwen_migrate.analysis")}
     assert all(name.startswith("qwen_migrate.analysis.model") for name in analysis), analysis
+
+
+def test_a_configuration_file_rule_judges_a_pair_in_its_own_file():
+    config_rules = [rule for rule in all_rules() if issubclass(rule, ConfigRule)]
+    assert [rule.code for rule in config_rules] == ["QW801", "QW802", "QW803"]
+    assert all("check_pair" in vars(rule) for rule in config_rules)

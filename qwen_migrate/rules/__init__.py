@@ -14,7 +14,7 @@ import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar, Iterator, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, NamedTuple, Optional, Union
 
 from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ModuleClient, ResolvedModule
 from qwen_migrate.config import Settings
@@ -24,6 +24,9 @@ from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.request import DYNAMIC
+
+if TYPE_CHECKING:  # configfiles reads the pairs and runs these rules on them
+    from qwen_migrate.configfiles import Pair
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
 DASHSCOPE_CLIENT = """\
@@ -130,7 +133,12 @@ class ConfigRule(FileRule):
     """A rule about a configuration file (`.env`, YAML, TOML, JSON), reported, never fixed."""
 
     @classmethod
-    def at(cls, path: str, pair, message: str) -> Finding:
+    def check_pair(cls, pair: Pair, keys: set[str], settings: Settings) -> Optional[str]:
+        """The message about one `key = value` pair of the file, or None; `keys` are all the file's keys."""
+        raise NotImplementedError
+
+    @classmethod
+    def at(cls, path: str, pair: Pair, message: str) -> Finding:
         return Finding(
             path, pair.line, pair.column, pair.line, pair.end_column, cls.code, cls.name, cls.severity, message,
             None, fingerprint(cls.code, path, pair.key),
