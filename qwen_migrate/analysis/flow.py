@@ -7,11 +7,30 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Union
 
 import libcst as cst
 
-from qwen_migrate.analysis.collect import Collector, Scope, collect
+from qwen_migrate.analysis.collect import (
+    Annotated,
+    ClientClass,
+    Collector,
+    DictBound,
+    DictEvent,
+    DictMerged,
+    Expression,
+    Function,
+    KeySet,
+    LegacySymbol,
+    LocalClass,
+    ModuleImport,
+    OpenAIModule,
+    Place,
+    ProjectImport,
+    Scope,
+    Source,
+    collect,
+)
 from qwen_migrate.analysis.model import (
     CallSite,
     Client,
@@ -109,8 +128,9 @@ class _Resolver:
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
-        self.instance_attributes: dict[tuple[Scope, str], list[tuple]] = defaultdict(list)
-        self.bindings: dict[cst.CSTNode, ClientBinding] = {}  # by constructor or annotated node
+        self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
+        # by constructor or annotated node; by origin, the one binding for a client of another module
+        self.bindings: dict[Union[cst.CSTNode, Origin], ClientBinding] = {}
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int], list] = {}
@@ -173,18 +193,19 @@ class _Resolver:
         attributes = {}
         for name, sources in class_scope.names.items():
             for source in sources:
-                if source[0] == "annotated":
-                    classes = self._annotation_classes(source[2], source[3], 0)
+                if isinstance(source, Annotated):
+                    classes = self._annotation_classes(source.annotation, source.scope, 0)
                     if classes:
                         attributes[name] = classes[0]
         return attributes
 
     def _collect_attribute_assignments(self) -> None:
-        for target, source, statement, scope in self.collected.attribute_assignments:
-            name = target.attr.value
-            for base in self._values(target.value, scope, 0):
+        for assignment in self.collected.attribute_assignments:
+            name = assignment.target.attr.value
+            statement = assignment.statement
+            for base in self._values(assignment.target.value, assignment.scope, 0):
                 if isinstance(base, _SelfRef):
-                    self.instance_attributes[(base.scope, name)].append(source)
+                    self.instance_attributes[(base.scope, name)].append(assignment.source)
                 elif isinstance(base, _ModuleRef) and isinstance(statement, cst.Assign):
                     if name in LEGACY_V0_SETTINGS:
                         self.legacy.append(LegacyUse(statement, name))
@@ -243,7 +264,7 @@ class _Resolver:
         constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
         return KeywordArguments(keywords, unresolved, entries, constants, call)
 
-    def _dict_entries(self, node: cst.BaseExpression, scope: Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+    def _dict_entries(self, node: cst.BaseExpression, scope: Scope, place: Optional[Place], depth: int) -> Optional[dict[str, DictEntry]]:
         """The parameters a `**` argument unpacks, or None when they cannot all be known."""
         if depth > 2:
             return None
@@ -269,7 +290,7 @@ class _Resolver:
                 return self._dict_entries(value, function_scope, self.collected.return_places.get(value), depth + 1)
         return None
 
-    def _named_dict(self, name: str, scope: Scope, place, depth: int) -> Optional[dict[str, DictEntry]]:
+    def _named_dict(self, name: str, scope: Scope, place: Optional[Place], depth: int) -> Optional[dict[str, DictEntry]]:
         """A dict bound to a name: its last binding before `place`, and what is added to it after."""
         owner = scope
         while owner is not None and (owner.kind == "class" and owner is not scope or name not in owner.names):
@@ -278,22 +299,22 @@ class _Resolver:
             return None
         events = self.collected.dict_events.get((owner, name), [])
         if owner is scope and place is not None:  # in the same function: only what happens before the call
-            events = [event for event in events if event[-2] < place[0]]
-        binds = [event for event in events if event[0] == "bind"]
-        if not binds or binds[-1][1] is None:
+            events = [event for event in events if event.place.seq < place.seq]
+        binds = [event for event in events if isinstance(event, DictBound)]
+        if not binds or binds[-1].value is None:
             return None
         bind = binds[-1]
-        if owner is scope and place is not None and not _on_every_path(bind[-1], place[1]):
+        if owner is scope and place is not None and not bind.place.on_every_path_to(place):
             return None  # bound in a branch the call is not in: which dict, we cannot tell
-        entries = self._dict_entries(bind[1], owner, bind[2:], depth + 1)
+        entries = self._dict_entries(bind.value, owner, bind.place, depth + 1)
         if entries is None:
             return None
         for event in events:
-            if event[-2] <= bind[-2] or event[0] == "bind":
+            if event.place.seq <= bind.place.seq or isinstance(event, DictBound):
                 continue
-            maybe = place is not None and owner is scope and not _on_every_path(event[-1], place[1])
-            if event[0] == "set":
-                entries[event[1]] = DictEntry(event[2], event[3], maybe)
+            maybe = place is not None and owner is scope and not event.place.on_every_path_to(place)
+            if isinstance(event, KeySet):
+                entries[event.key] = DictEntry(event.value, event.node, maybe)
             else:
                 added = self._added_entries(event, owner, depth)
                 if added is None:
@@ -301,10 +322,10 @@ class _Resolver:
                 entries.update({key: dataclasses.replace(e, maybe=maybe or e.maybe) for key, e in added.items()})
         return entries
 
-    def _added_entries(self, event: tuple, scope: Scope, depth: int) -> Optional[dict[str, DictEntry]]:
-        if event[0] == "merge":  # params |= {...}
-            return self._dict_entries(event[1], scope, None, depth + 1)
-        call = event[1]  # params.update({...}) or params.update(key=value)
+    def _added_entries(self, event: DictEvent, scope: Scope, depth: int) -> Optional[dict[str, DictEntry]]:
+        if isinstance(event, DictMerged):
+            return self._dict_entries(event.value, scope, None, depth + 1)
+        call = event.call  # params.update({...}) or params.update(key=value)
         entries: dict[str, DictEntry] = {}
         for arg in call.args:
             if arg.keyword is not None:
@@ -332,8 +353,8 @@ class _Resolver:
             ]
         else:
             return None
-        expressions = [source[1] for source in sources if source[0] == "expr"]
-        others = [source for source in sources if source[0] not in ("expr", "annotated")]
+        expressions = [source.value for source in sources if isinstance(source, Expression)]
+        others = [source for source in sources if not isinstance(source, (Expression, Annotated))]
         if len(expressions) == 1 and not others and isinstance(static_value(expressions[0]), str):
             return expressions[0]
         return None
@@ -370,27 +391,26 @@ class _Resolver:
             return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
         return []
 
-    def _source_values(self, source: tuple, depth: int) -> list:
-        kind = source[0]
-        if kind == "expr":
-            return self._values(source[1], source[2], depth)
-        if kind == "module":
+    def _source_values(self, source: Source, depth: int) -> list:
+        if isinstance(source, Expression):
+            return self._values(source.value, source.scope, depth)
+        if isinstance(source, OpenAIModule):
             return [_ModuleRef()]
-        if kind == "class":
-            return [_ClassRef(source[1])]
-        if kind == "legacy":
-            return [_LegacyRef((source[1],))]
-        if kind == "function":
-            return [_FunctionRef(source[1])]
-        if kind in ("self", "classdef"):  # the class and its instances: the same attributes matter
-            return [_SelfRef(source[1])]
-        if kind == "annotated":
-            return self._annotated_client(source[1], source[2], source[3], depth)
-        if kind == "import":
-            return self._imported(source[1])
-        if kind == "project_module":
-            return [_ProjectModuleRef(source[1])]
-        return []
+        if isinstance(source, ClientClass):
+            return [_ClassRef(source.name)]
+        if isinstance(source, LegacySymbol):
+            return [_LegacyRef((source.symbol,))]
+        if isinstance(source, Function):
+            return [_FunctionRef(source.node)]
+        if isinstance(source, LocalClass):
+            return [_SelfRef(source.scope)]
+        if isinstance(source, Annotated):
+            return self._annotated_client(source.node, source.annotation, source.scope, depth)
+        if isinstance(source, ProjectImport):
+            return self._imported(source.origin)
+        if isinstance(source, ModuleImport):
+            return [_ProjectModuleRef(source.name)]
+        return []  # Unknown
 
     def _imported(self, origin: Origin) -> list:
         """A name imported from another module of the project, as far as clients are concerned."""
@@ -408,10 +428,9 @@ class _Resolver:
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
         """The one binding that stands, in this module, for a client defined in another."""
-        key = ("origin", origin)
-        if key not in self.bindings:
-            self.bindings[key] = ClientBinding(class_name, None, None, origin=origin, origin_base_url=self.index.base_urls.get(origin))
-        return self.bindings[key]
+        if origin not in self.bindings:
+            self.bindings[origin] = ClientBinding(class_name, None, None, origin=origin, origin_base_url=self.index.base_urls.get(origin))
+        return self.bindings[origin]
 
     def _attribute(self, base: Any, name: str, depth: int) -> list:
         if isinstance(base, _ModuleRef):
@@ -525,8 +544,3 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
-
-
-def _on_every_path(event_blocks: tuple[int, ...], call_blocks: tuple[int, ...]) -> bool:
-    """An event reaches a call on every path when the blocks around it are around the call too."""
-    return call_blocks[: len(event_blocks)] == event_blocks
