@@ -324,11 +324,5 @@ def _apply_suppressions(
         else:
             kept.append(finding)
     if UnusedSuppression.code in enabled:
-        known = {rule.code for rule in all_rules()}
-        for comment, codes in comments:
-            where = positions[comment]
-            # A code whose rule is disabled here cannot be judged; an unknown QW code never suppresses.
-            unused = [c for c in codes if (c in enabled or c not in known) and (where.start.line, c) not in used]
-            if unused:
-                kept.append(UnusedSuppression.for_codes(path, comment, where, unused))
+        kept += UnusedSuppression.check_comments(path, comments, positions, used, enabled)
     return kept
