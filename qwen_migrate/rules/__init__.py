@@ -1,6 +1,6 @@
 """The rules: one class in one module each, carrying its code, docs and examples.
 
-A rule looks at what the resolver found (clients, SDK calls), never at raw syntax. Its docstring has
+A rule looks at what the analysis found (analysis.model: clients, SDK calls), never at raw syntax. Its docstring has
 ruff's sections (What it does / Why is this bad? / Fix safety); `explain` adds the first INVALID
 example as "Example" and the first VALID one as "Use instead", so the documented examples are the
 ones the test suite runs.
