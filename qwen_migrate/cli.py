@@ -15,19 +15,20 @@ import libcst as cst
 from rich.console import Console
 from rich.table import Table
 
-from qwen_migrate import __version__, baseline, dashscope, runner
+from qwen_migrate import __version__, baseline, runner
+from qwen_migrate.analysis.project import Project
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
-from qwen_migrate.project import Project
-from qwen_migrate.noqa import add_noqa
-from qwen_migrate.sarif import render_sarif
+from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
+from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
 from qwen_migrate.masking import mask
+from qwen_migrate.noqa import add_noqa
 from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
+from qwen_migrate.sarif import render_sarif
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -87,7 +88,8 @@ def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dic
     """The configuration, with the command's options (click's names) applied over it."""
     try:
         given = {key.replace("_", "-"): value for key, value in options.items()}
-        return load(config_file, paths[0] if paths else Path.cwd()).with_options(given)
+        rule_codes = [rule.code for rule in all_rules()]
+        return load(config_file, paths[0] if paths else Path.cwd(), rule_codes).with_options(given, rule_codes)
     except ConfigError as error:
         raise UsageError(str(error)) from None
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Collection, Optional
 
-from qwen_migrate import dashscope
+from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
 from qwen_migrate.parsing import DEFAULT_MAX_FILE_SIZE
 
@@ -93,27 +94,25 @@ class Settings:
         """The APIs of `apis` that `url` does not serve, among those its fix would serve together."""
         return (apis & self.apis_served(self.base_url_for(apis, url))) - self.apis_served(url)
 
-    def with_options(self, options: dict[str, Any]) -> "Settings":
+    def with_options(self, options: dict[str, Any], rule_codes: Collection[str]) -> "Settings":
         """These settings with command-line options applied: pyproject key -> raw value or None."""
+        keys = _keys(rule_codes)
         given = {
-            _KEYS[key][0]: _KEYS[key][1](value, f"--{key}")
+            keys[key][0]: keys[key][1](value, f"--{key}")
             for key, value in options.items()
             if value is not None and value != ()
         }
         return replace(self, **given)
 
 
-def _codes(value: Any, key: str) -> tuple[str, ...]:
-    from qwen_migrate.rules import all_rules
-
+def _codes(value: Any, key: str, rule_codes: Collection[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{key}: expected a list of rule codes")
     codes = tuple(part.strip().upper() for v in value for part in v.split(",") if part.strip())
-    known = [rule.code for rule in all_rules()]
     for code in codes:
-        if not any(k.startswith(code) for k in known):
+        if not any(k.startswith(code) for k in rule_codes):
             raise ConfigError(f"{key}: unknown rule code or prefix {code!r}")
     return codes
 
@@ -145,10 +144,10 @@ def _models(value: Any, key: str) -> dict[str, str]:
     return dict(value)
 
 
-def _per_file_ignores(value: Any, key: str) -> dict[str, tuple[str, ...]]:
+def _per_file_ignores(value: Any, key: str, rule_codes: Collection[str]) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
-    return {glob: _codes(codes, f"{key}.{glob!r}") for glob, codes in value.items()}
+    return {glob: _codes(codes, f"{key}.{glob!r}", rule_codes) for glob, codes in value.items()}
 
 
 def _size(value: Any, key: str) -> int:
@@ -178,36 +177,41 @@ def _same_url(found: str, configured: str) -> bool:
     return found.strip().rstrip("/").lower() == configured.strip().rstrip("/").lower()
 
 
-# pyproject key -> (Settings field, parser)
-_KEYS = {
-    "region": ("region", _choice(tuple(dashscope.REGION_HOSTS))),
-    "base-url": ("base_url", _url),
-    "responses-base-url": ("responses_base_url", _url),
-    "responses-endpoint": ("responses_endpoint", _choice(tuple(dashscope.RESPONSES_ENDPOINTS))),
-    "max-completion-tokens": ("max_completion_tokens", _choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS)),
-    "api-key-env": ("api_key_env", _string),
-    "models": ("models", _models),
-    "select": ("select", _codes),
-    "ignore": ("ignore", _codes),
-    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
-    "exclude": ("exclude", _string_list),
-    "fail-on": ("fail_on", _severity),
-    "max-file-size": ("max_file_size", _size),
-}
+def _keys(rule_codes: Collection[str]) -> dict[str, tuple[str, Callable[[Any, str], Any]]]:
+    """pyproject key -> (Settings field, parser). Rule codes are checked against `rule_codes`, the
+    codes of the rules there are: the caller knows them, since the rules depend on the settings."""
+    codes = partial(_codes, rule_codes=rule_codes)
+    return {
+        "region": ("region", _choice(tuple(dashscope.REGION_HOSTS))),
+        "base-url": ("base_url", _url),
+        "responses-base-url": ("responses_base_url", _url),
+        "responses-endpoint": ("responses_endpoint", _choice(tuple(dashscope.RESPONSES_ENDPOINTS))),
+        "max-completion-tokens": ("max_completion_tokens", _choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS)),
+        "api-key-env": ("api_key_env", _string),
+        "models": ("models", _models),
+        "select": ("select", codes),
+        "ignore": ("ignore", codes),
+        "per-file-ignores": ("per_file_ignores", partial(_per_file_ignores, rule_codes=rule_codes)),
+        "exclude": ("exclude", _string_list),
+        "fail-on": ("fail_on", _severity),
+        "max-file-size": ("max_file_size", _size),
+    }
 
 
-def parse_table(table: dict[str, Any], root: Path, source: str) -> Settings:
+def parse_table(table: dict[str, Any], root: Path, source: str, rule_codes: Collection[str]) -> Settings:
+    keys = _keys(rule_codes)
     values = {}
     for key, value in table.items():
-        if key not in _KEYS:
+        if key not in keys:
             raise ConfigError(f"{source}: unknown key {key!r} in [tool.qwen-migrate]")
-        name, parse = _KEYS[key]
+        name, parse = keys[key]
         values[name] = parse(value, f"{source}: {key}")
     return Settings(root=root, configured=True, **values)
 
 
-def load(config_file: Optional[Path], start: Path) -> Settings:
-    """Settings from `config_file`, else from the nearest pyproject.toml with our table above `start`."""
+def load(config_file: Optional[Path], start: Path, rule_codes: Collection[str]) -> Settings:
+    """Settings from `config_file`, else from the nearest pyproject.toml with our table above `start`;
+    `rule_codes` are the codes `select`, `ignore` and `per-file-ignores` may name."""
     if config_file is None:
         found = find_pyproject(start)
         if found is None:
@@ -219,7 +223,7 @@ def load(config_file: Optional[Path], start: Path) -> Settings:
     table = _tool_table(document, config_file).get("qwen-migrate", {} if config_file.name == "pyproject.toml" else document)
     if not isinstance(table, dict):
         raise ConfigError(f"{config_file}: tool.qwen-migrate: expected a table")
-    return parse_table(table, config_file.resolve().parent, str(config_file))
+    return parse_table(table, config_file.resolve().parent, str(config_file), rule_codes)
 
 
 def _tool_table(document: dict, path: Path) -> dict:

@@ -17,6 +17,7 @@ from qwen_migrate.config import Settings
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding
 from qwen_migrate.masking import is_secret_name, masked_value
+from qwen_migrate.rules import ConfigRule, all_rules
 
 LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
 MAX_CONFIG_BYTES = 1024 * 1024  # larger JSON or YAML is data, not configuration
@@ -28,9 +29,6 @@ _PAIRS = {
     "toml": re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>[^#]*?)\s*(?:#.*)?$"),
     "json": re.compile(r'^\s*"(?P<key>[^"]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|[^,{}\[\]]+?)\s*,?\s*$'),
 }
-BASE_URL_KEYS = re.compile(r"^(openai_base_url|openai_api_base|base_url|api_base|endpoint|api_endpoint|openai_endpoint)$", re.IGNORECASE)
-MODEL_KEYS = re.compile(r"(^|[_.-])model(_name)?$", re.IGNORECASE)
-OPENAI_KEY = "OPENAI_API_KEY"
 
 
 def config_kind(path: Path) -> Optional[str]:
@@ -74,12 +72,7 @@ def pairs(text: str, kind: str) -> Iterator[Pair]:
 
 
 def check_config_file(path: Path, display: str, settings: Settings, enabled: set[str]) -> FileResult:
-    """The QW8 findings of one configuration file."""
-    from qwen_migrate.dashscope import is_openai_model, map_model
-    from qwen_migrate.rules.qw801_config_openai_base_url import ConfigOpenAIBaseUrl
-    from qwen_migrate.rules.qw802_config_openai_api_key import ConfigOpenAIApiKey
-    from qwen_migrate.rules.qw803_config_openai_model import ConfigOpenAIModel
-
+    """The findings of the enabled configuration-file rules (QW8) about one configuration file."""
     kind = config_kind(path)
     try:
         data = path.read_bytes()
@@ -93,17 +86,12 @@ def check_config_file(path: Path, display: str, settings: Settings, enabled: set
     found: list[Finding] = []
     entries = list(pairs(text, kind))
     keys = {pair.key for pair in entries}
+    rules = [rule for rule in all_rules() if issubclass(rule, ConfigRule) and rule.code in enabled]
     for pair in entries:
-        if ConfigOpenAIBaseUrl.code in enabled and BASE_URL_KEYS.match(pair.key) and pair.value.startswith(("http://", "https://")):
-            if not settings.apis_served(pair.value):
-                found.append(ConfigOpenAIBaseUrl.at(display, pair, f"{pair.key} points at {pair.value}, not at DashScope"))
-        if ConfigOpenAIApiKey.code in enabled and pair.key == OPENAI_KEY and settings.api_key_env not in keys:
-            message = f"{OPENAI_KEY} is defined here (value not shown) but {settings.api_key_env} is not"
-            found.append(ConfigOpenAIApiKey.at(display, pair, message))
-        if ConfigOpenAIModel.code in enabled and MODEL_KEYS.search(pair.key) and is_openai_model(pair.value):
-            replacement = map_model(pair.value, settings.models)
-            if replacement is not None:
-                found.append(ConfigOpenAIModel.at(display, pair, f"{pair.key} is the OpenAI model {pair.value!r} (use {replacement!r})"))
+        for rule in rules:
+            message = rule.check_pair(pair, keys, settings)
+            if message is not None:
+                found.append(rule.at(display, pair, message))
     lines = text.splitlines()
     frames = {f.frame_key: lines[f.line - 1] for f in found}
     for pair in entries:  # the code frame must not show a secret's value either

@@ -12,17 +12,17 @@ import libcst as cst
 import pathspec
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.project import Project, context_for, might_use_sdk
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.parsing import NotParsed, parse_module
-from qwen_migrate.project import Project, context_for, might_use_sdk
-from qwen_migrate.resolver import resolve
 from qwen_migrate.rules import FileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
-from qwen_migrate.rules.qw003_file_not_analysed import FileNotAnalysed
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
+from qwen_migrate.rules.qw003_file_not_analysed import FileNotAnalysed
 from qwen_migrate.suppressions import line_ends, might_suppress, suppression_comments
 
 
@@ -331,11 +331,5 @@ def _apply_suppressions(
         else:
             kept.append(finding)
     if UnusedSuppression.code in enabled:
-        known = {rule.code for rule in all_rules()}
-        for comment, codes in comments:
-            where = positions[comment]
-            # A code whose rule is disabled here cannot be judged; an unknown QW code never suppresses.
-            unused = [c for c in codes if (c in enabled or c not in known) and (where.start.line, c) not in used]
-            if unused:
-                kept.append(UnusedSuppression.for_codes(path, comment, where, unused))
+        kept += UnusedSuppression.check_comments(path, comments, positions, used, enabled)
     return kept

@@ -105,7 +105,7 @@ class DictEntry:
 class KeywordArguments:
     """The keyword arguments of a call. SDK methods and client constructors are keyword-only.
 
-    Parameters unpacked from dicts the resolver could follow are `entries`; `has_splat` says that
+    Parameters unpacked from dicts the analysis could follow are `entries`; `has_splat` says that
     some `*`/`**` argument could not be followed, so that any parameter may hide in it. `constants`
     maps names used as values (`model=MODEL`) to the literal they stand for.
     """

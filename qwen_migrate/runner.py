@@ -19,15 +19,15 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from qwen_migrate import notebooks
+from qwen_migrate.analysis.project import FileIndex, Project, build_project
 from qwen_migrate.config import Settings
 from qwen_migrate.configfiles import check_config_file, config_kind
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
-from qwen_migrate import notebooks
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
 from qwen_migrate.notebooks import NotebookError
-from qwen_migrate.project import FileIndex, Project, build_project
 
 PROGRESS_AFTER_SECONDS = 1.0
 # Below this many files that take part, worker processes cost more than they save.

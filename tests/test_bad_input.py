@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from qwen_migrate import runner
+from qwen_migrate.analysis.model import ProjectIndex
+from qwen_migrate.analysis.project import build_project, index_file
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer
-from qwen_migrate.project import build_project, index_file
-from qwen_migrate.resolver import ProjectIndex
 
 from helpers import as_another_user, check, root_only
 

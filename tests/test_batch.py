@@ -4,9 +4,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate import dashscope
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
+from qwen_migrate.facts import dashscope
+from qwen_migrate.rules.qw602_batch_input_file import BatchFile
 
 from helpers import check_batch
 
@@ -107,3 +108,14 @@ def test_unreadable_lines_are_findings_for_the_command(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check-batch", "--format", "json", "odd.jsonl"])
     assert result.exit_code == 1, result.output
     assert [(f["line"], f["code"]) for f in json.loads(result.output)["findings"]] == [(1, "QW602"), (2, "QW602")]
+
+
+def test_qw602_judges_the_lines_it_is_given_without_reading_a_file():
+    good = b'{"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": []}}\n'
+    lines = [(1, good, False), (2, b"not json\n", False), (3, b"", True), (4, good, False)]
+    problems = list(BatchFile([], Settings()).check(lines, size=len(good) * 2))
+    assert [(problem.number, problem.message.split(":")[0]) for problem in problems] == [
+        (2, "Not valid JSON"),
+        (3, "Line is over 6 MB, the limit per request"),
+        (4, "custom_id 'a' repeats line 1"),
+    ]

@@ -1,7 +1,7 @@
 """The DashScope facts and the small functions over them."""
 import pytest
 
-from qwen_migrate import dashscope
+from qwen_migrate.facts import dashscope
 
 
 @pytest.mark.parametrize(

@@ -230,7 +230,7 @@ def test_max_completion_tokens_follows_its_setting():
 )
 def test_the_settings_are_validated(tmp_path, table, message):
     with pytest.raises(ConfigError, match=message):
-        parse_table(table, tmp_path, "pyproject.toml")
+        parse_table(table, tmp_path, "pyproject.toml", rule_codes=())
 
 
 def test_a_workspace_domain_in_configuration_is_dashscope(tmp_path):

@@ -5,8 +5,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.engine import Positions
-from qwen_migrate.resolver import resolve
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SOURCES = [p for p in sorted(FIXTURES.rglob("*.py")) if p.name != "broken.py" and p.read_bytes().strip()]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from qwen_migrate.analysis.model import ModuleContext
+from qwen_migrate.analysis.project import module_name
 from qwen_migrate.cli import main
-from qwen_migrate.project import module_name
-from qwen_migrate.resolver import ModuleContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

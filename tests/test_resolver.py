@@ -4,8 +4,8 @@ from textwrap import dedent
 import libcst as cst
 import pytest
 
+from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.request import DYNAMIC, MISSING, static_value
-from qwen_migrate.resolver import resolve
 
 
 def resolved(source):

@@ -1,7 +1,11 @@
 """`# noqa: QW…` and `# qwen-migrate: ignore[QW…]` on the reported line, and QW002 for stale ones."""
+import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from qwen_migrate.config import Settings
+from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
+from qwen_migrate.suppressions import suppression_comments
 
 from helpers import check, codes
 
@@ -72,3 +76,12 @@ def test_a_line_that_cannot_end_with_a_comment_is_suppressed_where_its_statement
     assert codes(CLIENT + continued + "  # noqa: QW208\n") == []
     # only there: the statement's other lines do not stand for it
     assert sorted(codes(CLIENT + continued + "\n# noqa: QW208\n")) == ["QW002", "QW208"]
+
+
+def test_qw002_judges_which_codes_of_a_comment_suppressed_nothing():
+    module = MetadataWrapper(cst.parse_module("x = 1  # noqa: QW208, QW206, QW999\n"))
+    positions = module.resolve(PositionProvider)
+    comments = suppression_comments(module.module)
+    findings = list(UnusedSuppression.check_comments("a.py", comments, positions, used={(1, "QW208")}, enabled={"QW208", "QW002"}))
+    # QW206 did not run here, so whether it suppressed something cannot be told; QW999 is no rule of ours
+    assert [(f.code, f.line, f.message) for f in findings] == [("QW002", 1, "Unused suppression of QW999")]

@@ -1,6 +1,6 @@
 """The rules: one class in one module each, carrying its code, docs and examples.
 
-A rule looks at what the resolver found (clients, SDK calls), never at raw syntax. Its docstring has
+A rule looks at what the analysis found (analysis.model: clients, SDK calls), never at raw syntax. Its docstring has
 ruff's sections (What it does / Why is this bad? / Fix safety); `explain` adds the first INVALID
 example as "Example" and the first VALID one as "Use instead", so the documented examples are the
 ones the test suite runs.
@@ -14,14 +14,18 @@ import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Iterator, Optional, Union
+from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Union
 
+from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ResolvedModule
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import Edit
+from qwen_migrate.edits import AddImport, Edit
+from qwen_migrate.facts.dashscope import OTHER_PROVIDER
+from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
-from qwen_migrate.dashscope import OTHER_PROVIDER
-from qwen_migrate.resolver import CallSite, Client, ClientBinding, ResolvedModule
+
+if TYPE_CHECKING:  # configfiles reads the pairs and runs these rules on them
+    from qwen_migrate.configfiles import Pair
 
 # The client every call-rule example uses: already migrated, so only the rule at hand fires.
 DASHSCOPE_CLIENT = """\
@@ -45,18 +49,6 @@ client = OpenAI(
     default_headers={"x-dashscope-session-cache": "enable"},
 )
 """
-
-CHAT_METHODS = frozenset(
-    {
-        "chat.completions.create",
-        "chat.completions.parse",
-        "chat.completions.stream",
-        "beta.chat.completions.parse",
-        "beta.chat.completions.stream",
-    }
-)
-
-RESPONSES_METHODS = frozenset({"responses.create", "responses.parse", "responses.stream"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,12 @@ class ConfigRule(FileRule):
     """A rule about a configuration file (`.env`, YAML, TOML, JSON), reported, never fixed."""
 
     @classmethod
-    def at(cls, path: str, pair, message: str) -> Finding:
+    def check_pair(cls, pair: Pair, keys: set[str], settings: Settings) -> Optional[str]:
+        """The message about one `key = value` pair of the file, or None; `keys` are all the file's keys."""
+        raise NotImplementedError
+
+    @classmethod
+    def at(cls, path: str, pair: Pair, message: str) -> Finding:
         return Finding(
             path, pair.line, pair.column, pair.line, pair.end_column, cls.code, cls.name, cls.severity, message,
             None, fingerprint(cls.code, path, pair.key),
@@ -152,6 +149,21 @@ def addressed_elsewhere(client: Client, settings: Settings) -> bool:
     it on purpose, so no migration rule is about it or its calls (QW108 lists it)."""
     base_url = client.base_url
     return isinstance(base_url, str) and settings.provider(base_url) == OTHER_PROVIDER
+
+
+class EnvironmentRead(NamedTuple):
+    code: str
+    needs: AddImport  # the import of os that the code relies on
+
+
+def read_environment(variable: str, client: Client) -> Optional[EnvironmentRead]:
+    """The code that reads a variable where the client is set up, for a key the code did not read
+    from anywhere yet: `os.getenv(...)`, or `_os.getenv(...)` with `import os as _os` where `os` is
+    bound to something else there (a variable, a parameter); None when `_os` is taken too."""
+    for name in ("os", "_os"):
+        if client.means(name, "os"):
+            return EnvironmentRead('%s.getenv("%s")' % (name, variable), AddImport("os", asname=None if name == "os" else name))
+    return None
 
 
 class ClientRule(Rule):

@@ -1,9 +1,11 @@
+from typing import Iterator
+
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from qwen_migrate.edits import EditComment
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
-from qwen_migrate.rules import DASHSCOPE_CLIENT, FileRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, FileRule, Invalid, all_rules
 from qwen_migrate.suppressions import without_codes
 
 
@@ -38,6 +40,20 @@ class UnusedSuppression(FileRule):
             fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
         )
     ]
+
+    @classmethod
+    def check_comments(
+        cls, path: str, comments: list[tuple[cst.Comment, list[str]]], positions, used: set[tuple[int, str]], enabled: set[str]
+    ) -> Iterator[Finding]:
+        """A finding for each comment naming codes that suppressed nothing; `used` holds the
+        (line, code) pairs that suppressed a finding, `enabled` the codes of the rules that ran."""
+        known = {rule.code for rule in all_rules()}
+        for comment, codes in comments:
+            where = positions[comment]
+            # A code whose rule is disabled here cannot be judged; an unknown QW code never suppresses.
+            unused = [c for c in codes if (c in enabled or c not in known) and (where.start.line, c) not in used]
+            if unused:
+                yield cls.for_codes(path, comment, where, unused)
 
     @classmethod
     def for_codes(cls, path: str, comment: cst.Comment, where: CodeRange, codes: list[str]) -> Finding:

@@ -1,15 +1,13 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import COMPATIBLE_APIS, OPENAI
 from qwen_migrate.edits import SetKeyword, Text
+from qwen_migrate.facts.dashscope import COMPATIBLE_APIS, OPENAI
+from qwen_migrate.facts.openai_sdk import OPENAI_BASE_URL_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
-
-# The variables the SDK (and the v0 SDK) read OpenAI's base URL from.
-OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
 
 
 class MissingDashScopeBaseUrl(ClientRule):

@@ -1,31 +1,13 @@
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterator
 
+from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import AddImport, ReplaceNode, SetKeyword, Text
+from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
+from qwen_migrate.facts.dashscope import NON_KEY_CREDENTIALS
+from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE, OPENAI_KEY_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.dashscope import NON_KEY_CREDENTIALS
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import Client, ClientBinding
-from qwen_migrate.rules import ClientRule, Invalid
-
-OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
-# Where OpenAI's and Azure OpenAI's keys are kept: never a DashScope key.
-OPENAI_KEY_VARIABLES = (OPENAI_KEY_VARIABLE, "AZURE_OPENAI_API_KEY")
-
-
-class EnvironmentRead(NamedTuple):
-    code: str
-    needs: AddImport  # the import of os that the code relies on
-
-
-def read_environment(variable: str, client: Client) -> Optional[EnvironmentRead]:
-    """The code that reads a variable where the client is set up, for a key the code did not read
-    from anywhere yet: `os.getenv(...)`, or `_os.getenv(...)` with `import os as _os` where `os` is
-    bound to something else there (a variable, a parameter); None when `_os` is taken too."""
-    for name in ("os", "_os"):
-        if client.means(name, "os"):
-            return EnvironmentRead('%s.getenv("%s")' % (name, variable), AddImport("os", asname=None if name == "os" else name))
-    return None
+from qwen_migrate.rules import ClientRule, Invalid, read_environment
 
 
 class OpenAIApiKey(ClientRule):

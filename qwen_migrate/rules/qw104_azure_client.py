@@ -1,12 +1,12 @@
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import AZURE_CLIENT_OPTIONS
+from qwen_migrate.facts.dashscope import AZURE_CLIENT_OPTIONS
 import libcst as cst
 
+from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.edits import AddImport, RemoveKeyword, RemoveUnusedImport, ReplaceNode
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import ClientBinding
 from qwen_migrate.rules import ClientRule, Invalid
 
 

@@ -1,13 +1,13 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import RESPONSES_APIS
 from qwen_migrate.edits import InsertAfter, ReplaceNode, Text
+from qwen_migrate.facts.dashscope import RESPONSES_APIS
+from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import ResolvedModule
-from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere
-from qwen_migrate.rules.qw102_openai_api_key import OPENAI_KEY_VARIABLE, read_environment
+from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere, read_environment
 
 
 class ModuleLevelClient(Rule):

@@ -1,8 +1,8 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import ResolvedModule
 from qwen_migrate.rules import Invalid, Rule, addressed_elsewhere
 
 

@@ -1,9 +1,9 @@
 import re
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 _CLASS_NAME = re.compile(r"^_?[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")  # CapWords, not CONSTANT_CASE

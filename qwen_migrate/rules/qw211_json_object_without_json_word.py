@@ -1,8 +1,8 @@
 from typing import Iterator, Optional
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 

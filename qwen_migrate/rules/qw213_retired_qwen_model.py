@@ -1,10 +1,10 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import is_retired_qwen_model, map_model
 from qwen_migrate.edits import ReplaceNode, Text
+from qwen_migrate.facts.dashscope import is_retired_qwen_model, map_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 

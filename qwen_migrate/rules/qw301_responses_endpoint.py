@@ -1,10 +1,10 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite, ClientBinding
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import RESPONSES_APIS
 from qwen_migrate.edits import SetKeyword, Text
+from qwen_migrate.facts.dashscope import RESPONSES_APIS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite, ClientBinding
 from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
 
 

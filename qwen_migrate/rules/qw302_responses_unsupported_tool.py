@@ -1,10 +1,11 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import RESPONSES_TOOL_TYPES
+from qwen_migrate.facts.dashscope import RESPONSES_TOOL_TYPES
+from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
-from qwen_migrate.rules import RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid, tool_types_outside
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, tool_types_outside
 
 
 class ResponsesUnsupportedTool(CallRule):

@@ -1,9 +1,10 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
+from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
-from qwen_migrate.rules import RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid
 
 
 class ResponsesJsonSchema(CallRule):

@@ -1,11 +1,12 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite, ClientBinding
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import SESSION_CACHE_HEADER
+from qwen_migrate.facts.dashscope import SESSION_CACHE_HEADER
+from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import CallSite, ClientBinding
-from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, RESPONSES_METHODS, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
 
 _RESPONSES_WITHOUT_CACHE = DASHSCOPE_CLIENT.replace("compatible-mode/v1", "api/v2/apps/protocols/compatible-mode/v1")
 

@@ -1,11 +1,11 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import EMBEDDING_ENCODING_FORMAT
 from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
+from qwen_migrate.facts.dashscope import EMBEDDING_ENCODING_FORMAT
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 

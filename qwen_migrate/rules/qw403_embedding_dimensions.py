@@ -1,9 +1,9 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import EMBEDDING_DIMENSIONS
+from qwen_migrate.facts.dashscope import EMBEDDING_DIMENSIONS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 

@@ -1,10 +1,10 @@
 from typing import Iterator
 
+from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
-from qwen_migrate.dashscope import BATCH_COMPLETION_WINDOW_HOURS, completion_window_hours
+from qwen_migrate.facts.dashscope import BATCH_COMPLETION_WINDOW_HOURS, completion_window_hours
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING, DYNAMIC
-from qwen_migrate.resolver import CallSite
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
 

@@ -1,5 +1,11 @@
+import re
+from typing import Optional
+
+from qwen_migrate.config import Settings
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import ConfigRule, Invalid
+
+BASE_URL_KEYS = re.compile(r"^(openai_base_url|openai_api_base|base_url|api_base|endpoint|api_endpoint|openai_endpoint)$", re.IGNORECASE)
 
 
 class ConfigOpenAIBaseUrl(ConfigRule):
@@ -26,3 +32,9 @@ class ConfigOpenAIBaseUrl(ConfigRule):
     example_language = "dotenv"
     VALID = ["DASHSCOPE_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1\n"]
     INVALID = [Invalid("DASHSCOPE_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://api.openai.com/v1\n", at="OPENAI_BASE_URL=https://api.openai.com/v1")]
+
+    @classmethod
+    def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:
+        if BASE_URL_KEYS.match(pair.key) and pair.value.startswith(("http://", "https://")) and not settings.apis_served(pair.value):
+            return f"{pair.key} points at {pair.value}, not at DashScope"
+        return None

@@ -1,3 +1,7 @@
+from typing import Optional
+
+from qwen_migrate.config import Settings
+from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import ConfigRule, Invalid
 
@@ -25,3 +29,9 @@ class ConfigOpenAIApiKey(ConfigRule):
     example_language = "dotenv"
     VALID = ["DASHSCOPE_API_KEY=sk-xxx\nOPENAI_API_KEY=sk-yyy\n"]
     INVALID = [Invalid("OPENAI_API_KEY=sk-yyy\n", at="OPENAI_API_KEY=sk-yyy")]
+
+    @classmethod
+    def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:
+        if pair.key == OPENAI_KEY_VARIABLE and settings.api_key_env not in keys:
+            return f"{OPENAI_KEY_VARIABLE} is defined here (value not shown) but {settings.api_key_env} is not"
+        return None

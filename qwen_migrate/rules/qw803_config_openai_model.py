@@ -1,5 +1,12 @@
+import re
+from typing import Optional
+
+from qwen_migrate.config import Settings
+from qwen_migrate.facts.dashscope import is_openai_model, map_model
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import ConfigRule, Invalid
+
+MODEL_KEYS = re.compile(r"(^|[_.-])model(_name)?$", re.IGNORECASE)
 
 
 class ConfigOpenAIModel(ConfigRule):
@@ -26,3 +33,11 @@ class ConfigOpenAIModel(ConfigRule):
     example_language = "dotenv"
     VALID = ["CHAT_MODEL=qwen3.6-plus\n"]
     INVALID = [Invalid("CHAT_MODEL=gpt-4o\n", at="CHAT_MODEL=gpt-4o")]
+
+    @classmethod
+    def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:
+        if MODEL_KEYS.search(pair.key) and is_openai_model(pair.value):
+            replacement = map_model(pair.value, settings.models)
+            if replacement is not None:
+                return f"{pair.key} is the OpenAI model {pair.value!r} (use {replacement!r})"
+        return None

@@ -18,8 +18,10 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
+from qwen_migrate.analysis.collect import collect
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex
 from qwen_migrate.parsing import parse_module
-from qwen_migrate.resolver import ModuleContext, Origin, ProjectIndex, collect, resolve
 
 
 def might_use_sdk(data: bytes) -> bool:

@@ -1,0 +1,384 @@
+"""The one walk over a module's syntax tree: what names are bound to, every attribute call, the
+returns of functions and what happens to dicts of parameters, with where each stands.
+
+LibCST's QualifiedNameProvider resolves imports, not instances, and its scope metadata costs more
+than parsing, so one light visitor records imports, assignments, classes and calls; flow.py resolves
+the names after the walk (a function may use a module-level client that is assigned further down).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+
+from qwen_migrate.analysis.model import ModuleContext, Origin
+from qwen_migrate.facts.openai_sdk import CLIENT_CLASSES, LEGACY_V0_SYMBOLS
+from qwen_migrate.request import dotted_name, static_value
+
+
+def collect(module: cst.Module, context: ModuleContext) -> Collector:
+    """The one walk over the syntax tree; its result serves both passes over a project."""
+    collector = Collector(context)
+    module.visit(collector)
+    return collector
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a call or a dict event stands: its number in source order, and the conditional blocks
+    (if/else, loops, try, match) around it, to tell "before" and "on every path"."""
+
+    seq: int
+    blocks: tuple[int, ...]
+
+    def on_every_path_to(self, later: Place) -> bool:
+        """What happens here reaches `later` on every path when the blocks around it are around `later` too."""
+        return later.blocks[: len(self.blocks)] == self.blocks
+
+
+# What a name can be bound to; flow.py tells what each stands for, lazily, when a name is looked up.
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """The value of an expression, evaluated where it stands."""
+
+    value: cst.BaseExpression
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class OpenAIModule:
+    """The openai module (`import openai`)."""
+
+
+@dataclass(frozen=True)
+class ClientClass:
+    """An SDK client class, by its canonical name (`from openai import Client` is "OpenAI")."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class LegacySymbol:
+    """A pre-1.0 API object (`from openai import ChatCompletion`)."""
+
+    symbol: str
+
+
+@dataclass(frozen=True, eq=False)
+class Annotated:
+    """A client known only by its annotation (a parameter, an attribute, `x: OpenAI = ...`)."""
+
+    node: cst.CSTNode
+    annotation: cst.BaseExpression
+    scope: Scope
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """A function of ours, whose calls return what it returns."""
+
+    node: cst.FunctionDef
+
+
+@dataclass(frozen=True, eq=False)
+class LocalClass:
+    """A class of this module, or `self`/`cls` in its methods: the same attributes matter."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class ProjectImport:
+    """`from <module> import <name>` of anything but the SDK: perhaps a module of the project."""
+
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ModuleImport:
+    """`import <module>` of anything but the SDK: perhaps a module of the project."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Anything we do not follow (it shadows what was imported)."""
+
+
+Source = Union[Expression, OpenAIModule, ClientClass, LegacySymbol, Annotated, Function, LocalClass, ProjectImport, ModuleImport, Unknown]
+
+
+# What happens to a name that may hold request parameters, in source order.
+
+
+@dataclass(frozen=True, eq=False)
+class DictBound:
+    """`params = {...}`; `value` is None where the name is bound to what we do not read (a loop target)."""
+
+    value: Optional[cst.BaseExpression]
+    place: Place
+
+
+@dataclass(frozen=True, eq=False)
+class KeySet:
+    """`params["store"] = True`."""
+
+    key: str
+    value: cst.BaseExpression
+    node: cst.Subscript
+    place: Place
+
+
+@dataclass(frozen=True, eq=False)
+class DictMerged:
+    """`params |= {...}`."""
+
+    value: cst.BaseExpression
+    place: Place
+
+
+@dataclass(frozen=True, eq=False)
+class DictUpdated:
+    """`params.update({...})` or `params.update(key=value)`."""
+
+    call: cst.Call
+    place: Place
+
+
+DictEvent = Union[DictBound, KeySet, DictMerged, DictUpdated]
+
+
+@dataclass(frozen=True, eq=False)
+class AttributeAssignment:
+    """`self.x = ...` or `openai.x = ...`: what flow.py learns once it knows what the target's base is."""
+
+    target: cst.Attribute
+    source: Source
+    statement: cst.CSTNode
+    scope: Scope
+
+
+class Scope:
+    """A module, class or function body, and what each name is bound to in it."""
+
+    def __init__(self, kind: str, parent: Optional["Scope"]) -> None:
+        self.kind = kind  # "module", "class" or "function"
+        self.parent = parent
+        self.names: dict[str, list[Source]] = defaultdict(list)
+        # class scopes: the names of base classes (instance attributes are flow's: they depend on it)
+        self.bases: list[cst.BaseExpression] = []
+
+    def lookup(self, name: str) -> list[Source]:
+        """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
+        sources = self.binding(name)
+        return [] if sources is None else sources
+
+    def binding(self, name: str) -> Optional[list[Source]]:
+        """Python's lexical lookup: local, enclosing functions, module; class bodies are skipped.
+        None when no scope binds the name."""
+        scope: Optional[Scope] = self
+        while scope is not None:
+            if (scope is self or scope.kind != "class") and name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, looked up here, is `imported` ("os", "openai.OpenAI") once a module-level
+        import binds it: nothing binds it on the way there, or only imports of that very thing."""
+        sources = self.binding(name)
+        return sources is None or (bool(sources) and all(_import_path(source) == imported for source in sources))
+
+
+def _import_path(source: Source) -> Optional[str]:
+    """What an import bound a name to, dotted ("os", "openai.OpenAI"); None for any other binding."""
+    if isinstance(source, OpenAIModule):
+        return "openai"
+    if isinstance(source, ClientClass):
+        return f"openai.{source.name}"
+    if isinstance(source, ModuleImport):
+        return source.name
+    if isinstance(source, ProjectImport):
+        return f"{source.origin.module}.{source.origin.name}"
+    return None
+
+
+class Collector(cst.CSTVisitor):
+    def __init__(self, context: ModuleContext) -> None:
+        self.context = context
+        self.top_of: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._top_ids: set[int] = set()
+        self._top: Optional[cst.CSTNode] = None
+        self.module_scope = Scope("module", None)
+        self.scope = self.module_scope
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        # Where each call and each dict event stands (a Place).
+        self.seq = 0
+        self.blocks: list[int] = []
+        self.places: dict[cst.CSTNode, Place] = {}
+        # what happens to names that may hold request parameters: (scope, name) -> events
+        self.dict_events: dict[tuple[Scope, str], list[DictEvent]] = defaultdict(list)
+        self.return_places: dict[cst.CSTNode, Place] = {}  # by the returned value
+        self.attribute_assignments: list[AttributeAssignment] = []
+        self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, Scope]]] = defaultdict(list)
+        self.function_stack: list[cst.FunctionDef] = []
+        self.classes: dict[str, Scope] = {}
+        self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Module):
+            self._top_ids = {id(statement) for statement in node.body}
+        elif id(node) in self._top_ids:
+            self._top = node
+        self.top_of[node] = self._top
+        return super().on_visit(node)
+
+    # imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if alias.asname is not None:
+                bound = dotted_name(alias.asname.name)
+                source = OpenAIModule() if name == "openai" else ModuleImport(name)
+            else:
+                bound = name.split(".")[0]
+                source = OpenAIModule() if bound == "openai" else ModuleImport(bound)
+            self.scope.names[bound].append(source)
+            if isinstance(source, OpenAIModule) and self.scope is self.module_scope and self.openai_import is None:
+                self.openai_import = (node, bound)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = dotted_name(node.module) if node.module is not None else None
+        from_openai = not node.relative and module is not None and module.split(".")[0] == "openai"
+        absolute = self.context.absolute(module, len(node.relative))
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            bound = dotted_name(alias.asname.name) if alias.asname else name
+            if from_openai and name in CLIENT_CLASSES:
+                source = ClientClass(CLIENT_CLASSES[name])
+            elif module == "openai" and name in LEGACY_V0_SYMBOLS:  # openai.types.* are v1 models
+                source = LegacySymbol(name)
+            elif absolute is not None and not from_openai:
+                source = ProjectImport(Origin(absolute, name))
+            else:
+                source = Unknown()
+            self.scope.names[bound].append(source)
+
+    # scopes
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        scope = Scope("class", self.scope)
+        self.scope.names[node.name.value].append(LocalClass(scope))
+        scope.bases = [arg.value for arg in node.bases]
+        if self.scope is self.module_scope:
+            self.classes[node.name.value] = scope
+        self.scope = scope
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        enclosing = self.scope
+        enclosing.names[node.name.value].append(Function(node))
+        scope = Scope("function", enclosing)
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        decorators = {dotted_name(d.decorator) for d in node.decorators}
+        is_method = enclosing.kind == "class" and "staticmethod" not in decorators
+        for index, param in enumerate(params):
+            if is_method and index == 0:
+                scope.names[param.name.value].append(LocalClass(enclosing))
+                continue
+            sources = scope.names[param.name.value]
+            if param.annotation is not None:
+                sources.append(Annotated(param, param.annotation.annotation, enclosing))
+            if param.default is not None:
+                sources.append(Expression(param.default, enclosing))
+        self.scope = scope
+        self.function_stack.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scope = self.scope.parent
+        self.function_stack.pop()
+
+    def _place(self, node: cst.CSTNode) -> Place:
+        self.seq += 1
+        self.places[node] = Place(self.seq, tuple(self.blocks))
+        return self.places[node]
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        self.blocks.append(id(node))
+
+    def _leave_block(self, original_node: cst.CSTNode) -> None:
+        self.blocks.pop()
+
+    visit_If = visit_Else = visit_While = visit_Try = visit_ExceptHandler = visit_Finally = _enter_block
+    leave_If = leave_Else = leave_For = leave_While = leave_Try = leave_ExceptHandler = leave_Finally = _leave_block
+    visit_Match = visit_MatchCase = visit_IfExp = _enter_block
+    leave_Match = leave_MatchCase = leave_IfExp = _leave_block
+
+    def visit_Return(self, node: cst.Return) -> None:
+        place = self._place(node)
+        if self.function_stack and node.value is not None:
+            self.returns[self.function_stack[-1]].append((node.value, self.scope))
+            self.return_places[node.value] = place
+
+    # bindings
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value, node)
+            subscript = target.target
+            if isinstance(subscript, cst.Subscript) and isinstance(subscript.value, cst.Name) and len(subscript.slice) == 1:
+                index = subscript.slice[0].slice
+                key = static_value(index.value) if isinstance(index, cst.Index) else None
+                if isinstance(key, str):  # params["store"] = True
+                    event = KeySet(key, node.value, subscript, self._place(node))
+                    self.dict_events[(self.scope, subscript.value.value)].append(event)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, cst.BitOrAssign) and isinstance(node.target, cst.Name):  # params |= {...}
+            self.dict_events[(self.scope, node.target.value)].append(DictMerged(node.value, self._place(node)))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node.value, node)
+        annotated = Annotated(node, node.annotation.annotation, self.scope)
+        if isinstance(node.target, cst.Name):
+            self.scope.names[node.target.value].append(annotated)
+        elif isinstance(node.target, cst.Attribute):
+            self.attribute_assignments.append(AttributeAssignment(node.target, annotated, node, self.scope))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target, node.value, node)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, node.item, node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._enter_block(node)
+        self._bind(node.target, None, node)
+
+    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            source = Expression(value, self.scope) if value is not None else Unknown()
+            self.scope.names[target.value].append(source)
+            self.dict_events[(self.scope, target.value)].append(DictBound(value, self._place(statement)))
+        elif isinstance(target, cst.Attribute) and value is not None:
+            self.attribute_assignments.append(AttributeAssignment(target, Expression(value, self.scope), statement, self.scope))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, None, statement)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, (cst.Attribute, cst.Name)):
+            self.calls.append((node, self.scope))
+            self._place(node)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
+            self.dict_events[(self.scope, func.value.value)].append(DictUpdated(node, self.places[node]))

@@ -1,0 +1,193 @@
+"""What the analysis finds in a module: clients, the SDK calls through them, pre-1.0 uses, and where
+the module stands in its project. Rules read these; collect.py and flow.py build them."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+import libcst as cst
+
+from qwen_migrate.facts.openai_sdk import AZURE_CLASSES, BETA_VIEWS
+from qwen_migrate.request import (
+    DYNAMIC,
+    MISSING,
+    BodyArguments,
+    KeywordArguments,
+    environment_literal,
+    environment_variable,
+    static_value,
+)
+
+if TYPE_CHECKING:  # a binding keeps the scope it was found in, for fixes to tell what names mean there
+    from qwen_migrate.analysis.collect import Scope
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A name at the top level of a module of the project: a client, a client factory or a class."""
+
+    module: str
+    name: str
+
+
+@dataclass
+class ProjectIndex:
+    """What the modules of a project export to each other, and how the exports are used.
+
+    Built by a first pass over the project (analysis/project.py), read by the second.
+    """
+
+    modules: set[str] = field(default_factory=set)
+    clients: dict[Origin, str] = field(default_factory=dict)  # module-level client -> its class
+    factories: dict[Origin, str] = field(default_factory=dict)  # function returning a client -> its class
+    classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
+    uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
+    base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
+
+
+@dataclass(frozen=True)
+class ModuleContext:
+    """Where a module stands in its project: its dotted name, for imports, and the project's index."""
+
+    name: str
+    is_package: bool = False
+    index: Optional[ProjectIndex] = None
+
+    def absolute(self, module: Optional[str], level: int) -> Optional[str]:
+        """The absolute name of `from <level dots><module> import ...` in this module."""
+        if level == 0:
+            return module
+        parts = self.name.split(".") if self.is_package else self.name.split(".")[:-1]
+        if level - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join([*base, module] if module else base) or None
+
+
+@dataclass(eq=False)
+class ClientBinding:
+    """A client: built by a constructor we can see, or known only by its type annotation."""
+
+    class_name: str  # canonical: OpenAI, AsyncOpenAI, AzureOpenAI, AsyncAzureOpenAI
+    node: Optional[cst.CSTNode]  # the constructor call, or the annotated parameter, attribute or function; None for `origin`
+    arguments: Optional[KeywordArguments]  # None when the constructor is elsewhere
+    calls: list["CallSite"] = field(default_factory=list)
+    origin: Optional[Origin] = None  # set when the client is defined in another module of the project
+    external_apis: frozenset[str] = frozenset()  # APIs other modules use it for
+    origin_base_url: Optional[str] = None  # the literal base_url it is built with in the module that defines it
+    scope: Optional["Scope"] = None  # where the constructor stands
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, where the constructor stands, is `imported` once a module-level import binds it."""
+        return self.scope is not None and self.scope.means(name, imported)
+
+    @property
+    def constructed_here(self) -> bool:
+        return self.arguments is not None
+
+    @property
+    def base_url(self) -> Any:
+        """The base URL it is built with, here or in the module of the project that exports it: a
+        string, MISSING, None or DYNAMIC."""
+        if self.constructed_here:
+            return self.arguments.value("base_url")
+        return self.origin_base_url or DYNAMIC
+
+    @property
+    def is_azure(self) -> bool:
+        return self.class_name in AZURE_CLASSES
+
+    @property
+    def apis(self) -> frozenset[str]:
+        """The APIs its calls use, here and in the modules that import it: "chat", "responses", ..."""
+        return frozenset(call.api for call in self.calls) | self.external_apis
+
+
+@dataclass(eq=False)
+class ModuleClient:
+    """The SDK's module-level default client: `openai.chat.completions.create(...)`."""
+
+    import_node: Optional[cst.Import]  # the first `import openai`, after which fixes configure it
+    name: str  # what the module is called here: "openai", or its alias
+    settings: dict[str, list[cst.Assign]] = field(default_factory=lambda: defaultdict(list))
+    calls: list["CallSite"] = field(default_factory=list)
+    scope: Optional["Scope"] = None  # the module's, where fixes configure it
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, at module level, is `imported` once a module-level import binds it."""
+        return self.scope is not None and self.scope.means(name, imported)
+
+    @property
+    def apis(self) -> frozenset[str]:
+        return frozenset(call.api for call in self.calls)
+
+    @property
+    def base_url(self) -> Any:
+        """The static value assigned to `openai.base_url`, MISSING or DYNAMIC."""
+        return self.value("base_url")
+
+    def setting(self, name: str) -> Optional[cst.Assign]:
+        """The last assignment of `openai.<name>` in the module."""
+        assignments = self.settings.get(name)
+        return assignments[-1] if assignments else None
+
+    def value(self, name: str) -> Any:
+        """The static value assigned to `openai.<name>`, MISSING or DYNAMIC."""
+        assignment = self.setting(name)
+        return MISSING if assignment is None else static_value(assignment.value)
+
+    def environment_variable(self, name: str) -> Optional[str]:
+        assignment = self.setting(name)
+        return None if assignment is None else environment_variable(assignment.value)
+
+    def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
+        assignment = self.setting(name)
+        return None if assignment is None else environment_literal(assignment.value)
+
+
+Client = Union[ClientBinding, ModuleClient]
+
+
+@dataclass(eq=False)
+class CallSite:
+    """One request to an API method, e.g. `chat.completions.create`.
+
+    In code: an SDK call (`node` is the cst.Call) on the clients it may go through. In a batch input
+    file: a request body (`node` marks the line, `clients` is empty).
+    """
+
+    node: Any
+    method: str  # the resource path without response views: "chat.completions.create"
+    clients: tuple[Client, ...]
+    arguments: Union[KeywordArguments, BodyArguments]
+
+    @property
+    def api(self) -> str:
+        """The API the call belongs to: "chat", "responses", "beta.assistants", ..."""
+        parts = self.method.split(".")
+        if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions, beta.responses Responses
+            return parts[1] if parts[1] in BETA_VIEWS else f"beta.{parts[1]}"
+        return parts[0]
+
+
+@dataclass(frozen=True)
+class LegacyUse:
+    """A pre-1.0 SDK call (`openai.ChatCompletion.create(...)`) or setting (`openai.api_base = ...`)."""
+
+    node: cst.CSTNode
+    symbol: str
+
+
+@dataclass
+class ResolvedModule:
+    clients: list[ClientBinding]
+    module_client: Optional[ModuleClient]
+    calls: list[CallSite]
+    legacy: list[LegacyUse]
+    exports: ProjectIndex = field(default_factory=ProjectIndex)  # this module's part of the project index
+    # first pass: calls through names imported from the project, as (name, attributes and "()" calls
+    # taken of it), for the index to tell which client, and which API, each one uses
+    imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
+    # node -> the top-level statement that holds it, for placing findings without a whole-file pass
+    top_of: dict = field(default_factory=dict)
