@@ -53,16 +53,26 @@ client = OpenAI(
 
 @dataclass(frozen=True)
 class Invalid:
-    """An example the rule must report: `at` holds the source text of each expected finding, and
-    `fixed` the code after the rule's fixes (unsafe ones included), where it has any."""
+    """An example the rule must report: `at` holds the source text of each expected finding and
+    `message` its message, in the same order; `fixed` the code after the rule's fixes (unsafe ones
+    included), where it has any.
+
+    Rule files write the code as indented triple-quoted blocks passed through `textwrap.dedent`, so
+    that the examples `explain` shows read in the source as they do on screen."""
 
     code: str
     at: Union[str, tuple[str, ...]]
+    message: Union[str, tuple[str, ...]]
     fixed: Optional[str] = None
 
     @property
-    def expected(self) -> tuple[str, ...]:
-        return (self.at,) if isinstance(self.at, str) else self.at
+    def expected(self) -> tuple[tuple[str, str], ...]:
+        """(source text, message) of each expected finding."""
+        if isinstance(self.at, str) and isinstance(self.message, str):
+            return ((self.at, self.message),)
+        if isinstance(self.at, tuple) and isinstance(self.message, tuple) and len(self.at) == len(self.message):
+            return tuple(zip(self.at, self.message))
+        raise TypeError("Invalid: `at` and `message` must both be strings, or tuples of the same length")
 
 
 class Rule:

@@ -1,3 +1,5 @@
+from textwrap import dedent
+
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import FileRule, Invalid
 
@@ -21,5 +23,21 @@ class ParseError(FileRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.NONE
     spec = "the tool itself"
-    VALID = ["import openai\n\nclient = openai.OpenAI()\n"]
-    INVALID = [Invalid("import openai\n\nclient = openai.OpenAI(\n", at="")]
+    VALID = [
+        dedent("""\
+            import openai
+
+            client = openai.OpenAI()
+            """),
+    ]
+    INVALID = [
+        Invalid(
+            dedent("""\
+                import openai
+
+                client = openai.OpenAI(
+                """),
+            at="",
+            message="SyntaxError: '(' was never closed",
+        ),
+    ]

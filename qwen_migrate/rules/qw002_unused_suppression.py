@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 import libcst as cst
@@ -30,15 +31,21 @@ class UnusedSuppression(FileRule):
     fix_safety = FixSafety.SAFE
     spec = "the tool itself"
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)  # noqa: QW208\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=[], store=True)  # noqa: QW208
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])  # noqa: QW208\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=[])  # noqa: QW208
+                """),
             at="# noqa: QW208",
-            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
-        )
+            message="Unused suppression of QW208",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=[])
+                """),
+        ),
     ]
 
     @classmethod

@@ -26,6 +26,14 @@ class FileNotAnalysed(FileRule):
     severity = Severity.WARNING
     fix_safety = FixSafety.NONE
     spec = "the tool itself"
-    VALID = ["import openai\n\ntotal = " + " + ".join(["1"] * 100) + "\n"]
+    VALID = [
+        "import openai\n\ntotal = " + " + ".join(["1"] * 100) + "\n",
+    ]
     # Generated code: one expression of more operands than the parser can safely nest.
-    INVALID = [Invalid("import openai\n\ntotal = " + "+".join(["1"] * (MAX_DEPTH + 1)) + "\n", at="")]
+    INVALID = [
+        Invalid(
+            "import openai\n\ntotal = " + "+".join(["1"] * (MAX_DEPTH + 1)) + "\n",
+            at="",
+            message="Not analysed: nested 1,003 levels deep, more than the parser safely takes (1,000)",
+        ),
+    ]

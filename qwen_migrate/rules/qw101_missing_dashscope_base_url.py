@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding
@@ -41,42 +42,115 @@ class MissingDashScopeBaseUrl(ClientRule):
     fix_safety = FixSafety.SAFE
     spec = 'Quick migration; "Supported APIs"'
     VALID = [
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-        '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n)\n'
-        'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
-        "import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url=os.environ['LLM_BASE_URL'])\n",
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-        '    base_url="https://ws-1a2b.ap-northeast-1.maas.aliyuncs.com/compatible-mode/v1",\n)\n',
-        'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")\n',
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(
+                api_key=os.getenv("DASHSCOPE_API_KEY"),
+                base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            )
+            client.chat.completions.create(model="qwen3.6-plus", messages=[])
+            """),
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(base_url=os.environ['LLM_BASE_URL'])
+            """),
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(
+                api_key=os.getenv("DASHSCOPE_API_KEY"),
+                base_url="https://ws-1a2b.ap-northeast-1.maas.aliyuncs.com/compatible-mode/v1",
+            )
+            """),
+        dedent("""\
+            from openai import OpenAI
+
+            client = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
+            """),
     ]
     INVALID = [
         Invalid(
-            'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n'
-            'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
+            dedent("""\
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))
+                client.chat.completions.create(model="qwen3.6-plus", messages=[])
+                """),
             at='OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))',
-            fixed='import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), '
-            'base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")\n'
-            'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
+            message="OpenAI() has no base_url: requests go to OPENAI_BASE_URL or api.openai.com, not DashScope",
+            fixed=dedent("""\
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"), base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1")
+                client.chat.completions.create(model="qwen3.6-plus", messages=[])
+                """),
         ),
         Invalid(
-            'from openai import AsyncOpenAI\n\nclient = AsyncOpenAI(base_url="https://api.openai.com/v1")\n',
+            dedent("""\
+                from openai import AsyncOpenAI
+
+                client = AsyncOpenAI(base_url="https://api.openai.com/v1")
+                """),
             at='AsyncOpenAI(base_url="https://api.openai.com/v1")',
+            message="base_url 'https://api.openai.com/v1' is not a DashScope endpoint",
         ),
         Invalid(
-            'import os\nfrom openai import OpenAI\n\nclient = OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"))\n',
+            dedent("""\
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"))
+                """),
             at='OpenAI(base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"))',
+            message="base_url is read from OPENAI_BASE_URL, OpenAI's variable: set DashScope's endpoint",
         ),
         Invalid(
-            'import openai\n\nclient = openai.OpenAI(\n    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"\n)\n'
-            'client.embeddings.create(model="text-embedding-v4", input="hi", encoding_format="float")\n',
-            at='openai.OpenAI(\n    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"\n)',
+            dedent("""\
+                import openai
+
+                client = openai.OpenAI(
+                    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"
+                )
+                client.embeddings.create(model="text-embedding-v4", input="hi", encoding_format="float")
+                """),
+            at=dedent("""\
+                openai.OpenAI(
+                    base_url="https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"
+                )"""),
+            message="base_url is DashScope's Responses endpoint, but this client calls the compatible-mode APIs",
         ),
         Invalid(
-            'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-            '    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",\n)\n',
-            at='OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",\n)',
-            fixed='import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-            '    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1",\n)\n',
+            dedent("""\
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(
+                    api_key=os.getenv("DASHSCOPE_API_KEY"),
+                    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",
+                )
+                """),
+            at=dedent("""\
+                OpenAI(
+                    api_key=os.getenv("DASHSCOPE_API_KEY"),
+                    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1",
+                )"""),
+            message="base_url 'https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1' is on DashScope's host but not at an OpenAI-compatible path",
+            fixed=dedent("""\
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(
+                    api_key=os.getenv("DASHSCOPE_API_KEY"),
+                    base_url="https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1",
+                )
+                """),
         ),
     ]
 

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding
@@ -35,26 +36,82 @@ class OpenAIApiKey(ClientRule):
     fix_safety = FixSafety.SAFE
     spec = "Quick migration"
     VALID = [
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n',
-        "from openai import OpenAI\n\nclient = OpenAI(api_key=load_secret('qwen'))\n",
-        "from openai import OpenAI\n\nclient = OpenAI(workload_identity=identity)\n",
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))
+            """),
+        dedent("""\
+            from openai import OpenAI
+
+            client = OpenAI(api_key=load_secret('qwen'))
+            """),
+        dedent("""\
+            from openai import OpenAI
+
+            client = OpenAI(workload_identity=identity)
+            """),
     ]
     INVALID = [
         Invalid(
-            "from openai import OpenAI\n\nclient = OpenAI()\n",
+            dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI()
+                """),
             at="OpenAI()",
-            fixed='from openai import OpenAI\nimport os\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n',
+            message="OpenAI() has no api_key: the SDK reads OPENAI_API_KEY",
+            fixed=dedent("""\
+                from openai import OpenAI
+                import os
+
+                client = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))
+                """),
         ),
-        Invalid("from openai import OpenAI\n\nclient = OpenAI(api_key=None)\n", at="OpenAI(api_key=None)"),
         Invalid(
-            "from openai import OpenAI\n\n\ndef client_for(os):\n    return OpenAI()\n",
+            dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI(api_key=None)
+                """),
+            at="OpenAI(api_key=None)",
+            message="OpenAI() has no api_key: the SDK reads OPENAI_API_KEY",
+        ),
+        Invalid(
+            dedent("""\
+                from openai import OpenAI
+
+
+                def client_for(os):
+                    return OpenAI()
+                """),
             at="OpenAI()",
-            fixed='from openai import OpenAI\nimport os as _os\n\n\ndef client_for(os):\n    return OpenAI(api_key=_os.getenv("DASHSCOPE_API_KEY"))\n',
+            message="OpenAI() has no api_key: the SDK reads OPENAI_API_KEY",
+            fixed=dedent("""\
+                from openai import OpenAI
+                import os as _os
+
+
+                def client_for(os):
+                    return OpenAI(api_key=_os.getenv("DASHSCOPE_API_KEY"))
+                """),
         ),
         Invalid(
-            'import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
+            dedent("""\
+                import os
+                from openai import AsyncOpenAI
+
+                client = AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])
+                """),
             at='AsyncOpenAI(api_key=os.environ["OPENAI_API_KEY"])',
-            fixed='import os\nfrom openai import AsyncOpenAI\n\nclient = AsyncOpenAI(api_key=os.environ["DASHSCOPE_API_KEY"])\n',
+            message="api_key is read from OPENAI_API_KEY; DashScope keys live in DASHSCOPE_API_KEY",
+            fixed=dedent("""\
+                import os
+                from openai import AsyncOpenAI
+
+                client = AsyncOpenAI(api_key=os.environ["DASHSCOPE_API_KEY"])
+                """),
         ),
     ]
 

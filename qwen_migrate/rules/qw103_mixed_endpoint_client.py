@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding, ResolvedModule
@@ -30,17 +31,27 @@ class MixedEndpointClient(Rule):
     fix_safety = FixSafety.NONE
     spec = '"Supported APIs" (the Responses and Conversations APIs use a different base_url)'
     VALID = [
-        "from openai import OpenAI\n\nchat = OpenAI()\nagents = OpenAI()\n"
-        'chat.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
-        'agents.responses.create(model="qwen3.6-plus", input="hi")\n'
+        dedent("""\
+            from openai import OpenAI
+
+            chat = OpenAI()
+            agents = OpenAI()
+            chat.chat.completions.create(model="qwen3.6-plus", messages=[])
+            agents.responses.create(model="qwen3.6-plus", input="hi")
+            """),
     ]
     INVALID = [
         Invalid(
-            "from openai import OpenAI\n\nclient = OpenAI()\n"
-            'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
-            'client.responses.create(model="qwen3.6-plus", input="hi")\n',
+            dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI()
+                client.chat.completions.create(model="qwen3.6-plus", messages=[])
+                client.responses.create(model="qwen3.6-plus", input="hi")
+                """),
             at="OpenAI()",
-        )
+            message="One client serves chat and responses, which need different DashScope base URLs: use two clients",
+        ),
     ]
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:

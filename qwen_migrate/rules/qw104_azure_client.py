@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.config import Settings
@@ -34,19 +35,48 @@ class AzureClient(ClientRule):
     fix_safety = FixSafety.UNSAFE
     spec = "Quick migration (the OpenAI client with base_url and api_key)"
     VALID = [
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-        '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n)\n'
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(
+                api_key=os.getenv("DASHSCOPE_API_KEY"),
+                base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            'from openai import AzureOpenAI\n\nclient = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")\n',
+            dedent("""\
+                from openai import AzureOpenAI
+
+                client = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")
+                """),
             at='AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")',
-            fixed="from openai import OpenAI\n\nclient = OpenAI()\n",
+            message="AzureOpenAI speaks Azure's URL, header and api-version scheme, which DashScope does not",
+            fixed=dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI()
+                """),
         ),
         Invalid(
-            "from langchain_openai import OpenAI\nfrom openai import AzureOpenAI\n\nllm = OpenAI()\nclient = AzureOpenAI(api_version=\"2024-06-01\")\n",
+            dedent("""\
+                from langchain_openai import OpenAI
+                from openai import AzureOpenAI
+
+                llm = OpenAI()
+                client = AzureOpenAI(api_version="2024-06-01")
+                """),
             at='AzureOpenAI(api_version="2024-06-01")',
-            fixed="from langchain_openai import OpenAI\nimport openai\n\nllm = OpenAI()\nclient = openai.OpenAI()\n",
+            message="AzureOpenAI speaks Azure's URL, header and api-version scheme, which DashScope does not",
+            fixed=dedent("""\
+                from langchain_openai import OpenAI
+                import openai
+
+                llm = OpenAI()
+                client = openai.OpenAI()
+                """),
         ),
     ]
 

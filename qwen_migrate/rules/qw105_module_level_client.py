@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ResolvedModule
@@ -41,30 +42,69 @@ class ModuleLevelClient(Rule):
     fix_safety = FixSafety.SAFE
     spec = "Quick migration (base_url and api_key)"
     VALID = [
-        'import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
-        'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n'
-        'openai.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
+        dedent("""\
+            import os
+            import openai
+
+            openai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"
+            openai.api_key = os.getenv("DASHSCOPE_API_KEY")
+            openai.chat.completions.create(model="qwen3.6-plus", messages=[])
+            """),
     ]
     INVALID = [
         Invalid(
-            'import openai\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
+            dedent("""\
+                import openai
+
+                openai.chat.completions.create(model="qwen3.6-plus", messages=[])
+                """),
             at='openai.chat.completions.create(model="qwen3.6-plus", messages=[])',
-            fixed='import openai\nimport os\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
-            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n\nopenai.chat.completions.create(model="qwen3.6-plus", messages=[])\n',
+            message="The module-level client is used without openai.base_url and openai.api_key set for DashScope: it calls OpenAI",
+            fixed=dedent("""\
+                import openai
+                import os
+
+                openai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"
+                openai.api_key = os.getenv("DASHSCOPE_API_KEY")
+
+                openai.chat.completions.create(model="qwen3.6-plus", messages=[])
+                """),
         ),
         Invalid(
-            'import os\nimport openai\n\nopenai.base_url = "https://api.openai.com/v1/"\n'
-            'openai.api_key = os.environ["OPENAI_API_KEY"]\n',
+            dedent("""\
+                import os
+                import openai
+
+                openai.base_url = "https://api.openai.com/v1/"
+                openai.api_key = os.environ["OPENAI_API_KEY"]
+                """),
             at=('openai.base_url = "https://api.openai.com/v1/"', 'openai.api_key = os.environ["OPENAI_API_KEY"]'),
-            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"\n'
-            'openai.api_key = os.environ["DASHSCOPE_API_KEY"]\n',
+            message=("openai.base_url 'https://api.openai.com/v1/' is not DashScope's compatible-mode endpoint", "openai.api_key is read from OPENAI_API_KEY; DashScope keys live in DASHSCOPE_API_KEY"),
+            fixed=dedent("""\
+                import os
+                import openai
+
+                openai.base_url = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/"
+                openai.api_key = os.environ["DASHSCOPE_API_KEY"]
+                """),
         ),
         Invalid(
-            'import os\nimport openai\n\nopenai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1"\n'
-            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n',
+            dedent("""\
+                import os
+                import openai
+
+                openai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+                openai.api_key = os.getenv("DASHSCOPE_API_KEY")
+                """),
             at='openai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1"',
-            fixed='import os\nimport openai\n\nopenai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1/"\n'
-            'openai.api_key = os.getenv("DASHSCOPE_API_KEY")\n',
+            message="openai.base_url lacks its final slash: the module-level client would call .../v1chat/completions",
+            fixed=dedent("""\
+                import os
+                import openai
+
+                openai.base_url = "https://dashscope.aliyuncs.com/compatible-mode/v1/"
+                openai.api_key = os.getenv("DASHSCOPE_API_KEY")
+                """),
         ),
     ]
 

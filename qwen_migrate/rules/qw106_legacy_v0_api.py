@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ResolvedModule
@@ -28,15 +29,24 @@ class LegacyV0Api(Rule):
     fix_safety = FixSafety.NONE
     spec = "Quick migration (the v1 `OpenAI` client)"
     VALID = [
-        "from openai import OpenAI\n\nclient = OpenAI()\n"
-        'client.chat.completions.create(model="qwen3.6-plus", messages=[])\n'
+        dedent("""\
+            from openai import OpenAI
+
+            client = OpenAI()
+            client.chat.completions.create(model="qwen3.6-plus", messages=[])
+            """),
     ]
     INVALID = [
         Invalid(
-            'import openai\n\nopenai.api_base = "https://api.openai.com/v1"\n'
-            'openai.ChatCompletion.create(model="gpt-4", messages=[])\n',
+            dedent("""\
+                import openai
+
+                openai.api_base = "https://api.openai.com/v1"
+                openai.ChatCompletion.create(model="gpt-4", messages=[])
+                """),
             at=('openai.api_base = "https://api.openai.com/v1"', 'openai.ChatCompletion.create(model="gpt-4", messages=[])'),
-        )
+            message=("openai.api_base is the pre-1.0 SDK API: migrate to the v1 client first", "openai.ChatCompletion.create is the pre-1.0 SDK API: migrate to the v1 client first"),
+        ),
     ]
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding
@@ -34,15 +35,32 @@ class OpenAIOnlyClientOption(ClientRule):
     fix_safety = FixSafety.UNSAFE
     spec = "Quick migration (only base_url, api_key and model carry over)"
     VALID = [
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-        '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n    max_retries=5,\n)\n'
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(
+                api_key=os.getenv("DASHSCOPE_API_KEY"),
+                base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+                max_retries=5,
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            'from openai import OpenAI\n\nclient = OpenAI(organization="org-123", data_residency="eu")\n',
+            dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI(organization="org-123", data_residency="eu")
+                """),
             at=('organization="org-123"', 'data_residency="eu"'),
-            fixed="from openai import OpenAI\n\nclient = OpenAI()\n",
-        )
+            message=("organization has no meaning on DashScope", "data_residency routes requests to OpenAI's regional hosts, overriding base_url"),
+            fixed=dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI()
+                """),
+        ),
     ]
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:

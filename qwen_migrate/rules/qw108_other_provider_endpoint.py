@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ResolvedModule
@@ -30,20 +31,41 @@ class OtherProviderEndpoint(Rule):
     fix_safety = FixSafety.NONE
     spec = 'Quick migration (base_url names the service the client talks to)'
     VALID = [
-        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n'
-        '    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n)\n',
-        "from openai import OpenAI\n\nclient = OpenAI()\n",
+        dedent("""\
+            import os
+            from openai import OpenAI
+
+            client = OpenAI(
+                api_key=os.getenv("DASHSCOPE_API_KEY"),
+                base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            )
+            """),
+        dedent("""\
+            from openai import OpenAI
+
+            client = OpenAI()
+            """),
     ]
     INVALID = [
         Invalid(
-            'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")\n'
-            'client.chat.completions.create(model="llama3.2", messages=[], tool_choice="required")\n',
+            dedent("""\
+                from openai import OpenAI
+
+                client = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
+                client.chat.completions.create(model="llama3.2", messages=[], tool_choice="required")
+                """),
             at='OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")',
+            message="OpenAI() talks to http://localhost:11434/v1, not to OpenAI or DashScope: left as it is",
         ),
         Invalid(
-            'import openai\n\nopenai.base_url = "https://openrouter.ai/api/v1/"\n'
-            'openai.chat.completions.create(model="openai/gpt-4o", messages=[])\n',
+            dedent("""\
+                import openai
+
+                openai.base_url = "https://openrouter.ai/api/v1/"
+                openai.chat.completions.create(model="openai/gpt-4o", messages=[])
+                """),
             at='openai.base_url = "https://openrouter.ai/api/v1/"',
+            message="openai.base_url is https://openrouter.ai/api/v1/, not OpenAI or DashScope: the module-level client is left as it is",
         ),
     ]
 

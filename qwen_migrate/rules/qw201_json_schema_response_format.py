@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -25,18 +26,26 @@ class JsonSchemaResponseFormat(CallRule):
     fix_safety = FixSafety.NONE
     spec = 'Chat Completions › "Behavioral differences" (response_format supports json_object only)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
-        '    messages=[{"role": "user", "content": "List three colours as JSON."}],\n'
-        '    response_format={"type": "json_object"},\n)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=[{"role": "user", "content": "List three colours as JSON."}],
+                response_format={"type": "json_object"},
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=[],\n'
-            '    response_format={"type": "json_schema", "json_schema": {"name": "colours", "schema": schema}},\n)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=[],
+                    response_format={"type": "json_schema", "json_schema": {"name": "colours", "schema": schema}},
+                )
+                """),
             at='response_format={"type": "json_schema", "json_schema": {"name": "colours", "schema": schema}}',
-        )
+            message='response_format type "json_schema" is not supported by DashScope: only "json_object" is',
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,4 +1,5 @@
 import re
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -34,23 +35,36 @@ class StructuredOutputParse(CallRule):
         {"chat.completions.parse", "chat.completions.stream", "beta.chat.completions.parse", "beta.chat.completions.stream"}
     )
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'completion = client.chat.completions.create(\n    model="qwen3.6-plus",\n'
-        '    messages=[{"role": "user", "content": "Give the event as JSON with name and date."}],\n'
-        '    response_format={"type": "json_object"},\n)\n'
-        "event = Event.model_validate_json(completion.choices[0].message.content)\n",
-        DASHSCOPE_CLIENT + 'client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=JSON_MODE)\n',
-        DASHSCOPE_CLIENT + 'client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=response_format)\n',
+        DASHSCOPE_CLIENT + dedent("""\
+            completion = client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=[{"role": "user", "content": "Give the event as JSON with name and date."}],
+                response_format={"type": "json_object"},
+            )
+            event = Event.model_validate_json(completion.choices[0].message.content)
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=JSON_MODE)
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.parse(model="qwen3.6-plus", messages=messages, response_format=response_format)
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'completion = client.chat.completions.parse(model="qwen3.6-plus", messages=[], response_format=Event)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                completion = client.chat.completions.parse(model="qwen3.6-plus", messages=[], response_format=Event)
+                """),
             at="response_format=Event",
+            message="chat.completions.parse() sends this response_format as json_schema, which DashScope does not support",
         ),
         Invalid(
-            DASHSCOPE_CLIENT + "with client.beta.chat.completions.stream(model=MODEL, messages=[], response_format=schemas.Event) as s:\n    pass\n",
+            DASHSCOPE_CLIENT + dedent("""\
+                with client.beta.chat.completions.stream(model=MODEL, messages=[], response_format=schemas.Event) as s:
+                    pass
+                """),
             at="response_format=schemas.Event",
+            message="beta.chat.completions.stream() sends this response_format as json_schema, which DashScope does not support",
         ),
     ]
 

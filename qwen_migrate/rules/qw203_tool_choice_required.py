@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,20 +28,39 @@ class ToolChoiceRequired(CallRule):
     fix_safety = FixSafety.UNSAFE
     spec = 'Chat Completions › "Behavioral differences" (tool_choice)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    tools=tools,\n'
-        '    tool_choice={"type": "function", "function": {"name": "get_weather"}},\n    parallel_tool_calls=True,\n)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=messages,
+                tools=tools,
+                tool_choice={"type": "function", "function": {"name": "get_weather"}},
+                parallel_tool_calls=True,
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    tools=tools,\n'
-            '    tool_choice="required",\n    parallel_tool_calls=True,\n)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    tools=tools,
+                    tool_choice="required",
+                    parallel_tool_calls=True,
+                )
+                """),
             at='tool_choice="required"',
-            fixed=DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    tools=tools,\n'
-            '    tool_choice="auto",\n    parallel_tool_calls=True,\n)\n',
-        )
+            message='tool_choice="required" is not supported by DashScope (use "auto", "none" or a function object)',
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    tools=tools,
+                    tool_choice="auto",
+                    parallel_tool_calls=True,
+                )
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,18 +28,28 @@ class NonFunctionTool(CallRule):
     fix_safety = FixSafety.NONE
     spec = 'Chat Completions › "Behavioral differences" (tools supports function type only)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-        '    tools=[{"type": "function", "function": weather_tool}],\n    parallel_tool_calls=True,\n)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=messages,
+                tools=[{"type": "function", "function": weather_tool}],
+                parallel_tool_calls=True,
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-            '    tools=[{"type": "function", "function": weather_tool}, {"type": "custom", "name": "grep"}],\n'
-            "    parallel_tool_calls=True,\n)\n",
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    tools=[{"type": "function", "function": weather_tool}, {"type": "custom", "name": "grep"}],
+                    parallel_tool_calls=True,
+                )
+                """),
             at='tools=[{"type": "function", "function": weather_tool}, {"type": "custom", "name": "grep"}]',
-        )
+            message="tools of type 'custom' are not supported by DashScope: only function tools are",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -26,16 +27,21 @@ class ParallelToolCallsDefault(CallRule):
     fix_safety = FixSafety.SAFE
     spec = 'Chat Completions › "Behavioral differences" (parallel_tool_calls defaults to false)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools, parallel_tool_calls=True)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools, parallel_tool_calls=True)
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools)
+                """),
             at="tools=tools",
-            fixed=DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools, parallel_tool_calls=True)\n',
-        )
+            message="tools without parallel_tool_calls: DashScope defaults it to false, OpenAI to true",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages, tools=tools, parallel_tool_calls=True)
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

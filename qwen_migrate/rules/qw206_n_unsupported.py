@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -26,10 +27,26 @@ class NUnsupported(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.NONE
     spec = 'Chat Completions › "Behavioral differences" (n supports 1-4, on qwen-plus and qwen-plus-character)'
-    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-plus", messages=messages, n=3)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen-plus", messages=messages, n=3)
+            """),
+    ]
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-plus", messages=messages, n=8)\n', at="n=8"),
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, n=2)\n', at="n=2"),
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen-plus", messages=messages, n=8)
+                """),
+            at="n=8",
+            message="n=8 is outside DashScope's range 1-4",
+        ),
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages, n=2)
+                """),
+            at="n=2",
+            message="n=2 with model 'qwen3.6-plus': DashScope supports n > 1 only on qwen-plus, qwen-plus-character",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,16 +28,21 @@ class WebSearchOptions(CallRule):
     fix_safety = FixSafety.SAFE
     spec = 'Chat Completions › "Behavioral differences" and "Qwen-specific parameters" (enable_search)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, extra_body={"enable_search": True})\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages, extra_body={"enable_search": True})
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, web_search_options={})\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages, web_search_options={})
+                """),
             at="web_search_options={}",
-            fixed=DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, extra_body={"enable_search": True})\n',
-        )
+            message='web_search_options is not supported by DashScope: use extra_body={"enable_search": True}',
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages, extra_body={"enable_search": True})
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -33,24 +34,42 @@ class IgnoredParameter(CallRule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     spec = 'Chat Completions › "Unsupported parameters"'
-    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages, max_tokens=512)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages, max_tokens=512)
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-            '    max_completion_tokens=512,\n    store=True,\n)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    max_completion_tokens=512,
+                    store=True,
+                )
+                """),
             at=("max_completion_tokens=512", "store=True"),
-            fixed=DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n    max_tokens=512,\n)\n',
+            message=("max_completion_tokens is silently ignored by DashScope", "store is silently ignored by DashScope"),
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    max_tokens=512,
+                )
+                """),
         ),
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'params = {"model": "qwen3.6-plus", "messages": messages, "max_completion_tokens": 512}\n'
-            "client.chat.completions.create(**params)\n",
+            DASHSCOPE_CLIENT + dedent("""\
+                params = {"model": "qwen3.6-plus", "messages": messages, "max_completion_tokens": 512}
+                client.chat.completions.create(**params)
+                """),
             at='"max_completion_tokens": 512',
-            fixed=DASHSCOPE_CLIENT
-            + 'params = {"model": "qwen3.6-plus", "messages": messages, "max_tokens": 512}\n'
-            "client.chat.completions.create(**params)\n",
+            message="max_completion_tokens is silently ignored by DashScope",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                params = {"model": "qwen3.6-plus", "messages": messages, "max_tokens": 512}
+                client.chat.completions.create(**params)
+                """),
         ),
     ]
 

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -28,20 +29,34 @@ class QwenParamOutsideExtraBody(CallRule):
     fix_safety = FixSafety.SAFE
     spec = 'Chat Completions › "Qwen-specific parameters" (pass them via extra_body)'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-        '    extra_body={"enable_thinking": False, "top_k": 20},\n)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=messages,
+                extra_body={"enable_thinking": False, "top_k": 20},
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-            "    enable_thinking=False,\n    top_k=20,\n)\n",
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    enable_thinking=False,
+                    top_k=20,
+                )
+                """),
             at=("enable_thinking=False", "top_k=20"),
-            fixed=DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n    messages=messages,\n'
-            '    extra_body={"enable_thinking": False, "top_k": 20},\n)\n',
-        )
+            message=("enable_thinking is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body", "top_k is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body"),
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=messages,
+                    extra_body={"enable_thinking": False, "top_k": 20},
+                )
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -31,21 +32,42 @@ class OpenAIModelName(CallRule):
     spec = 'Quick migration (change model); Model Studio docs, "Models"'
     methods = CHAT_METHODS | {"embeddings.create"}
     VALID = [
-        DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n',
-        DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages)
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")
+            """),
     ]
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)\n', at='model="gpt-4o-2024-08-06"',
-            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n',
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="gpt-4o-2024-08-06", messages=messages)
+                """),
+            at='model="gpt-4o-2024-08-06"',
+            message="'gpt-4o-2024-08-06' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-plus", messages=messages)
+                """),
         ),
         Invalid(
-            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-3-small", input=texts, encoding_format="float")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-3-small", input=texts, encoding_format="float")
+                """),
             at='model="text-embedding-3-small"',
+            message="'text-embedding-3-small' is an OpenAI model, not served by DashScope (use 'text-embedding-v4')",
         ),
         Invalid(
-            DASHSCOPE_CLIENT + 'MODEL = "gpt-4o"\nclient.chat.completions.create(model=MODEL, messages=messages)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                MODEL = "gpt-4o"
+                client.chat.completions.create(model=MODEL, messages=messages)
+                """),
             at='"gpt-4o"',
-            fixed=DASHSCOPE_CLIENT + 'MODEL = "qwen3.6-plus"\nclient.chat.completions.create(model=MODEL, messages=messages)\n',
+            message="'gpt-4o' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                MODEL = "qwen3.6-plus"
+                client.chat.completions.create(model=MODEL, messages=messages)
+                """),
         ),
     ]
 

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator, Optional
 
 from qwen_migrate.analysis.model import CallSite
@@ -53,23 +54,33 @@ class JsonObjectWithoutJsonWord(CallRule):
     fix_safety = FixSafety.NONE
     spec = 'Model Studio docs, "Structured output (JSON mode)"'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
-        '    messages=[{"role": "system", "content": "Reply in JSON."}, {"role": "user", "content": question}],\n'
-        '    response_format={"type": "json_object"},\n)\n',
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
-        '    messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "Ann, ann@example.com"}],\n'
-        '    response_format={"type": "json_object"},\n)\n',
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=[{"role": "system", "content": "Reply in JSON."}, {"role": "user", "content": question}],
+                response_format={"type": "json_object"},
+            )
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(
+                model="qwen3.6-plus",
+                messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "Ann, ann@example.com"}],
+                response_format={"type": "json_object"},
+            )
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(\n    model="qwen3.6-plus",\n'
-            '    messages=[{"role": "system", "content": "Extract the name and email."}, {"role": "user", "content": text}],\n'
-            '    response_format={"type": "json_object"},\n)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(
+                    model="qwen3.6-plus",
+                    messages=[{"role": "system", "content": "Extract the name and email."}, {"role": "user", "content": text}],
+                    response_format={"type": "json_object"},
+                )
+                """),
             at='response_format={"type": "json_object"}',
-        )
+            message='JSON mode, but no message written here mentions "JSON": DashScope rejects such a request',
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -29,15 +30,18 @@ class ThinkingNonStreaming(CallRule):
     fix_safety = FixSafety.NONE
     spec = 'Model Studio docs, "Deep thinking" and "Error codes"'
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.chat.completions.create(model="qwen3-32b", messages=messages, stream=True, extra_body={"enable_thinking": True})\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3-32b", messages=messages, stream=True, extra_body={"enable_thinking": True})
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.chat.completions.create(model="qwen3-32b", messages=messages, extra_body={"enable_thinking": True})\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3-32b", messages=messages, extra_body={"enable_thinking": True})
+                """),
             at='extra_body={"enable_thinking": True}',
-        )
+            message="enable_thinking on 'qwen3-32b' needs a streaming call: DashScope rejects it otherwise",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,11 +28,22 @@ class RetiredQwenModel(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.UNSAFE
     spec = "Model Studio notice 731 (model retirement, 2026-10-10)"
-    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-flash", messages=messages)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-flash", messages=messages)
+            """),
+    ]
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen-turbo-latest", messages=messages)\n', at='model="qwen-turbo-latest"',
-            fixed=DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-flash", messages=messages)\n',
-        )
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen-turbo-latest", messages=messages)
+                """),
+            at='model="qwen-turbo-latest"',
+            message="'qwen-turbo-latest' was retired by Model Studio on 2026-10-10 (successor: 'qwen3.6-flash')",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.chat.completions.create(model="qwen3.6-flash", messages=messages)
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite, ClientBinding
@@ -33,17 +34,28 @@ class ResponsesEndpoint(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     spec = '"Supported APIs"; "Responses API"; "Conversations API" (the different base_url)'
-    VALID = [RESPONSES_CLIENT + 'client.responses.create(model="qwen3.6-plus", input="Hello")\n']
+    VALID = [
+        RESPONSES_CLIENT + dedent("""\
+            client.responses.create(model="qwen3.6-plus", input="Hello")
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.responses.create(model="qwen3.6-plus", input="Hello")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input="Hello")
+                """),
             at='client.responses.create(model="qwen3.6-plus", input="Hello")',
-            fixed=DASHSCOPE_CLIENT.replace("compatible-mode/v1", "api/v2/apps/protocols/compatible-mode/v1")
-            + 'client.responses.create(model="qwen3.6-plus", input="Hello")\n',
+            message="responses.create() needs DashScope's Responses endpoint, but the client's base_url is the compatible-mode one",
+            fixed=DASHSCOPE_CLIENT.replace("compatible-mode/v1", "api/v2/apps/protocols/compatible-mode/v1") + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input="Hello")
+                """),
         ),
         Invalid(
-            DASHSCOPE_CLIENT + 'client.conversations.items.list("conv_123")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.conversations.items.list("conv_123")
+                """),
             at='client.conversations.items.list("conv_123")',
+            message="conversations.items.list() needs DashScope's Responses endpoint, but the client's base_url is the compatible-mode one",
         ),
     ]
 

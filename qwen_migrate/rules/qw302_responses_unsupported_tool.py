@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -30,15 +31,18 @@ class ResponsesUnsupportedTool(CallRule):
     spec = 'Responses API (built-in tools: web_search, code_interpreter, web_extractor, image_search)'
     methods = RESPONSES_METHODS
     VALID = [
-        RESPONSES_CLIENT
-        + 'client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "web_search"}, {"type": "code_interpreter"}])\n'
+        RESPONSES_CLIENT + dedent("""\
+            client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "web_search"}, {"type": "code_interpreter"}])
+            """),
     ]
     INVALID = [
         Invalid(
-            RESPONSES_CLIENT
-            + 'client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "file_search", "vector_store_ids": ids}])\n',
+            RESPONSES_CLIENT + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input=question, tools=[{"type": "file_search", "vector_store_ids": ids}])
+                """),
             at='tools=[{"type": "file_search", "vector_store_ids": ids}]',
-        )
+            message="Responses tools of type 'file_search' are not offered by DashScope",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -29,18 +30,24 @@ class ResponsesJsonSchema(CallRule):
     spec = 'Chat Completions › "Behavioral differences" (json_object only), applied to Responses'
     methods = RESPONSES_METHODS
     VALID = [
-        RESPONSES_CLIENT
-        + 'client.responses.create(model="qwen3.6-plus", input="Reply in JSON.", text={"format": {"type": "json_object"}})\n'
+        RESPONSES_CLIENT + dedent("""\
+            client.responses.create(model="qwen3.6-plus", input="Reply in JSON.", text={"format": {"type": "json_object"}})
+            """),
     ]
     INVALID = [
         Invalid(
-            RESPONSES_CLIENT + 'client.responses.parse(model="qwen3.6-plus", input=question, text_format=Answer)\n',
+            RESPONSES_CLIENT + dedent("""\
+                client.responses.parse(model="qwen3.6-plus", input=question, text_format=Answer)
+                """),
             at="text_format=Answer",
+            message="responses.parse(text_format=...) sends a JSON schema, which DashScope does not document",
         ),
         Invalid(
-            RESPONSES_CLIENT
-            + 'client.responses.create(model="qwen3.6-plus", input=question, text={"format": {"type": "json_schema", "schema": schema}})\n',
+            RESPONSES_CLIENT + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input=question, text={"format": {"type": "json_schema", "schema": schema}})
+                """),
             at='text={"format": {"type": "json_schema", "schema": schema}}',
+            message='text format "json_schema" is not documented by DashScope: only "json_object" is',
         ),
     ]
 

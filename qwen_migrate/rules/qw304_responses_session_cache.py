@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite, ClientBinding
@@ -41,14 +42,18 @@ class ResponsesSessionCache(CallRule):
     spec = 'Responses API › "Session cache"'
     methods = RESPONSES_METHODS
     VALID = [
-        RESPONSES_CLIENT + 'client.responses.create(model="qwen3.6-plus", input="And then?", previous_response_id=first.id)\n'
+        RESPONSES_CLIENT + dedent("""\
+            client.responses.create(model="qwen3.6-plus", input="And then?", previous_response_id=first.id)
+            """),
     ]
     INVALID = [
         Invalid(
-            _RESPONSES_WITHOUT_CACHE
-            + 'client.responses.create(model="qwen3.6-plus", input="And then?", previous_response_id=first.id)\n',
+            _RESPONSES_WITHOUT_CACHE + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input="And then?", previous_response_id=first.id)
+                """),
             at="previous_response_id=first.id",
-        )
+            message="Multi-turn Responses call without the x-dashscope-session-cache: enable header: the session cache is off",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -31,20 +32,34 @@ class EmbeddingEncodingFormat(CallRule):
     spec = 'Embedding (encoding_format: only float is supported)'
     methods = frozenset({"embeddings.create"})
     VALID = [
-        DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
-        DASHSCOPE_CLIENT
-        + 'options = {"model": "text-embedding-v4", "encoding_format": "float"}\nclient.embeddings.create(input=texts, **options)\n',
-        DASHSCOPE_CLIENT + "client.embeddings.create(input=texts, **options)\n",  # options not followed: not guessed
+        DASHSCOPE_CLIENT + dedent("""\
+            client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            options = {"model": "text-embedding-v4", "encoding_format": "float"}
+            client.embeddings.create(input=texts, **options)
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.embeddings.create(input=texts, **options)
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts)
+                """),
             at='client.embeddings.create(model="text-embedding-v4", input=texts)',
-            fixed=DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
+            message='No encoding_format: the SDK sends "base64", which DashScope does not support',
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")
+                """),
         ),
         Invalid(
-            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="base64")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="base64")
+                """),
             at='encoding_format="base64"',
+            message='encoding_format "base64" is not supported by DashScope: only "float" is',
         ),
     ]
 

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -25,13 +26,22 @@ class EmbeddingUser(CallRule):
     fix_safety = FixSafety.SAFE
     spec = "Embedding (user: not supported)"
     methods = frozenset({"embeddings.create"})
-    VALID = [DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", user=user_id)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", user=user_id)
+                """),
             at="user=user_id",
-            fixed=DASHSCOPE_CLIENT + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")\n',
-        )
+            message="user is not supported by DashScope's Embedding API",
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float")
+                """),
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

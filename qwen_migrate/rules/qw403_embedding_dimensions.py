@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -28,15 +29,18 @@ class EmbeddingDimensions(CallRule):
     spec = "Embedding (dimensions depend on the model)"
     methods = frozenset({"embeddings.create"})
     VALID = [
-        DASHSCOPE_CLIENT
-        + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", dimensions=1024)\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", dimensions=1024)
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT
-            + 'client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", dimensions=3072)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.embeddings.create(model="text-embedding-v4", input=texts, encoding_format="float", dimensions=3072)
+                """),
             at="dimensions=3072",
-        )
+            message="text-embedding-v4 does not offer 3072 dimensions (it offers 2048, 1536, 1024, 768, 512, 256, 128, 64)",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

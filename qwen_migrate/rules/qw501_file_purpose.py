@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -28,9 +29,19 @@ class FilePurpose(CallRule):
     fix_safety = FixSafety.NONE
     spec = "File API (purpose must be file-extract or batch)"
     methods = frozenset({"files.create"})
-    VALID = [DASHSCOPE_CLIENT + 'client.files.create(file=open("report.pdf", "rb"), purpose="file-extract")\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.files.create(file=open("report.pdf", "rb"), purpose="file-extract")
+            """),
+    ]
     INVALID = [
-        Invalid(DASHSCOPE_CLIENT + 'client.files.create(file=open("train.jsonl", "rb"), purpose="fine-tune")\n', at='purpose="fine-tune"')
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.files.create(file=open("train.jsonl", "rb"), purpose="fine-tune")
+                """),
+            at='purpose="fine-tune"',
+            message='File purpose "fine-tune" is not supported by DashScope: use "file-extract" or "batch"',
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,12 +28,19 @@ class FileContentRetrieval(CallRule):
     fix_safety = FixSafety.NONE
     spec = "File API (file content retrieval is not supported)"
     methods = frozenset(UNSUPPORTED_METHODS)
-    VALID = [DASHSCOPE_CLIENT + "client.files.retrieve(file_id)\n"]
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.files.retrieve(file_id)
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + "client.files.with_raw_response.content(file_id)\n",
+            DASHSCOPE_CLIENT + dedent("""\
+                client.files.with_raw_response.content(file_id)
+                """),
             at="client.files.with_raw_response.content(file_id)",
-        )
+            message="files.content() reads file content, which DashScope does not serve",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -27,8 +28,23 @@ class FilesListFilter(CallRule):
     fix_safety = FixSafety.UNSAFE
     spec = "File API (list filtering: purpose and order are not supported)"
     methods = frozenset({"files.list"})
-    VALID = [DASHSCOPE_CLIENT + "client.files.list(limit=20)\n"]
-    INVALID = [Invalid(DASHSCOPE_CLIENT + 'client.files.list(purpose="batch", order="desc")\n', at=('purpose="batch"', 'order="desc"'), fixed=DASHSCOPE_CLIENT + "client.files.list()\n")]
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.files.list(limit=20)
+            """),
+    ]
+    INVALID = [
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.files.list(purpose="batch", order="desc")
+                """),
+            at=('purpose="batch"', 'order="desc"'),
+            message=("files.list(purpose=...) is not supported by DashScope", "files.list(order=...) is not supported by DashScope"),
+            fixed=DASHSCOPE_CLIENT + dedent("""\
+                client.files.list()
+                """),
+        ),
+    ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for name in UNSUPPORTED_FILE_LIST_FILTERS:

@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -29,13 +30,18 @@ class BatchCompletionWindow(CallRule):
     spec = "Batch API (completion_window: 24h to 336h, h or d units)"
     methods = frozenset({"batches.create"})
     VALID = [
-        DASHSCOPE_CLIENT + 'client.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="7d")\n'
+        DASHSCOPE_CLIENT + dedent("""\
+            client.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="7d")
+            """),
     ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="1w")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="1w")
+                """),
             at='completion_window="1w"',
-        )
+            message="completion_window '1w' is not supported by DashScope: use 24h to 336h, in whole hours (h) or days (d)",
+        ),
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:

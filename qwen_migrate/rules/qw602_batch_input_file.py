@@ -1,5 +1,6 @@
 import json
 from dataclasses import dataclass
+from textwrap import dedent
 from typing import Iterable, Iterator, NamedTuple, Optional
 
 from qwen_migrate.analysis.model import CallSite
@@ -10,8 +11,6 @@ from qwen_migrate.request import BodyArguments
 from qwen_migrate.rules import CallRule, FileRule, Invalid
 
 REQUIRED_FIELDS = ("custom_id", "method", "url", "body")
-
-_GOOD = '{"custom_id": "req-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}]}}'
 
 
 class BatchInputFile(FileRule):
@@ -37,15 +36,27 @@ class BatchInputFile(FileRule):
     fix_safety = FixSafety.NONE
     spec = "Batch API (input file limits; all requests in a file must use the same model)"
     example_language = "jsonl"
-    VALID = [_GOOD + "\n" + _GOOD.replace("req-1", "req-2") + "\n"]
+    VALID = [
+        dedent("""\
+            {"custom_id": "req-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}]}}
+            {"custom_id": "req-2", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}]}}
+            """),
+    ]
     INVALID = [
         Invalid(
-            _GOOD + "\n" + _GOOD.replace("req-1", "req-2").replace("qwen3.6-plus", "qwen3.6-flash") + "\n",
-            at=_GOOD.replace("req-1", "req-2").replace("qwen3.6-plus", "qwen3.6-flash"),
+            dedent("""\
+                {"custom_id": "req-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}]}}
+                {"custom_id": "req-2", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-flash", "messages": [{"role": "user", "content": "Hi"}]}}
+                """),
+            at='{"custom_id": "req-2", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-flash", "messages": [{"role": "user", "content": "Hi"}]}}',
+            message="Model 'qwen3.6-flash' differs from 'qwen3.6-plus' (line 1): one file, one model",
         ),
         Invalid(
-            _GOOD.replace('"Hi"}]', '"Hi"}], "tool_choice": "required"') + "\n",
-            at=_GOOD.replace('"Hi"}]', '"Hi"}], "tool_choice": "required"'),
+            dedent("""\
+                {"custom_id": "req-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}], "tool_choice": "required"}}
+                """),
+            at='{"custom_id": "req-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "qwen3.6-plus", "messages": [{"role": "user", "content": "Hi"}], "tool_choice": "required"}}',
+            message='QW203 tool_choice="required" is not supported by DashScope (use "auto", "none" or a function object)',
         ),
     ]
 

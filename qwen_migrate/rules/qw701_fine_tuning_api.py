@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -25,12 +26,19 @@ class FineTuningApi(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.NONE
     spec = '"Supported APIs"'
-    VALID = [DASHSCOPE_CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=messages)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages)
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file.id)\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file.id)
+                """),
             at='client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=file.id)',
-        )
+            message="fine_tuning.jobs.create(): the fine-tuning API is not offered by DashScope's compatible mode",
+        ),
     ]
 
     def applies_to(self, call: CallSite) -> bool:

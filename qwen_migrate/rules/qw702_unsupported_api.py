@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
@@ -28,13 +29,26 @@ class UnsupportedApi(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.NONE
     spec = '"Supported APIs"'
-    VALID = [DASHSCOPE_CLIENT + 'client.batches.list(limit=10)\n']
+    VALID = [
+        DASHSCOPE_CLIENT + dedent("""\
+            client.batches.list(limit=10)
+            """),
+    ]
     INVALID = [
         Invalid(
-            DASHSCOPE_CLIENT + 'client.images.generate(model="dall-e-3", prompt="a lighthouse")\n',
+            DASHSCOPE_CLIENT + dedent("""\
+                client.images.generate(model="dall-e-3", prompt="a lighthouse")
+                """),
             at='client.images.generate(model="dall-e-3", prompt="a lighthouse")',
+            message="images.generate(): the images API is not offered by DashScope's compatible mode",
         ),
-        Invalid(DASHSCOPE_CLIENT + 'client.beta.assistants.create(model="gpt-4o")\n', at='client.beta.assistants.create(model="gpt-4o")'),
+        Invalid(
+            DASHSCOPE_CLIENT + dedent("""\
+                client.beta.assistants.create(model="gpt-4o")
+                """),
+            at='client.beta.assistants.create(model="gpt-4o")',
+            message="beta.assistants.create(): the beta.assistants API is not offered by DashScope's compatible mode",
+        ),
     ]
 
     def applies_to(self, call: CallSite) -> bool:

@@ -1,4 +1,5 @@
 import re
+from textwrap import dedent
 from typing import Optional
 
 from qwen_migrate.config import Settings
@@ -30,8 +31,22 @@ class ConfigOpenAIBaseUrl(ConfigRule):
     fix_safety = FixSafety.NONE
     spec = '"Supported APIs" (the base URLs)'
     example_language = "dotenv"
-    VALID = ["DASHSCOPE_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1\n"]
-    INVALID = [Invalid("DASHSCOPE_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://api.openai.com/v1\n", at="OPENAI_BASE_URL=https://api.openai.com/v1")]
+    VALID = [
+        dedent("""\
+            DASHSCOPE_API_KEY=sk-xxx
+            OPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1
+            """),
+    ]
+    INVALID = [
+        Invalid(
+            dedent("""\
+                DASHSCOPE_API_KEY=sk-xxx
+                OPENAI_BASE_URL=https://api.openai.com/v1
+                """),
+            at="OPENAI_BASE_URL=https://api.openai.com/v1",
+            message="OPENAI_BASE_URL points at https://api.openai.com/v1, not at DashScope",
+        ),
+    ]
 
     @classmethod
     def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:

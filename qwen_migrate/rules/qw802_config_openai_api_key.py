@@ -1,3 +1,4 @@
+from textwrap import dedent
 from typing import Optional
 
 from qwen_migrate.config import Settings
@@ -27,8 +28,21 @@ class ConfigOpenAIApiKey(ConfigRule):
     fix_safety = FixSafety.NONE
     spec = "Quick migration (api_key from DASHSCOPE_API_KEY)"
     example_language = "dotenv"
-    VALID = ["DASHSCOPE_API_KEY=sk-xxx\nOPENAI_API_KEY=sk-yyy\n"]
-    INVALID = [Invalid("OPENAI_API_KEY=sk-yyy\n", at="OPENAI_API_KEY=sk-yyy")]
+    VALID = [
+        dedent("""\
+            DASHSCOPE_API_KEY=sk-xxx
+            OPENAI_API_KEY=sk-yyy
+            """),
+    ]
+    INVALID = [
+        Invalid(
+            dedent("""\
+                OPENAI_API_KEY=sk-yyy
+                """),
+            at="OPENAI_API_KEY=sk-yyy",
+            message="OPENAI_API_KEY is defined here (value not shown) but DASHSCOPE_API_KEY is not",
+        ),
+    ]
 
     @classmethod
     def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:

@@ -1,4 +1,5 @@
 import re
+from textwrap import dedent
 from typing import Optional
 
 from qwen_migrate.config import Settings
@@ -31,8 +32,20 @@ class ConfigOpenAIModel(ConfigRule):
     fix_safety = FixSafety.NONE
     spec = 'Quick migration (change model); Model Studio docs, "Models"'
     example_language = "dotenv"
-    VALID = ["CHAT_MODEL=qwen3.6-plus\n"]
-    INVALID = [Invalid("CHAT_MODEL=gpt-4o\n", at="CHAT_MODEL=gpt-4o")]
+    VALID = [
+        dedent("""\
+            CHAT_MODEL=qwen3.6-plus
+            """),
+    ]
+    INVALID = [
+        Invalid(
+            dedent("""\
+                CHAT_MODEL=gpt-4o
+                """),
+            at="CHAT_MODEL=gpt-4o",
+            message="CHAT_MODEL is the OpenAI model 'gpt-4o' (use 'qwen3.6-plus')",
+        ),
+    ]
 
     @classmethod
     def check_pair(cls, pair, keys: set[str], settings: Settings) -> Optional[str]:
