@@ -19,7 +19,7 @@ from qwen_migrate.edits import apply_edits
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.parsing import NotParsed, parse_module
-from qwen_migrate.rules import FileRule, Rule, all_rules
+from qwen_migrate.rules import FileRule, RefusedFileRule, Rule, all_rules
 from qwen_migrate.rules.qw001_parse_error import ParseError
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
 from qwen_migrate.rules.qw003_file_not_analysed import FileNotAnalysed
@@ -134,11 +134,10 @@ class Checker:
         return FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
 
     def _not_parsed(self, path: str, data: bytes, refusal: NotParsed, ignored: frozenset = frozenset()) -> FileResult:
-        rule = ParseError if refusal.code == ParseError.code else FileNotAnalysed
-        if not self._selected(rule.code) or rule.code in ignored:
+        finding = RefusedFileRule.finding_for(path, refusal)
+        if not self._selected(finding.code) or finding.code in ignored:
             return FileResult(path)
-        findings = [rule.finding(path, refusal.line, refusal.column, refusal.column, refusal.message)]
-        return FileResult(path, findings, frame_lines(data, "utf-8", findings))
+        return FileResult(path, [finding], frame_lines(data, "utf-8", [finding]))
 
 
 def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Finding, list[tuple[int, int, str]]]:

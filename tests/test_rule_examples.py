@@ -6,7 +6,8 @@ from qwen_migrate.config import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import FixSafety
 from qwen_migrate.fixer import Fixer
-from qwen_migrate.rules import all_rules
+from qwen_migrate.parsing import NotParsed
+from qwen_migrate.rules import RefusedFileRule, all_rules, rule_by_code
 
 from helpers import check, check_batch, check_config, covered_text
 
@@ -79,3 +80,10 @@ def test_every_rule_has_examples_and_docs():
         headings = [heading for heading, _ in rule.sections()]
         assert headings == ["What it does", "Why is this bad?", "Fix safety"], rule.code
         assert rule.spec, rule.code
+
+
+@pytest.mark.parametrize("code, name", [("QW001", "parse-error"), ("QW003", "file-not-analysed")])
+def test_a_refused_file_is_reported_by_the_rule_its_refusal_names(code, name):
+    finding = RefusedFileRule.finding_for("generated.py", NotParsed(code, "Not analysed: why", line=3, column=7))
+    assert (finding.code, finding.name, finding.severity) == (code, name, rule_by_code(code).severity)
+    assert (finding.path, finding.line, finding.column, finding.end_column, finding.message) == ("generated.py", 3, 7, 7, "Not analysed: why")

@@ -23,6 +23,7 @@ from qwen_migrate.facts.dashscope import OTHER_PROVIDER
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
+from qwen_migrate.parsing import NotParsed
 
 if TYPE_CHECKING:  # configfiles reads the pairs and runs these rules on them
     from qwen_migrate.configfiles import Pair
@@ -136,6 +137,17 @@ class FileRule(Rule):
     def finding(cls, path: str, line: int, column: int, end_column: int, message: str, fix: Optional[Fix] = None, source: str = "") -> Finding:
         """A finding about the file itself; `source` is what identifies it in the file, for its fingerprint."""
         return Finding(path, line, column, line, end_column, cls.code, cls.name, cls.severity, message, fix, fingerprint(cls.code, path, source))
+
+
+class RefusedFileRule(FileRule):
+    """A rule about a file that is never analysed nor written (QW001, QW003): the parser's refusal
+    names the rule that reports it."""
+
+    @classmethod
+    def finding_for(cls, path: str, refusal: NotParsed) -> Finding:
+        """The finding about a refused file, built by the rule whose code the refusal carries."""
+        rule = next(rule for rule in all_rules() if issubclass(rule, cls) and rule.code == refusal.code)
+        return rule.finding(path, refusal.line, refusal.column, refusal.column, refusal.message)
 
 
 class ConfigRule(FileRule):

@@ -1,10 +1,10 @@
 from textwrap import dedent
 
 from qwen_migrate.finding import FixSafety, Severity
-from qwen_migrate.rules import FileRule, Invalid
+from qwen_migrate.rules import Invalid, RefusedFileRule
 
 
-class ParseError(FileRule):
+class ParseError(RefusedFileRule):
     """
     ## What it does
     Reports a file that is not valid Python (or whose bytes do not decode), at the place the parser

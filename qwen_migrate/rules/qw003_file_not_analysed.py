@@ -1,9 +1,9 @@
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.parsing import MAX_DEPTH
-from qwen_migrate.rules import FileRule, Invalid
+from qwen_migrate.rules import Invalid, RefusedFileRule
 
 
-class FileNotAnalysed(FileRule):
+class FileNotAnalysed(RefusedFileRule):
     """
     ## What it does
     Reports a file the parser cannot safely take: larger than the size limit (`max-file-size`,
