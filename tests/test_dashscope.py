@@ -1,7 +1,7 @@
 """The DashScope facts and the small functions over them."""
 import pytest
 
-from qwen_migrate.facts import dashscope
+from qwen_migrate.facts import dashscope, openai_sdk
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ from qwen_migrate.facts import dashscope
     ],
 )
 def test_openai_model_names(name, openai):
-    assert dashscope.is_openai_model(name) is openai
+    assert openai_sdk.is_openai_model(name) is openai
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 
 from qwen_migrate.facts import dashscope
-from qwen_migrate.facts.openai_sdk import CHAT_METHODS
+from qwen_migrate.facts.openai_sdk import CHAT_METHODS, SDK_REQUEST_OPTIONS
 
 CLIENTS = [OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1"), AsyncOpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")]
 
@@ -25,7 +25,7 @@ def sdk_method(client, path):
 def test_every_parameter_is_classified(client, method):
     signature = inspect.signature(sdk_method(client, method))
     known = dashscope.PARAMETERS[method]
-    unclassified = [name for name in signature.parameters if name not in known and name not in dashscope.SDK_REQUEST_OPTIONS]
+    unclassified = [name for name in signature.parameters if name not in known and name not in SDK_REQUEST_OPTIONS]
     assert unclassified == [], f"{method}: classify {unclassified} in qwen_migrate/facts/dashscope.py PARAMETERS"
 
 

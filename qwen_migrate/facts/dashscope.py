@@ -10,6 +10,8 @@ import re
 from typing import Optional
 from urllib.parse import urlsplit
 
+from qwen_migrate.facts.openai_sdk import OPENAI_HOST
+
 # Spec, "Supported APIs"; Model Studio docs, "Regions and endpoints".
 REGION_HOSTS = {
     "intl": "https://dashscope-intl.aliyuncs.com",  # Singapore, the spec's default
@@ -37,10 +39,6 @@ PATH_APIS = {COMPATIBLE_PATH.lower(): COMPATIBLE_APIS, RESPONSES_PATH.lower(): R
 # run other services (a vLLM server on PAI-EAS, a Function Compute app): another provider's.
 DASHSCOPE_HOST = re.compile(r"^(?:[\w-]+\.)*(?:dashscope[\w-]*|maas)\.aliyuncs\.com$")
 ALIBABA_CLOUD_DOMAIN = "aliyuncs.com"
-# OpenAI's API host (the SDK's default base URL is https://api.openai.com/v1), its data-residency
-# hosts (us.api.openai.com, eu.api.openai.com), and Azure OpenAI's resource hosts, whose v1 API the
-# plain client is pointed at (`https://{resource}.openai.azure.com/openai/v1/`).
-OPENAI_HOST = re.compile(r"^(?:(?:[\w-]+\.)?api\.openai\.com|[\w-]+\.openai\.azure\.com|[\w-]+\.cognitiveservices\.azure\.com)$")
 # Who a base URL belongs to. A client addressed on purpose to another provider (a proxy, a local
 # vLLM or Ollama server, OpenRouter, ...) is no part of the migration.
 DASHSCOPE, OPENAI, OTHER_PROVIDER = "dashscope", "openai", "other"
@@ -75,9 +73,8 @@ QWEN_ONLY_CHAT_PARAMS = (
 #   ignored      accepted and silently ignored (spec, "Unsupported parameters")
 #   renamed      not accepted; DashScope has another parameter for it (the value names it)
 #   unsupported  not documented by DashScope: rejected, or unknown to the endpoint
-# The SDK's own request options (extra_headers, extra_query, extra_body, timeout) apply everywhere.
+# The SDK's own request options (openai_sdk.SDK_REQUEST_OPTIONS) apply everywhere.
 SUPPORTED, IGNORED, RENAMED, UNSUPPORTED = "supported", "ignored", "renamed", "unsupported"
-SDK_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 
 _CHAT_PARAMETERS = {
     **dict.fromkeys(
@@ -199,29 +196,12 @@ BATCH_MAX_LINE_BYTES = 6 * 1024 * 1024
 # The batch request URLs and the SDK method each one stands for.
 BATCH_URLS = {"/v1/chat/completions": "chat.completions.create", "/v1/embeddings": "embeddings.create"}
 
-# OpenAI client options that have no meaning on DashScope (the SDK's OpenAI.__init__).
-OPENAI_ONLY_CLIENT_OPTIONS = ("organization", "project", "webhook_secret", "websocket_base_url")
-# Options that send requests, or the credentials, somewhere other than base_url and a DashScope key.
-CONFLICTING_CLIENT_OPTIONS = {
-    "data_residency": "routes requests to OpenAI's regional hosts, overriding base_url",
-    "provider": "routes requests to another provider's hosts (Bedrock, ...), overriding base_url and api_key",
-    "workload_identity": "authenticates with OpenAI's workload identity exchange instead of an API key",
-}
-# Credentials the SDK takes instead of api_key (it then does not read OPENAI_API_KEY).
-NON_KEY_CREDENTIALS = ("provider", "workload_identity")
-# AzureOpenAI-only constructor options, dropped when the client becomes a plain OpenAI client.
-AZURE_CLIENT_OPTIONS = (
-    "azure_endpoint",
-    "azure_deployment",
-    "api_version",
-    "azure_ad_token",
-    "azure_ad_token_provider",
-)
-
 # Model Studio notice 731: retired on 2026-10-10, successors in the Qwen3.6/3.7 series.
 RETIRED_QWEN_MODELS = ("qwen-turbo", "qwq-plus", "qvq-max", "qwen-vl-max", "qwen-vl-plus")
 
-# RULES.md "Default model map"; Model Studio notice 731 for the retired Qwen models.
+# RULES.md "Default model map"; Model Studio notice 731 for the retired Qwen models. It stays here,
+# not beside OpenAI's model names: which Qwen model replaces each is a fact of DashScope's line-up,
+# and changes with it.
 DEFAULT_MODEL_MAP = {
     **dict.fromkeys(
         ("gpt-5", "gpt-4.1", "gpt-4o", "gpt-4-turbo", "gpt-4", "o1", "o3"), "qwen3.6-plus"
@@ -251,19 +231,6 @@ DEFAULT_MODEL_MAP = {
     "qwen-vl-max": "qwen3.6-plus",
 }
 
-# OpenAI's model families; a name of these the map lacks is still reported, without a fix. Kept to
-# the families OpenAI has released, so that `gpt-test` or `o1-like` are not taken for its models.
-OPENAI_MODEL_NAME = re.compile(
-    r"""^(ft:)?(
-        gpt-(3\.5|4|4o|4\.1|4\.5|5|5\.\d|oss|audio|realtime|image)(-.*)?
-      | chatgpt-4o(-.*)?
-      | o[1-9](-(mini|pro|preview|deep-research|\d{4}-\d{2}-\d{2}))*
-      | text-embedding-(3-small|3-large|ada-002)
-      | (text-)?(davinci|babbage|curie|ada)(-\d+)?
-      | codex-mini(-.*)?
-    )(:.*)?$""",
-    re.VERBOSE,
-)
 # Dated snapshots: gpt-4o-2024-08-06, gpt-4-0613, gpt-3.5-turbo-0125, qwen-turbo-2025-04-28;
 # and the moving aliases -latest / -preview.
 _SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4}|latest|preview)$")
@@ -272,10 +239,6 @@ _SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4}|latest|preview)$")
 def model_family(name: str) -> str:
     """The model a dated snapshot or alias belongs to: gpt-4o-2024-08-06 -> gpt-4o."""
     return _SNAPSHOT_SUFFIX.sub("", name)
-
-
-def is_openai_model(name: str) -> bool:
-    return bool(OPENAI_MODEL_NAME.match(name))
 
 
 def is_retired_qwen_model(name: str) -> bool:

@@ -1,10 +1,13 @@
 """How the OpenAI Python SDK shows up in code and configuration: client classes, resources, method
-sets, pre-1.0 names and the environment variables it reads.
+sets, pre-1.0 names, the environment variables and client options it reads, OpenAI's hosts and
+model names.
 
 Entries cite the SDK's source (`openai/__init__.py`, `openai/_client.py`, `openai/lib/_old_api.py`);
 tests/test_sdk_drift.py checks the method sets against the installed package.
 """
 from __future__ import annotations
+
+import re
 
 # The SDK's client classes (openai/__init__.py); Client and AsyncClient are aliases.
 CLIENT_CLASSES = {
@@ -58,3 +61,49 @@ OPENAI_BASE_URL_VARIABLES = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
 OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
 # Where OpenAI's and Azure OpenAI's keys are kept: never a DashScope key.
 OPENAI_KEY_VARIABLES = (OPENAI_KEY_VARIABLE, "AZURE_OPENAI_API_KEY")
+
+# OpenAI's API host (the SDK's default base URL is https://api.openai.com/v1), its data-residency
+# hosts (us.api.openai.com, eu.api.openai.com), and Azure OpenAI's resource hosts, whose v1 API the
+# plain client is pointed at (`https://{resource}.openai.azure.com/openai/v1/`).
+OPENAI_HOST = re.compile(r"^(?:(?:[\w-]+\.)?api\.openai\.com|[\w-]+\.openai\.azure\.com|[\w-]+\.cognitiveservices\.azure\.com)$")
+
+# The SDK's own request options, accepted by every method besides its API parameters.
+SDK_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+# OpenAI client options that have no meaning on DashScope (the SDK's OpenAI.__init__).
+OPENAI_ONLY_CLIENT_OPTIONS = ("organization", "project", "webhook_secret", "websocket_base_url")
+# Options that send requests, or the credentials, somewhere other than base_url and a DashScope key.
+CONFLICTING_CLIENT_OPTIONS = {
+    "data_residency": "routes requests to OpenAI's regional hosts, overriding base_url",
+    "provider": "routes requests to another provider's hosts (Bedrock, ...), overriding base_url and api_key",
+    "workload_identity": "authenticates with OpenAI's workload identity exchange instead of an API key",
+}
+# Credentials the SDK takes instead of api_key (it then does not read OPENAI_API_KEY).
+NON_KEY_CREDENTIALS = ("provider", "workload_identity")
+# AzureOpenAI-only constructor options, dropped when the client becomes a plain OpenAI client.
+AZURE_CLIENT_OPTIONS = (
+    "azure_endpoint",
+    "azure_deployment",
+    "api_version",
+    "azure_ad_token",
+    "azure_ad_token_provider",
+)
+
+# OpenAI's model families; a name of these the model map (dashscope.DEFAULT_MODEL_MAP) lacks is
+# still reported, without a fix. Kept to the families OpenAI has released, so that `gpt-test` or
+# `o1-like` are not taken for its models.
+OPENAI_MODEL_NAME = re.compile(
+    r"""^(ft:)?(
+        gpt-(3\.5|4|4o|4\.1|4\.5|5|5\.\d|oss|audio|realtime|image)(-.*)?
+      | chatgpt-4o(-.*)?
+      | o[1-9](-(mini|pro|preview|deep-research|\d{4}-\d{2}-\d{2}))*
+      | text-embedding-(3-small|3-large|ada-002)
+      | (text-)?(davinci|babbage|curie|ada)(-\d+)?
+      | codex-mini(-.*)?
+    )(:.*)?$""",
+    re.VERBOSE,
+)
+
+
+def is_openai_model(name: str) -> bool:
+    return bool(OPENAI_MODEL_NAME.match(name))

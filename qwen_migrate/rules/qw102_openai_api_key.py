@@ -4,8 +4,7 @@ from typing import Iterator
 from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
-from qwen_migrate.facts.dashscope import NON_KEY_CREDENTIALS
-from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE, OPENAI_KEY_VARIABLES
+from qwen_migrate.facts.openai_sdk import NON_KEY_CREDENTIALS, OPENAI_KEY_VARIABLE, OPENAI_KEY_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import ClientRule, Invalid, read_environment

@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.config import Settings
-from qwen_migrate.facts.dashscope import AZURE_CLIENT_OPTIONS
+from qwen_migrate.facts.openai_sdk import AZURE_CLIENT_OPTIONS
 import libcst as cst
 
 from qwen_migrate.analysis.model import ClientBinding

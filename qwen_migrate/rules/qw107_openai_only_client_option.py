@@ -4,7 +4,7 @@ from typing import Iterator
 from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import RemoveKeyword
-from qwen_migrate.facts.dashscope import CONFLICTING_CLIENT_OPTIONS, NON_KEY_CREDENTIALS, OPENAI_ONLY_CLIENT_OPTIONS
+from qwen_migrate.facts.openai_sdk import CONFLICTING_CLIENT_OPTIONS, NON_KEY_CREDENTIALS, OPENAI_ONLY_CLIENT_OPTIONS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.rules import ClientRule, Invalid
 

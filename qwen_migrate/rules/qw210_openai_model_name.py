@@ -4,8 +4,8 @@ from typing import Iterator
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.config import Settings
 from qwen_migrate.edits import ReplaceNode, Text
-from qwen_migrate.facts.dashscope import is_openai_model, map_model
-from qwen_migrate.facts.openai_sdk import CHAT_METHODS
+from qwen_migrate.facts.dashscope import map_model
+from qwen_migrate.facts.openai_sdk import CHAT_METHODS, is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
