@@ -48,10 +48,6 @@ class FileKind(enum.Enum):
     TOML = "toml"
     JSON = "json"
 
-    @property
-    def is_configuration(self) -> bool:
-        return self not in (FileKind.PYTHON, FileKind.NOTEBOOK)
-
 
 def kind_by_name(path: Path) -> Optional[FileKind]:
     """The kind a file's name says it is; None for a file a walk of a folder passes by (lock files
