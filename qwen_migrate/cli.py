@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Optional
 
 import click
-import libcst as cst
 from rich.console import Console
 from rich.table import Table
 
 from qwen_migrate import __version__, baseline, runner
+from qwen_migrate.add_noqa import add_noqa_to_files
 from qwen_migrate.analysis.project import Project
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
@@ -23,9 +23,8 @@ from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
-from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
+from qwen_migrate.fixer import FixOutcome
 from qwen_migrate.masking import mask
-from qwen_migrate.noqa import add_noqa
 from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 from qwen_migrate.sarif import render_sarif
@@ -175,7 +174,10 @@ def check(
     results = runner.check_files(files, settings, project, jobs, output_format == "sarif", _progress_console())
     run = RunResult(results)
     if add_noqa:
-        _add_noqa(files, results)
+        commented, unsuppressed = add_noqa_to_files(files, results)
+        click.echo(f"Added noqa comments to {commented} lines.", err=True)
+        if unsuppressed:
+            click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
     if write_baseline is not None:
         try:
             baseline.write(write_baseline, run.findings)
@@ -198,32 +200,6 @@ def check(
 
 def _progress_console() -> Console:
     return Console(stderr=True)
-
-
-def _add_noqa(files: list[Path], results: list) -> None:
-    """Write `# noqa` comments for the findings of each Python file, if the result still parses.
-    (Notebooks and configuration files are left as they are.) The findings no comment suppresses
-    stay in the results, to be reported and to fail the run as `check` would."""
-    total = unsuppressed = 0
-    for path, result in zip(files, results):
-        if not runner.is_python(path) or not result.findings or any(f.code in ("QW001", "QW003") for f in result.findings):
-            continue
-        data = path.read_bytes()
-        module = cst.parse_module(data)
-        text, changed, unplaced = add_noqa(module.code, result.findings)
-        updated = text.encode(module.encoding)
-        if changed and updated != data and parses(updated):
-            try:
-                write_file(path, updated)
-            except (FixError, OSError) as error:  # reported with the run's errors; exit code 2
-                result.error = str(error)
-            else:
-                total += changed
-                result.findings = unplaced
-        unsuppressed += len(result.findings)
-    click.echo(f"Added noqa comments to {total} lines.", err=True)
-    if unsuppressed:
-        click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
 
 
 @main.command(short_help="Apply the fixes in place (unsafe ones with --unsafe-fixes).")

@@ -11,38 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 from qwen_migrate.config import Settings
+from qwen_migrate.discovery import FileKind, file_kind
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding
 from qwen_migrate.masking import is_secret_name, masked_value
 from qwen_migrate.rules import ConfigRule, all_rules
 
-LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
 MAX_CONFIG_BYTES = 1024 * 1024  # larger JSON or YAML is data, not configuration
 MARKERS = (b"openai", b"gpt-", b"o1", b"o3", b"o4", b"text-embedding", b"davinci", b"base_url", b"api_base", b"endpoint")
 
 _PAIRS = {
-    "dotenv": re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*?)\s*$"),
-    "yaml": re.compile(r"^\s*-?\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*:\s+(?P<value>[^#]*?)\s*(?:#.*)?$"),
-    "toml": re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>[^#]*?)\s*(?:#.*)?$"),
-    "json": re.compile(r'^\s*"(?P<key>[^"]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|[^,{}\[\]]+?)\s*,?\s*$'),
+    FileKind.DOTENV: re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*?)\s*$"),
+    FileKind.YAML: re.compile(r"^\s*-?\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*:\s+(?P<value>[^#]*?)\s*(?:#.*)?$"),
+    FileKind.TOML: re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>[^#]*?)\s*(?:#.*)?$"),
+    FileKind.JSON: re.compile(r'^\s*"(?P<key>[^"]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|[^,{}\[\]]+?)\s*,?\s*$'),
 }
-
-
-def config_kind(path: Path) -> Optional[str]:
-    """The format of a configuration file qwen-migrate reads, or None."""
-    name = path.name
-    if name == ".env" or name.startswith(".env."):
-        return "dotenv"
-    if LOCK_FILES.search(name) or name == "package.json":
-        return None
-    if path.suffix in (".yaml", ".yml"):
-        return "yaml"
-    if path.suffix in (".toml", ".json"):
-        return path.suffix[1:]
-    return None
 
 
 @dataclass(frozen=True)
@@ -60,7 +46,7 @@ def _unquote(value: str) -> str:
     return value
 
 
-def pairs(text: str, kind: str) -> Iterator[Pair]:
+def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
     pattern = _PAIRS[kind]
     for number, line in enumerate(text.splitlines(), 1):
         if line.lstrip().startswith("#"):
@@ -73,12 +59,12 @@ def pairs(text: str, kind: str) -> Iterator[Pair]:
 
 def check_config_file(path: Path, display: str, settings: Settings, enabled: set[str]) -> FileResult:
     """The findings of the enabled configuration-file rules (QW8) about one configuration file."""
-    kind = config_kind(path)
+    kind = file_kind(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         return FileResult(display, error=f"cannot read: {error.strerror}")
-    if kind is None or len(data) > MAX_CONFIG_BYTES or (kind == "json" and not data.lstrip().startswith(b"{")):
+    if len(data) > MAX_CONFIG_BYTES or (kind is FileKind.JSON and not data.lstrip().startswith(b"{")):
         return FileResult(display)
     if not any(marker in data.lower() for marker in MARKERS):  # the cheap test: nothing of OpenAI here
         return FileResult(display)

@@ -1,14 +1,15 @@
 """Which files a run looks at: the given paths, walked, minus ignored and excluded ones."""
 from __future__ import annotations
 
+import enum
 import os
+import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pathspec
 
 from qwen_migrate.config import Settings
-from qwen_migrate.configfiles import config_kind
 from qwen_migrate.fingerprint import repository_root
 
 # Never project code of ours to migrate: version control, dependencies, caches and build output.
@@ -33,6 +34,43 @@ SKIPPED_DIRECTORIES = frozenset(
     }
 )
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+LOCK_FILES = re.compile(r"(\.lock|-lock\.json|lock\.json|\.lock\.json)$", re.IGNORECASE)
+
+
+class FileKind(enum.Enum):
+    """What a file is to a run, which decides what reads it: the checker, the notebook reader, or
+    the configuration-file reader with the format of its pairs (the value)."""
+
+    PYTHON = "python"
+    NOTEBOOK = "notebook"
+    DOTENV = "dotenv"
+    YAML = "yaml"
+    TOML = "toml"
+    JSON = "json"
+
+
+def kind_by_name(path: Path) -> Optional[FileKind]:
+    """The kind a file's name says it is; None for a file a walk of a folder passes by (lock files
+    and `package.json` among them: JSON that is data, not configuration)."""
+    name = path.name
+    if name == ".env" or name.startswith(".env."):
+        return FileKind.DOTENV
+    if not (LOCK_FILES.search(name) or name == "package.json"):
+        if path.suffix in (".yaml", ".yml"):
+            return FileKind.YAML
+        if path.suffix in (".toml", ".json"):
+            return FileKind(path.suffix[1:])
+    if path.suffix == ".ipynb":
+        return FileKind.NOTEBOOK
+    if name.endswith(SOURCE_SUFFIXES):
+        return FileKind.PYTHON
+    return None
+
+
+def file_kind(path: Path) -> FileKind:
+    """The kind of a file `discover` returned. A file named on the command line is read whatever its
+    name: as Python unless its name says it is something else."""
+    return kind_by_name(path) or FileKind.PYTHON
 
 
 class DiscoveryError(Exception):
@@ -154,7 +192,7 @@ def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[
                 continue
             yield from _walk(path, ignore_rules, is_excluded)
         elif (
-            (entry.name.endswith(SOURCE_SUFFIXES) or config_kind(path) is not None)
+            kind_by_name(path) is not None
             and entry.is_file()
             and not ignore_rules.ignores(path, False)
             and not is_excluded(path, False)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Optional
+from pathlib import Path
+from typing import Optional, Union
+
+from qwen_migrate.engine import Checker, FileResult, unanalysable
+from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
 
 CELL_MARKER = "# qwen-migrate: cell {}"
 MAGIC_MARKER = "# qwen-migrate: magic {}"
@@ -166,6 +170,60 @@ def _render(source: str, cell: Cell, original: str, text: str) -> str:
         return "[" + ", ".join(json.dumps(line, ensure_ascii=ascii_only) for line in lines) + "]"
     separator = "," + opening
     return "[" + opening + separator.join(json.dumps(line, ensure_ascii=ascii_only) for line in lines) + closing + "]"
+
+
+def notebook_result(path: Path, display: str, checker: Checker, fixer: Optional[Fixer], write: bool) -> Union[FileResult, FixOutcome]:
+    """A notebook's findings, or its FixOutcome when fixing it; the error, when it cannot be read or
+    fixed, in a FileResult."""
+    try:
+        return fix_notebook(path, display, fixer, write) if fixer else check_notebook(path, display, checker)
+    except (NotebookError, FixError, OSError) as error:
+        return FileResult(display, error=str(error))
+    except UnicodeDecodeError:
+        return FileResult(display, error="not UTF-8, as a notebook must be")
+    except Exception as error:  # the notebook stays as it was, the other files go on
+        return unanalysable(display, error, "; nothing was written" if fixer else "")
+
+
+def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
+    """A notebook's code cells, checked as one module; findings placed by cell and line."""
+    text = path.read_text(encoding="utf-8")
+    cells = code_cells(text)
+    joined = join(cells)
+    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells, text)
+
+
+def _placed(result: FileResult, joined: Joined, cells: list, text: str) -> FileResult:
+    """The findings of the joined module placed by cell and line, and on the lines of the notebook's text."""
+    lines_in_file = {cell.number: file_lines(text, cell) for cell in cells}
+    findings = [place(finding, joined) for finding in result.findings]
+    findings = [
+        replace(f, file_lines=(lines_in_file[f.cell][f.line - 1], lines_in_file[f.cell][f.end_line - 1]))
+        for f in findings
+    ]
+    sources = {cell.number: cell.source.split("\n") for cell in cells}
+    frames = {f.frame_key: sources[f.cell][f.line - 1] for f in findings if 0 < f.line <= len(sources[f.cell])}
+    return FileResult(result.path, findings, frames, result.call_sites, result.clean_call_sites, error=result.error)
+
+
+def fix_notebook(path: Path, display: str, fixer: Fixer, write: bool) -> FixOutcome:
+    """Fix a notebook's code cells; only the `source` of the cells that change is rewritten."""
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    cells = code_cells(text)
+    joined = join(cells)
+    fixed = fixer.fix_source(joined.text.encode("utf-8"), display)
+    new_text = rewrite(text, cells, split(fixed.fixed.decode("utf-8"), joined)) if fixed.changed else text
+    outcome = FixOutcome(display, data, new_text.encode("utf-8"), fixed.fixed_codes, todos=fixed.todos)
+    new_cells = code_cells(new_text)
+    new_joined = join(new_cells)
+    # The fixer's last analysis is of this very module, unless taking it apart and joining it
+    # again changed a byte: then the notebook as written is analysed afresh.
+    remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else fixer.checker.check_source(new_joined.text.encode("utf-8"), display)
+    outcome.remaining = _placed(remaining, new_joined, new_cells, new_text)
+    if write and outcome.changed:
+        write_file(path, outcome.fixed)
+    return outcome
 
 
 # ---- where each cell's "source" stands: a small scanner over the JSON text ----------------------

@@ -19,15 +19,14 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qwen_migrate import notebooks
 from qwen_migrate.analysis.project import FileIndex, Project, build_project
 from qwen_migrate.config import Settings
-from qwen_migrate.configfiles import check_config_file, config_kind
-from qwen_migrate.discovery import discover, display_path
+from qwen_migrate.configfiles import check_config_file
+from qwen_migrate.discovery import FileKind, discover, display_path, file_kind
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
-from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
-from qwen_migrate.notebooks import NotebookError
+from qwen_migrate.fixer import Fixer, FixError, FixOutcome
+from qwen_migrate.notebooks import notebook_result
 
 PROGRESS_AFTER_SECONDS = 1.0
 # Below this many files that take part, worker processes cost more than they save.
@@ -99,24 +98,12 @@ def _no_worker_state() -> None:
     pass
 
 
-def is_python(path: Path) -> bool:
-    """Python source, as opposed to the notebooks and configuration files a run also reads."""
-    return config_kind(path) is None and path.suffix != ".ipynb"
-
-
-def _other_file(path: Path, settings: Settings, enabled: set[str], checker: Checker, fixer: Optional[Fixer], write: bool):
+def _other_file(path: Path, kind: FileKind, settings: Settings, enabled: set[str], checker: Checker, fixer: Optional[Fixer], write: bool):
     """A configuration file's findings, or a notebook's (a FixOutcome when fixing one)."""
     display = display_path(path)
-    if path.suffix != ".ipynb":  # configuration is reported, never fixed: a value belongs to its owner
-        return check_config_file(path, display, settings, enabled)
-    try:
-        return notebook_outcome(path, display, checker, fixer, write) if fixer else check_notebook(path, display, checker)
-    except (NotebookError, FixError, OSError) as error:
-        return FileResult(display, error=str(error))
-    except UnicodeDecodeError:
-        return FileResult(display, error="not UTF-8, as a notebook must be")
-    except Exception as error:  # the notebook stays as it was, the other files go on
-        return unanalysable(display, error, "; nothing was written" if fixer else "")
+    if kind is FileKind.NOTEBOOK:
+        return notebook_result(path, display, checker, fixer, write)
+    return check_config_file(path, display, settings, enabled)  # reported, never fixed: a value belongs to its owner
 
 
 def prepare(paths: list[Path], settings: Settings, jobs: int, console: Console) -> tuple[Project, list[Path]]:
@@ -124,7 +111,7 @@ def prepare(paths: list[Path], settings: Settings, jobs: int, console: Console) 
     files = discover(paths, settings)
     root = project_root(paths, settings)
     everything = sorted(set(files) | set(discover([root], settings))) if root is not None else files
-    everything = [path for path in everything if is_python(path)]
+    everything = [path for path in everything if file_kind(path) is FileKind.PYTHON]
 
     def map_files(function: Callable, items: list) -> Iterator:
         indexed = _mapped(function, items, jobs, _no_worker_state, (), FileIndex)
@@ -162,12 +149,13 @@ def _check_one(path: Path) -> FileResult:
 def _settle(files: list[Path], settings: Settings, project: Project, fixer: Optional[Fixer], write: bool):
     """The Python files to send to workers; the results of all the others, settled here:
     configuration files, notebooks, and Python files that do not take part."""
-    taking_part, results = _split([f for f in files if is_python(f)], project)
+    kinds = {path: file_kind(path) for path in files}
+    taking_part, results = _split([f for f in files if kinds[f] is FileKind.PYTHON], project)
     checker = fixer.checker if fixer else Checker(settings)
     enabled = {rule.code for rule in checker.rules}
     for path in files:
-        if not is_python(path):
-            results[path] = _other_file(path, settings, enabled, checker, fixer, write)
+        if kinds[path] is not FileKind.PYTHON:
+            results[path] = _other_file(path, kinds[path], settings, enabled, checker, fixer, write)
     return taking_part, results
 
 
@@ -208,47 +196,6 @@ def fix_files(
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments, _crashed)
     results.update(zip(taking_part, list(_with_progress(fixed, len(taking_part), "Fixing", console))))
     return [results[path] for path in files]
-
-
-def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
-    """A notebook's code cells, checked as one module; findings placed by cell and line."""
-    text = path.read_text(encoding="utf-8")
-    cells = notebooks.code_cells(text)
-    joined = notebooks.join(cells)
-    return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells, text)
-
-
-def _placed(result: FileResult, joined: notebooks.Joined, cells: list, text: str) -> FileResult:
-    """The findings of the joined module placed by cell and line, and on the lines of the notebook's text."""
-    lines_in_file = {cell.number: notebooks.file_lines(text, cell) for cell in cells}
-    findings = [notebooks.place(finding, joined) for finding in result.findings]
-    findings = [
-        dataclasses.replace(f, file_lines=(lines_in_file[f.cell][f.line - 1], lines_in_file[f.cell][f.end_line - 1]))
-        for f in findings
-    ]
-    sources = {cell.number: cell.source.split("\n") for cell in cells}
-    frames = {f.frame_key: sources[f.cell][f.line - 1] for f in findings if 0 < f.line <= len(sources[f.cell])}
-    return FileResult(result.path, findings, frames, result.call_sites, result.clean_call_sites, error=result.error)
-
-
-def notebook_outcome(path: Path, display: str, checker: Checker, fixer: Fixer, write: bool) -> FixOutcome:
-    """Fix a notebook's code cells; only the `source` of the cells that change is rewritten."""
-    data = path.read_bytes()
-    text = data.decode("utf-8")
-    cells = notebooks.code_cells(text)
-    joined = notebooks.join(cells)
-    fixed = fixer.fix_source(joined.text.encode("utf-8"), display)
-    new_text = notebooks.rewrite(text, cells, notebooks.split(fixed.fixed.decode("utf-8"), joined)) if fixed.changed else text
-    outcome = FixOutcome(display, data, new_text.encode("utf-8"), fixed.fixed_codes, todos=fixed.todos)
-    new_cells = notebooks.code_cells(new_text)
-    new_joined = notebooks.join(new_cells)
-    # The fixer's last analysis is of this very module, unless taking it apart and joining it
-    # again changed a byte: then the notebook as written is analysed afresh.
-    remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else checker.check_source(new_joined.text.encode("utf-8"), display)
-    outcome.remaining = _placed(remaining, new_joined, new_cells, new_text)
-    if write and outcome.changed:
-        write_file(path, outcome.fixed)
-    return outcome
 
 
 def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, FileResult]]:

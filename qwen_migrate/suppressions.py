@@ -1,4 +1,5 @@
-"""Suppression comments: `# noqa: QW208, E501` and `# qwen-migrate: ignore[QW208]`.
+"""Suppression comments: `# noqa: QW208, E501` and `# qwen-migrate: ignore[QW208]`, read, taken
+out (QW002's fix) and added (`--add-noqa`) by one grammar.
 
 A bare `# noqa` does not silence qwen-migrate's codes; codes of other tools are left alone. A line
 that cannot end with a comment (it ends inside a multi-line string, or with a backslash) is
@@ -9,13 +10,18 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections import defaultdict
 from typing import Optional
 
 import libcst as cst
 
+from qwen_migrate.finding import Finding
+
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*qwen-migrate\s*:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 _CODE_SEPARATOR = re.compile(r"[\s,]+")
+# Lines as Python counts them (str.splitlines also breaks at form feeds and other separators).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def might_suppress(data: bytes) -> bool:
@@ -95,3 +101,35 @@ def suppression_comments(module: cst.Module) -> list[tuple[cst.Comment, list[str
     collector = _CommentCollector()
     module.visit(collector)
     return collector.comments
+
+
+def add_noqa(text: str, findings: list[Finding]) -> tuple[str, int, list[Finding]]:
+    """The text with a `# noqa: CODE` comment for every finding, merged with one already there, how
+    many lines changed, and the findings that no comment could be placed for (the text does not
+    tokenize). The comment goes where `line_ends` reads it: at the end of the finding's line, or,
+    when that line cannot end with a comment, of the line its statement continues to."""
+    ends = line_ends(text)
+    if ends is None:
+        return text, 0, list(findings)
+    comments, standing_for = ends
+    codes_by_line: dict[int, list[str]] = defaultdict(list)
+    for finding in findings:
+        codes = codes_by_line[standing_for.get(finding.line, finding.line)]
+        if finding.code not in codes:
+            codes.append(finding.code)
+    lines = _LINE.findall(text)
+    for number, codes in codes_by_line.items():
+        line = lines[number - 1]
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        comment = comments.get(number)
+        directive = _NOQA.search(comment.string) if comment is not None else None
+        if directive is not None:
+            present = _CODE_SEPARATOR.split(directive.group("codes").strip())
+            merged = ", ".join(present + [c for c in codes if c not in present])
+            new_comment = comment.string[: directive.start("codes")] + merged + comment.string[directive.end("codes") :]
+            body = body[: comment.start[1]] + new_comment + body[comment.end[1] :]
+        else:
+            body = f"{body}  # noqa: {', '.join(codes)}"
+        lines[number - 1] = body + ending
+    return "".join(lines), len(codes_by_line), []

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from qwen_migrate.cli import main
 from qwen_migrate.finding import Finding, Severity
-from qwen_migrate.noqa import add_noqa
+from qwen_migrate.suppressions import add_noqa
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qwen_migrate.configfiles import config_kind
-from qwen_migrate.discovery import SOURCE_SUFFIXES
+from qwen_migrate.discovery import kind_by_name
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 INCOMPATIBLE = 'from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
@@ -91,6 +90,6 @@ def test_the_hooks_read_the_configuration_files_a_full_run_reads(user_repository
 def test_the_hooks_take_exactly_what_a_walk_of_the_tree_reads(name):
     # the `files` pattern copies discovery's choice by hand: this keeps the two equal
     hooks = yaml.safe_load((REPOSITORY / ".pre-commit-hooks.yaml").read_text())
-    read = name.endswith(SOURCE_SUFFIXES) or config_kind(Path(name)) is not None
+    read = kind_by_name(Path(name)) is not None
     for hook in hooks:
         assert bool(re.search(hook["files"], name)) == read, (hook["id"], name)
