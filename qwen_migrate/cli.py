@@ -27,7 +27,6 @@ from qwen_migrate.fixer import FixError, FixOutcome, parses, write_file
 from qwen_migrate.masking import mask
 from qwen_migrate.noqa import add_noqa
 from qwen_migrate.report import REPORTERS, RunResult, write_report
-from qwen_migrate.report.text import render_unresolved
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -186,8 +185,9 @@ def check(
         for result in results:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    if explain_unresolved and output_format == "text":
-        render_unresolved(run, Console(soft_wrap=True, highlight=False))
+    explain = REPORTERS[output_format].unresolved
+    if explain_unresolved and explain is not None:
+        explain(run, Console(soft_wrap=True, highlight=False))
     _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 

@@ -3,13 +3,14 @@ import io
 import json
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 from qwen_migrate import runner
 from qwen_migrate.analysis.project import build_project
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
-from qwen_migrate.report import REPORTERS, RunResult, write_report
+from qwen_migrate.report import REPORTERS, Reporter, RunResult, write_report
 
 APP = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
 
@@ -18,6 +19,19 @@ APP = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.cre
 def test_the_format_choices_are_the_registry(command):
     [option] = [param for param in main.commands[command].params if param.name == "output_format"]
     assert list(option.type.choices) == list(REPORTERS) == ["text", "json", "sarif", "github"]
+
+
+def test_the_command_line_writes_what_the_registry_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(APP + "def send(**kwargs):\n    client.chat.completions.create(**kwargs)\n")
+    counted = Reporter(
+        lambda run, console: console.file.write(f"{len(run.findings)} findings\n"),
+        statistics=lambda run, console: console.file.write("statistics\n"),
+        unresolved=lambda run, console: console.file.write(f"{sum(len(r.unresolved) for r in run.files)} unresolved\n"),
+    )
+    monkeypatch.setitem(REPORTERS, "github", counted)
+    assert CliRunner().invoke(main, ["check", "--format", "github", "--explain-unresolved", "app.py"]).output == "1 unresolved\n3 findings\n"
+    assert CliRunner().invoke(main, ["check", "--format", "github", "--statistics", "app.py"]).output == "statistics\n"
 
 
 def test_sarif_takes_its_fix_replacements_from_the_files_after_a_run_in_worker_processes(tmp_path, monkeypatch):

@@ -15,18 +15,20 @@ from qwen_migrate.report.github import render_github
 from qwen_migrate.report.json import render_json
 from qwen_migrate.report.run import RunResult
 from qwen_migrate.report.sarif import render_sarif
-from qwen_migrate.report.text import render_statistics, render_text
+from qwen_migrate.report.text import render_statistics, render_text, render_unresolved
 
 Write = Callable[[RunResult, Console], None]
 
 
 @dataclass(frozen=True)
 class Reporter:
-    """An output format: how it writes a run's report, and its counts for `--statistics` (a format
-    without them writes its report)."""
+    """An output format: how it writes a run's report, its counts for `--statistics` (a format
+    without them writes its report), and its list of the calls the analysis could not follow for
+    `--explain-unresolved` (a format for programs has them in its document, or not at all)."""
 
     write: Write
     statistics: Optional[Write] = None
+    unresolved: Optional[Write] = None
 
 
 def _document(render: Callable[[RunResult], str]) -> Write:
@@ -35,7 +37,7 @@ def _document(render: Callable[[RunResult], str]) -> Write:
 
 
 REPORTERS = {
-    "text": Reporter(render_text, statistics=render_statistics),
+    "text": Reporter(render_text, statistics=render_statistics, unresolved=render_unresolved),
     "json": Reporter(_document(render_json)),
     "sarif": Reporter(_document(render_sarif)),
     "github": Reporter(_document(render_github)),
