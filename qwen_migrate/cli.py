@@ -25,12 +25,10 @@ from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
 from qwen_migrate.fixer import FixOutcome
 from qwen_migrate.masking import mask
-from qwen_migrate.report import RunResult, render_github, render_json, render_statistics, render_text, render_unresolved
+from qwen_migrate.report import REPORTERS, RunResult, write_report
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
-from qwen_migrate.sarif import render_sarif
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
 
 
 class UsageError(click.UsageError):
@@ -71,7 +69,7 @@ def _with(options: list):
 # The options every command that reports shares: report, threshold, configuration, rule choice.
 _run_options = _with(
     [
-        click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."),
+        click.option("--format", "output_format", type=click.Choice(list(REPORTERS)), default="text", show_default=True, help="Report format."),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
         click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning]."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml."),
@@ -102,11 +100,7 @@ def _report_and_exit(
     run: RunResult, settings: Settings, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool
 ) -> None:
     console = _console(output_file)
-    if output_format == "text":
-        (render_statistics if statistics else render_text)(run, console)
-    else:
-        render = {"json": render_json, "sarif": render_sarif, "github": render_github}[output_format]
-        console.file.write(render(run))
+    write_report(run, output_format, statistics, console)
     if output_file is not None:
         console.file.close()
     _echo_errors(run.errors)
@@ -171,8 +165,8 @@ def check(
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
     settings, project, files = _prepare(paths, config_file, jobs, options)
-    results = runner.check_files(files, settings, project, jobs, output_format == "sarif", _progress_console())
-    run = RunResult(results)
+    results = runner.check_files(files, settings, project, jobs, _progress_console())
+    run = RunResult(results, reanalyse=runner.reanalysis(files, settings, project))
     if add_noqa:
         commented, unsuppressed = add_noqa_to_files(files, results)
         click.echo(f"Added noqa comments to {commented} lines.", err=True)
@@ -193,8 +187,9 @@ def check(
         for result in results:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    if explain_unresolved and output_format == "text":
-        render_unresolved(run, Console(soft_wrap=True, highlight=False))
+    explain = REPORTERS[output_format].unresolved
+    if explain_unresolved and explain is not None:
+        explain(run, Console(soft_wrap=True, highlight=False))
     _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -15,7 +13,6 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.analysis.project import Project, context_for, might_use_sdk
 from qwen_migrate.config import Settings
-from qwen_migrate.edits import apply_edits
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.parsing import NotParsed, parse_module
@@ -35,8 +32,6 @@ class FileResult:
     clean_call_sites: int = 0  # of those, the calls no finding points into
     # calls whose `*args`/`**kwargs` the analysis could not follow: (line, column, method)
     unresolved: list[tuple[int, int, str]] = field(default_factory=list)
-    # for SARIF: each fixable finding's text replacements, as (character offset, length, new text)
-    replacements: dict[Finding, list[tuple[int, int, str]]] = field(default_factory=dict)
     error: Optional[str] = None  # the file could not be read
 
 
@@ -66,16 +61,13 @@ class Checker:
             if rule.code.startswith(prefixes)
         )
 
-    def check_file(self, path: Path, display: str, with_replacements: bool = False) -> FileResult:
+    def check_file(self, path: Path, display: str) -> FileResult:
         try:
             data = path.read_bytes()
         except OSError as error:
             return self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
-            module, result = self.analyse(data, display, path)
-            if with_replacements and module is not None:
-                result.replacements = fix_replacements(module, result.findings)
-            return result
+            return self.analyse(data, display, path)[1]
         except Exception as error:  # say so in one line, and go on with the other files
             return unanalysable(display, error)
 
@@ -138,35 +130,6 @@ class Checker:
         if not self._selected(finding.code) or finding.code in ignored:
             return FileResult(path)
         return FileResult(path, [finding], frame_lines(data, "utf-8", [finding]))
-
-
-def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Finding, list[tuple[int, int, str]]]:
-    """What each finding's fix does to the text, on its own, by character offset: of each block of
-    lines it changes, the characters between what the block keeps at either end (so that a
-    replacement does not carry the rest of its lines, such as a key on the same line)."""
-    before = module.code.splitlines(keepends=True)
-    starts = [0]
-    for line in before:
-        starts.append(starts[-1] + len(line))
-    replacements = {}
-    for finding in findings:
-        if finding.fix is None or not finding.fix.edits:
-            continue
-        after = apply_edits(module, finding.fix.edits).code.splitlines(keepends=True)
-        changes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-        replacements[finding] = [
-            _replacement(starts[i1], "".join(before[i1:i2]), "".join(after[j1:j2]))
-            for tag, i1, i2, j1, j2 in changes
-            if tag != "equal"
-        ]
-    return replacements
-
-
-def _replacement(offset: int, old: str, new: str) -> tuple[int, int, str]:
-    """(offset, length, new text) of the change from `old`, at `offset`, to `new`, without the text both share at either end."""
-    head = len(os.path.commonprefix([old, new]))
-    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
-    return offset + head, len(old) - head - tail, new[head : len(new) - tail]
 
 
 class Positions:

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+import libcst as cst
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -133,17 +134,15 @@ def _portable(finding: Finding) -> Finding:
 
 def _portable_result(result: FileResult) -> FileResult:
     result.findings = [_portable(f) for f in result.findings]
-    result.replacements = {_portable(f): r for f, r in result.replacements.items()}
     return result
 
 
-def _start_checker(settings: Settings, project: Project, with_replacements: bool) -> None:
+def _start_checker(settings: Settings, project: Project) -> None:
     _worker["checker"] = Checker(settings, project)
-    _worker["replacements"] = with_replacements
 
 
 def _check_one(path: Path) -> FileResult:
-    return _portable_result(_worker["checker"].check_file(path, display_path(path), _worker["replacements"]))
+    return _portable_result(_worker["checker"].check_file(path, display_path(path)))
 
 
 def _settle(files: list[Path], settings: Settings, project: Project, fixer: Optional[Fixer], write: bool):
@@ -159,13 +158,29 @@ def _settle(files: list[Path], settings: Settings, project: Project, fixer: Opti
     return taking_part, results
 
 
-def check_files(
-    files: list[Path], settings: Settings, project: Project, jobs: int, with_replacements: bool, console: Console
-) -> list[FileResult]:
+def check_files(files: list[Path], settings: Settings, project: Project, jobs: int, console: Console) -> list[FileResult]:
     taking_part, results = _settle(files, settings, project, None, False)
-    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project, with_replacements), _crashed)
+    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project), _crashed)
     results.update(zip(taking_part, list(_with_progress(checked, len(taking_part), "Checking", console))))
     return [results[path] for path in files]
+
+
+def reanalysis(files: list[Path], settings: Settings, project: Project) -> Callable[[str], tuple[Optional[cst.Module], list[Finding]]]:
+    """For reports made after a check: a Python file of the run, by its path in the report, analysed
+    again in this process, with the edits of its fixes. Any other file, or one that cannot be read
+    or analysed now, has no module."""
+    paths = {display_path(path): path for path in files if file_kind(path) is FileKind.PYTHON}
+    checker = Checker(settings, project)
+
+    def analyse(display: str) -> tuple[Optional[cst.Module], list[Finding]]:
+        path = paths.get(display)
+        try:
+            module, result = checker.analyse(path.read_bytes(), display, path) if path is not None else (None, None)
+        except Exception:  # what the report shows of this file then is its findings, without their edits
+            return None, []
+        return module, result.findings if module is not None else []
+
+    return analyse
 
 
 def _start_fixer(settings: Settings, project: Project, unsafe: bool, add_todo: bool, write: bool) -> None:

@@ -177,7 +177,7 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     project = build_project(files, settings.max_file_size)
     # Only the worker processes, forked from here, ever call it.
     monkeypatch.setattr(Checker, "check_file", _dies_on_crash_py(Checker.check_file))
-    results = runner.check_files(files, settings, project, 2, False, Console(file=io.StringIO()))
+    results = runner.check_files(files, settings, project, 2, Console(file=io.StringIO()))
     by_name = {Path(r.path).name: r for r in results}
     assert by_name["crash.py"].error == "the worker process analysing it crashed; nothing was reported or written"
     assert all(by_name[name].error is None and [f.code for f in by_name[name].findings] == ["QW101", "QW102"] for name in names[1:])

@@ -4,13 +4,20 @@ Secrets are masked in what the results quote (qwen_migrate.masking).
 """
 from __future__ import annotations
 
+import difflib
 import json
+import os
 from pathlib import Path
+from typing import Optional
+
+import libcst as cst
 
 from qwen_migrate import __version__
+from qwen_migrate.edits import apply_edits
+from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Severity
 from qwen_migrate.masking import mask
-from qwen_migrate.report import RunResult
+from qwen_migrate.report.run import Reanalysis, RunResult
 from qwen_migrate.rules import all_rules
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -64,11 +71,51 @@ def _fixes(finding: Finding, replacements) -> list:
     ]
 
 
+def _replacements(file: FileResult, reanalyse: Optional[Reanalysis]) -> dict[Finding, list[tuple[int, int, str]]]:
+    """Each fixable finding's text replacements. The edits of a fix name nodes of the syntax tree
+    the file was checked in, gone with the worker process that checked it: the file is analysed
+    again, which only the files with a fix pay, and only for this report."""
+    if reanalyse is None or not any(finding.fix is not None for finding in file.findings):
+        return {}
+    module, findings = reanalyse(file.path)
+    return {} if module is None else fix_replacements(module, findings)
+
+
+def fix_replacements(module: cst.Module, findings: list[Finding]) -> dict[Finding, list[tuple[int, int, str]]]:
+    """What each finding's fix does to the text, on its own, by character offset: of each block of
+    lines it changes, the characters between what the block keeps at either end (so that a
+    replacement does not carry the rest of its lines, such as a key on the same line)."""
+    before = module.code.splitlines(keepends=True)
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    replacements = {}
+    for finding in findings:
+        if finding.fix is None or not finding.fix.edits:
+            continue
+        after = apply_edits(module, finding.fix.edits).code.splitlines(keepends=True)
+        changes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+        replacements[finding] = [
+            _replacement(starts[i1], "".join(before[i1:i2]), "".join(after[j1:j2]))
+            for tag, i1, i2, j1, j2 in changes
+            if tag != "equal"
+        ]
+    return replacements
+
+
+def _replacement(offset: int, old: str, new: str) -> tuple[int, int, str]:
+    """(offset, length, new text) of the change from `old`, at `offset`, to `new`, without the text both share at either end."""
+    head = len(os.path.commonprefix([old, new]))
+    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+    return offset + head, len(old) - head - tail, new[head : len(new) - tail]
+
+
 def render_sarif(run: RunResult) -> str:
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
     for file in run.files:
+        replacements = _replacements(file, run.reanalyse)
         for finding in file.findings:
             result = {
                 "ruleId": finding.code,
@@ -92,7 +139,7 @@ def render_sarif(run: RunResult) -> str:
                         },
                     }
                 ]
-            fixes = _fixes(finding, file.replacements.get(finding))
+            fixes = _fixes(finding, replacements.get(finding))
             if fixes:
                 result["fixes"] = fixes
             results.append(result)

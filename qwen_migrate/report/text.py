@@ -1,125 +1,17 @@
-"""Reports: pure functions from the results of a run to text, with every secret in it masked
-(qwen_migrate.masking): messages, code frames and errors quote the code they are about."""
+"""The text report, ruff-style, and its statistics: what a person reads on a terminal; secrets masked
+in messages, code frames and errors, which quote the code they are about."""
 from __future__ import annotations
 
-import json
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Optional
 
 from rich.console import Console
 from rich.text import Text
 
-from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.masking import mask, masked
-
-# Bumped when a field changes meaning or disappears; new fields may appear within a version.
-JSON_REPORT_VERSION = 1
+from qwen_migrate.report.run import RunResult, summary
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-
-
-@dataclass
-class RunResult:
-    files: list[FileResult]
-    fixes: list = field(default_factory=list)  # fix runs: a FixOutcome per file
-    baselined: int = 0  # findings a baseline accounts for, not reported
-    fixed_since_baseline: list = field(default_factory=list)  # baseline entries no longer found
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [finding for result in self.files for finding in result.findings]
-
-    @property
-    def errors(self) -> list[FileResult]:
-        return [result for result in self.files if result.error]
-
-    def worst(self) -> Optional[Severity]:
-        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
-
-
-def summary(run: RunResult) -> dict:
-    findings = run.findings
-    by_severity = Counter(f.severity.value for f in findings)
-    call_sites = sum(r.call_sites for r in run.files)
-    clean = sum(r.clean_call_sites for r in run.files)
-    return {
-        "files_checked": len(run.files),
-        "files_with_findings": sum(1 for r in run.files if r.findings),
-        "findings": len(findings),
-        "call_sites": {"total": call_sites, "without_findings": clean, "unresolved": sum(len(r.unresolved) for r in run.files)},
-        "baseline": {"known": run.baselined, "fixed": len(run.fixed_since_baseline)},
-        "by_severity": {s.value: by_severity.get(s.value, 0) for s in reversed(Severity)},
-        "by_code": dict(sorted(Counter(f.code for f in findings).items())),
-        "fixable": {
-            safety.value: sum(1 for f in findings if f.fix and f.fix.safety is safety)
-            for safety in (FixSafety.SAFE, FixSafety.UNSAFE)
-        },
-    }
-
-
-def finding_to_json(finding: Finding) -> dict:
-    return {
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity.value,
-        "message": mask(finding.message),
-        "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": mask(finding.fix.description)},
-        "fingerprint": finding.fingerprint,
-        "related": None if finding.related is None else {"line": finding.related[0], "column": finding.related[1]},
-        "cell": finding.cell,
-    }
-
-
-def render_json(run: RunResult) -> str:
-    document = {
-        "version": JSON_REPORT_VERSION,
-        "findings": [finding_to_json(f) for f in run.findings],
-        "unresolved": [
-            {"path": r.path, "line": line, "column": column, "method": method} for r in run.files for line, column, method in r.unresolved
-        ],
-        "errors": [{"path": r.path, "message": mask(r.error)} for r in run.errors],
-        "summary": summary(run),
-    }
-    if run.fixes:
-        document["fixed"] = [
-            {"path": outcome.path, "codes": dict(sorted(outcome.fixed_codes.items())), "todos": outcome.todos}
-            for outcome in run.fixes
-            if outcome.changed
-        ]
-    return json.dumps(document, indent=2) + "\n"
-
-
-GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def _github_escape(text: str, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
-
-
-def render_github(run: RunResult) -> str:
-    """GitHub Actions workflow commands: an annotation per finding."""
-    lines = []
-    for f in run.findings:
-        if f.file_lines is None:
-            where = (("line", f.line), ("col", f.column), ("endLine", f.end_line), ("endColumn", f.end_column))
-        else:  # a notebook's lines of JSON text; a column in the cell is none of theirs
-            where = (("line", f.file_lines[0]), ("endLine", f.file_lines[1]))
-        properties = ",".join(
-            f"{name}={_github_escape(str(value), True)}"
-            for name, value in (("file", f.path), *where, ("title", f"{f.code} {f.name}"))
-        )
-        lines.append(f"::{GITHUB_COMMANDS[f.severity]} {properties}::{_github_escape(mask(f.message))}")
-    for result in run.errors:
-        lines.append(f"::error file={_github_escape(result.path, True)}::{_github_escape(mask(result.error))}")
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def render_statistics(run: RunResult, console: Console) -> None:

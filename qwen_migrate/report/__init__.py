@@ -1,0 +1,49 @@
+"""Reports: from the results of a run (report.run) to the text of one output format, each format a
+module of this package, every secret in it masked (qwen_migrate.masking).
+
+REPORTERS is the one list of output formats: `--format` offers its names, so a new format is a
+module here and a line below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from rich.console import Console
+
+from qwen_migrate.report.github import render_github
+from qwen_migrate.report.json import render_json
+from qwen_migrate.report.run import RunResult
+from qwen_migrate.report.sarif import render_sarif
+from qwen_migrate.report.text import render_statistics, render_text, render_unresolved
+
+Write = Callable[[RunResult, Console], None]
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """An output format: how it writes a run's report, its counts for `--statistics` (a format
+    without them writes its report), and its list of the calls the analysis could not follow for
+    `--explain-unresolved` (a format for programs has them in its document, or not at all)."""
+
+    write: Write
+    statistics: Optional[Write] = None
+    unresolved: Optional[Write] = None
+
+
+def _document(render: Callable[[RunResult], str]) -> Write:
+    """A format for programs: one document, written as it is (no styles, no wrapping)."""
+    return lambda run, console: console.file.write(render(run))
+
+
+REPORTERS = {
+    "text": Reporter(render_text, statistics=render_statistics, unresolved=render_unresolved),
+    "json": Reporter(_document(render_json)),
+    "sarif": Reporter(_document(render_sarif)),
+    "github": Reporter(_document(render_github)),
+}
+
+
+def write_report(run: RunResult, output_format: str, statistics: bool, console: Console) -> None:
+    reporter = REPORTERS[output_format]
+    (reporter.statistics if statistics and reporter.statistics else reporter.write)(run, console)

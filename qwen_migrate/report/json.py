@@ -1,0 +1,50 @@
+"""The JSON report (qwen_migrate/report-schema.json): every finding, unresolved call and error,
+and the run's summary; secrets masked."""
+from __future__ import annotations
+
+import json
+
+from qwen_migrate.finding import Finding
+from qwen_migrate.masking import mask
+from qwen_migrate.report.run import RunResult, summary
+
+# Bumped when a field changes meaning or disappears; new fields may appear within a version.
+JSON_REPORT_VERSION = 1
+
+
+def finding_to_json(finding: Finding) -> dict:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": mask(finding.message),
+        "fix": None if finding.fix is None else {"safety": finding.fix.safety.value, "description": mask(finding.fix.description)},
+        "fingerprint": finding.fingerprint,
+        "related": None if finding.related is None else {"line": finding.related[0], "column": finding.related[1]},
+        "cell": finding.cell,
+    }
+
+
+def render_json(run: RunResult) -> str:
+    document = {
+        "version": JSON_REPORT_VERSION,
+        "findings": [finding_to_json(f) for f in run.findings],
+        "unresolved": [
+            {"path": r.path, "line": line, "column": column, "method": method} for r in run.files for line, column, method in r.unresolved
+        ],
+        "errors": [{"path": r.path, "message": mask(r.error)} for r in run.errors],
+        "summary": summary(run),
+    }
+    if run.fixes:
+        document["fixed"] = [
+            {"path": outcome.path, "codes": dict(sorted(outcome.fixed_codes.items())), "todos": outcome.todos}
+            for outcome in run.fixes
+            if outcome.changed
+        ]
+    return json.dumps(document, indent=2) + "\n"
+
