@@ -39,6 +39,8 @@ class Place:
 
 
 # What a name can be bound to; flow.py tells what each stands for, lazily, when a name is looked up.
+# The module, a client class, a function of ours, a class and a module import are values as they
+# stand: flow.py hands them on as the values of expressions too.
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +79,7 @@ class Annotated:
     scope: Scope
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Function:
     """A function of ours, whose calls return what it returns."""
 
@@ -100,7 +102,8 @@ class ProjectImport:
 
 @dataclass(frozen=True)
 class ModuleImport:
-    """`import <module>` of anything but the SDK: perhaps a module of the project."""
+    """`import <module>` of anything but the SDK, or a module reached through a package: perhaps a
+    module of the project."""
 
     name: str
 

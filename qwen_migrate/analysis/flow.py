@@ -63,16 +63,6 @@ def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collect
 
 
 @dataclass(frozen=True)
-class _ModuleRef:
-    pass
-
-
-@dataclass(frozen=True)
-class _ClassRef:
-    name: str
-
-
-@dataclass(frozen=True)
 class _LegacyRef:
     path: tuple[str, ...]  # ("ChatCompletion", "create")
 
@@ -83,21 +73,6 @@ class _ResourceRef:
 
     client: Client
     path: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _FunctionRef:
-    node: cst.FunctionDef
-
-
-@dataclass(frozen=True, eq=False)
-class _SelfRef:
-    scope: Scope
-
-
-@dataclass(frozen=True)
-class _ProjectModuleRef:
-    name: str  # a module of the project, or a package that may hold one
 
 
 @dataclass(frozen=True)
@@ -164,7 +139,7 @@ class _Resolver:
                 if isinstance(value, ClientBinding) and value.origin is None:
                     exports.clients[origin] = value.class_name
                     self._add_external_uses(value, origin)
-                elif isinstance(value, _FunctionRef):
+                elif isinstance(value, Function):
                     for binding in self._returned(value.node, 0):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
@@ -203,9 +178,9 @@ class _Resolver:
             name = assignment.target.attr.value
             statement = assignment.statement
             for base in self._values(assignment.target.value, assignment.scope, 0):
-                if isinstance(base, _SelfRef):
+                if isinstance(base, LocalClass):
                     self.instance_attributes[(base.scope, name)].append(assignment.source)
-                elif isinstance(base, _ModuleRef) and isinstance(statement, cst.Assign):
+                elif isinstance(base, OpenAIModule) and isinstance(statement, cst.Assign):
                     if name in LEGACY_V0_SETTINGS:
                         self.legacy.append(LegacyUse(statement, name))
                     elif name in MODULE_CLIENT_SETTINGS:
@@ -282,7 +257,7 @@ class _Resolver:
         if isinstance(node, cst.Name):
             return self._named_dict(node.value, scope, place, depth)
         if isinstance(node, cst.Call):  # `**self._params()`, `**build()`: what the function returns, one level deep
-            functions = [v for v in self._values(node.func, scope, 0) if isinstance(v, _FunctionRef)]
+            functions = [v for v in self._values(node.func, scope, 0) if isinstance(v, Function)]
             returns = self.collected.returns.get(functions[0].node, []) if len(functions) == 1 else []
             if len(returns) == 1:
                 value, function_scope = returns[0]
@@ -346,7 +321,7 @@ class _Resolver:
             sources = [
                 source
                 for base in self._values(node.value, scope, 0)
-                if isinstance(base, _SelfRef)
+                if isinstance(base, LocalClass)
                 for owner in self._class_and_bases(base.scope)
                 for source in [*owner.names.get(node.attr.value, ()), *self.instance_attributes.get((owner, node.attr.value), ())]
             ]
@@ -393,22 +368,14 @@ class _Resolver:
     def _source_values(self, source: Source, depth: int) -> list:
         if isinstance(source, Expression):
             return self._values(source.value, source.scope, depth)
-        if isinstance(source, OpenAIModule):
-            return [_ModuleRef()]
-        if isinstance(source, ClientClass):
-            return [_ClassRef(source.name)]
+        if isinstance(source, (OpenAIModule, ClientClass, Function, LocalClass, ModuleImport)):
+            return [source]  # the binding is the value
         if isinstance(source, LegacySymbol):
             return [_LegacyRef((source.symbol,))]
-        if isinstance(source, Function):
-            return [_FunctionRef(source.node)]
-        if isinstance(source, LocalClass):
-            return [_SelfRef(source.scope)]
         if isinstance(source, Annotated):
             return self._annotated_client(source.node, source.annotation, source.scope, depth)
         if isinstance(source, ProjectImport):
             return self._imported(source.origin)
-        if isinstance(source, ModuleImport):
-            return [_ProjectModuleRef(source.name)]
         return []  # Unknown
 
     def _imported(self, origin: Origin) -> list:
@@ -422,7 +389,7 @@ class _Resolver:
         if origin in self.index.classes:
             return [_ImportedClass(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
-            return [_ProjectModuleRef(f"{origin.module}.{origin.name}")]
+            return [ModuleImport(f"{origin.module}.{origin.name}")]
         return []
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
@@ -432,9 +399,9 @@ class _Resolver:
         return self.bindings[origin]
 
     def _attribute(self, base: Any, name: str, depth: int) -> list:
-        if isinstance(base, _ModuleRef):
+        if isinstance(base, OpenAIModule):
             if name in CLIENT_CLASSES:
-                return [_ClassRef(CLIENT_CLASSES[name])]
+                return [ClientClass(CLIENT_CLASSES[name])]
             if name in LEGACY_V0_SYMBOLS:
                 return [_LegacyRef((name,))]
             if name in CLIENT_RESOURCES:
@@ -446,14 +413,14 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
-        if isinstance(base, _ProjectModuleRef):
+        if isinstance(base, ModuleImport):
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
             return [_ImportedRef(base.origin, base.path + (name,))]
         if isinstance(base, _ImportedClass) and self.index is not None:
             class_name = self.index.classes[base.origin].get(name)
             return [self._proxy(Origin(base.origin.module, f"{base.origin.name}.{name}"), class_name)] if class_name else []
-        if isinstance(base, _SelfRef):
+        if isinstance(base, LocalClass):
             return [v for scope in self._class_and_bases(base.scope) for v in self._member(scope, name, depth)]
         return []
 
@@ -485,9 +452,9 @@ class _Resolver:
             return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
         values = []
         for callee in self._values(func, scope, depth):
-            if isinstance(callee, _ClassRef):
+            if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, KeywordArguments.of(node), scope))
-            elif isinstance(callee, _FunctionRef):
+            elif isinstance(callee, Function):
                 values += self._returned(callee.node, depth)
             elif isinstance(callee, _ImportedFactory):
                 values.append(self._proxy(callee.origin, self.index.factories[callee.origin]))
@@ -509,13 +476,13 @@ class _Resolver:
         """A client known by its annotation; or an object of a class with client attributes."""
         types = self._annotation_types(annotation, scope, depth)
         for value in types:
-            if isinstance(value, _ClassRef):
+            if isinstance(value, ClientClass):
                 return [self._binding(node, value.name, None)]
-        return [value for value in types if isinstance(value, (_SelfRef, _ImportedClass))]
+        return [value for value in types if isinstance(value, (LocalClass, _ImportedClass))]
 
     def _annotation_classes(self, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list[str]:
         """The client classes an annotation names: `OpenAI`, `Optional[OpenAI]`, `"OpenAI | None"`."""
-        return [value.name for value in self._annotation_types(annotation, scope, depth) if isinstance(value, _ClassRef)]
+        return [value.name for value in self._annotation_types(annotation, scope, depth) if isinstance(value, ClientClass)]
 
     def _annotation_types(self, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """What the names in an annotation stand for, through Optional, Union, `|` and strings."""
