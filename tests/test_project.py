@@ -111,10 +111,15 @@ def test_relative_imports(module, level, context, absolute):
     assert context.absolute(module, level) == absolute
 
 
+def app_package(root: Path) -> None:
+    """A project (its configuration marks it) holding the package `app`."""
+    (root / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+
+
 def test_a_client_of_another_provider_imported_from_another_module_is_left_alone(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
+    app_package(tmp_path)
     (tmp_path / "app" / "llm.py").write_text(
         "from openai import OpenAI\n\nlocal = OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n\n\n"
         "def make_local():\n    return OpenAI(base_url='http://localhost:11434/v1', api_key='ollama')\n"
@@ -129,9 +134,7 @@ def test_a_client_of_another_provider_imported_from_another_module_is_left_alone
 
 
 def test_an_imported_client_is_judged_and_fixed_where_it_is_built(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
+    app_package(tmp_path)
     (tmp_path / "app" / "llm.py").write_text(
         "import os\nfrom openai import OpenAI\n\n"
         "client = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'), base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')\n\n\n"
