@@ -16,7 +16,6 @@ from rich.table import Table
 
 from qwen_migrate import __version__, baseline, runner
 from qwen_migrate.add_noqa import add_noqa_to_files
-from qwen_migrate.analysis.project import Project
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
@@ -128,15 +127,14 @@ _code_options = _with(
 )
 
 
-def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict) -> tuple[Settings, Project, list[Path]]:
-    """The settings, the project index (a pre-pass over the whole project) and the files to process."""
+def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict) -> tuple[Settings, runner.Run]:
+    """The settings, and the run over the files the paths name, within their project."""
     paths = paths or (Path("."),)
     settings = _settings(config_file, paths, options)
     try:
-        project, files = runner.prepare(list(paths), settings, jobs, _progress_console())
+        return settings, runner.Run(list(paths), settings, jobs, _progress_console())
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
-    return settings, project, files
 
 
 @main.command(short_help="Report OpenAI SDK usage that breaks or differs on DashScope.")
@@ -164,11 +162,11 @@ def check(
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
-    settings, project, files = _prepare(paths, config_file, jobs, options)
-    results = runner.check_files(files, settings, project, jobs, _progress_console())
-    run = RunResult(results, reanalyse=runner.reanalysis(files, settings, project))
+    settings, checking = _prepare(paths, config_file, jobs, options)
+    results = checking.check()
+    run = RunResult(results, reanalyse=checking.reanalysis())
     if add_noqa:
-        commented, unsuppressed = add_noqa_to_files(files, results)
+        commented, unsuppressed = add_noqa_to_files(checking.files, results)
         click.echo(f"Added noqa comments to {commented} lines.", err=True)
         if unsuppressed:
             click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
@@ -221,9 +219,8 @@ def fix(
     """
     if show_diff and (output_format != "text" or statistics):
         raise UsageError("--diff prints a unified diff: --format and --statistics are for the report of a fix that writes")
-    settings, project, files = _prepare(paths, config_file, jobs, options)
-    choices = {"unsafe": unsafe_fixes, "add_todo": add_todo, "write": not show_diff}
-    per_file = runner.fix_files(files, settings, project, jobs, choices, _progress_console())
+    settings, fixing = _prepare(paths, config_file, jobs, options)
+    per_file = fixing.fix(runner.FixChoices(unsafe=unsafe_fixes, add_todo=add_todo, write=not show_diff))
     outcomes = [item for item in per_file if isinstance(item, FixOutcome)]
     errors = [item for item in per_file if isinstance(item, FileResult) and item.error]
     if show_diff:

@@ -11,7 +11,8 @@ import pathspec
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from qwen_migrate.analysis.flow import resolve
-from qwen_migrate.analysis.project import Project, context_for, might_use_sdk
+from qwen_migrate.analysis.model import ResolvedModule
+from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
 from qwen_migrate.config import Settings
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
@@ -62,14 +63,19 @@ class Checker:
         )
 
     def check_file(self, path: Path, display: str) -> FileResult:
+        return self.check_and_index(path, display)[1]
+
+    def check_and_index(self, path: Path, display: str) -> tuple[FileIndex, FileResult]:
+        """What the file adds to the project index, and what was found in it, from one parse."""
         try:
             data = path.read_bytes()
         except OSError as error:
-            return self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
+            return FileIndex(path), self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
-            return self.analyse(data, display, path)[1]
+            _, resolved, result = self._analyse(data, display, path)
         except Exception as error:  # say so in one line, and go on with the other files
-            return unanalysable(display, error)
+            return FileIndex(path), unanalysable(display, error)
+        return (FileIndex(path) if resolved is None else FileIndex.of(path, resolved)), result
 
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.analyse(data, path)[1]
@@ -79,25 +85,27 @@ class Checker:
 
         `file` places the module in the project, so that clients imported from the project are seen.
         """
+        module, _, result = self._analyse(data, path, file)
+        return module, result
+
+    def _analyse(self, data: bytes, path: str, file: Optional[Path]) -> tuple[Optional[cst.Module], Optional[ResolvedModule], FileResult]:
         in_project = self.project is not None and file is not None
         if not (self.project.takes_part(file, data) if in_project else might_use_sdk(data)):
-            return None, FileResult(path)
+            return None, None, FileResult(path)
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
-        limit = self.settings.max_file_size
         try:
-            module, collected = self.project.parse(file, data, limit) if in_project else (parse_module(data, limit), None)
+            module = parse_module(data, self.settings.max_file_size)
         except NotParsed as refusal:  # QW001 or QW003: the file is not analysed, nor ever written
-            return None, self._not_parsed(path, data, refusal, ignored)
+            return None, None, self._not_parsed(path, data, refusal, ignored)
         try:
-            return module, self._findings(module, collected, data, path, file if in_project else None, enabled)
+            resolved = resolve(module, context_for(file, self.project.index) if in_project else None)
+            return module, resolved, self._findings(module, resolved, data, path, enabled)
         except RecursionError:  # LibCST took it, but the analysis walks deeper than Python's recursion limit
             refusal = NotParsed(FileNotAnalysed.code, "Not analysed: nested deeper than the analysis follows (Python's recursion limit)")
-            return None, self._not_parsed(path, data, refusal, ignored)
+            return None, None, self._not_parsed(path, data, refusal, ignored)
 
-    def _findings(self, module: cst.Module, collected, data: bytes, path: str, file: Optional[Path], enabled: list[Rule]) -> FileResult:
-        in_project = file is not None
-        resolved = resolve(module, context_for(file, self.project.index) if in_project else None, collected)
+    def _findings(self, module: cst.Module, resolved: ResolvedModule, data: bytes, path: str, enabled: list[Rule]) -> FileResult:
         violations = [
             (rule, violation)
             for rule in enabled

@@ -61,6 +61,10 @@ class Fixer:
     def applicable(self, finding: Finding) -> bool:
         return finding.fix is not None and bool(finding.fix.edits) and finding.fix.safety in self.safeties
 
+    def would_change(self, result: FileResult) -> bool:
+        """Whether fixing the file may change it: a fix to apply, or (with --add-todo) a finding to mark."""
+        return any(self.applicable(f) or (self.add_todo and f.severity is not Severity.INFO) for f in result.findings)
+
     def fix_source(self, data: bytes, path: str, file: Optional[Path] = None) -> FixOutcome:
         outcome = FixOutcome(path, data, data)
         for _ in range(MAX_PASSES):

@@ -1,18 +1,31 @@
-"""Running a command over many files: the project pre-pass, worker processes, and a progress bar.
+"""Running a command over a project: one pool of worker processes, each file parsed once, and a
+progress bar.
+
+A run reads every Python file of the project once, in this process, to sort it (discovery.py finds
+them, the prefilter keeps those that mention the SDK). Then, in the same workers throughout:
+
+1. every file that mentions the SDK is parsed and analysed without the project index: what it
+   exports and imports goes into the index, and for a file the run was asked about, its findings;
+2. the files that import an export of another module (found by an exact test of their import lines,
+   without parsing them) are analysed for the index: what they use the exports for;
+3. the files whose analysis depends on the finished index (they import a client from the project,
+   or other modules use a client they export) are checked again with it. For every other file, the
+   findings of step 1 stand: the index could not change them.
 
 Files are handed to workers in a fixed order and their results come back in that order, so the
-report is the same with one job or many. Only the files that take part (they mention the SDK, or
-may import a client of the project) are sent to workers; the others cost the parent one read.
+report is the same with one job or many. A run with fewer files than PARALLEL_FROM stays in one
+process. Syntax trees never outlive the analysis of their file: memory holds the index and the
+results, not the project.
 """
 from __future__ import annotations
 
 import dataclasses
-import gc
 import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -20,7 +33,8 @@ import libcst as cst
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qwen_migrate.analysis.project import FileIndex, Project, build_project
+from qwen_migrate.analysis.model import ProjectIndex
+from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk
 from qwen_migrate.config import Settings
 from qwen_migrate.configfiles import check_config_file
 from qwen_migrate.discovery import FileKind, discover, display_path, file_kind
@@ -30,10 +44,10 @@ from qwen_migrate.fixer import Fixer, FixError, FixOutcome
 from qwen_migrate.notebooks import notebook_result
 
 PROGRESS_AFTER_SECONDS = 1.0
-# Below this many files that take part, worker processes cost more than they save.
+# Below this many files in a step, worker processes cost more than they save.
 PARALLEL_FROM = 8
 
-_worker: dict = {}  # the checker or fixer of a worker process, set by _start_worker
+_worker: dict = {}  # the state of a worker process (or of this one), set by _start_worker
 
 
 def default_jobs() -> int:
@@ -55,74 +69,64 @@ def _under(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _pool(jobs: int, initializer: Callable, arguments: tuple) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=arguments)
+@dataclass(frozen=True)
+class FixChoices:
+    """What `fix` is asked to do; the same in every worker."""
+
+    unsafe: bool = False
+    add_todo: bool = False
+    write: bool = True
 
 
-def _mapped(function: Callable, items: list, jobs: int, initializer: Callable, arguments: tuple, lost: Callable) -> Iterator:
-    """`function` over the items, in order. A worker process that dies (a crash in the parser's
-    native code) costs only the item it had: `lost(item)` stands for that item's result."""
-    if jobs <= 1 or len(items) < PARALLEL_FROM:
-        initializer(*arguments)
-        yield from map(function, items)
-        return
-    done = 0
-    while done < len(items):
-        with _pool(jobs, initializer, arguments) as pool:
-            try:
-                for result in pool.map(function, items[done:], chunksize=max(1, len(items) // (jobs * 8))):
-                    yield result
-                    done += 1
-            except BrokenProcessPool:
-                pass
-        if done < len(items):  # the pool broke: the first unfinished item may be the cause, or a victim
-            yield _alone(function, items[done], initializer, arguments, lost)
-            done += 1
+def _start_worker(settings: Settings, choices: Optional[FixChoices]) -> None:
+    checker = Checker(settings, Project())
+    _worker["checker"] = checker
+    _worker["fixer"] = Fixer(checker, unsafe=choices.unsafe, add_todo=choices.add_todo) if choices else None
+    _worker["write"] = choices.write if choices else False
 
 
-def _alone(function: Callable, item, initializer: Callable, arguments: tuple, lost: Callable):
-    """One item in a worker process of its own: its result, or `lost(item)` if that worker dies too."""
-    with _pool(1, initializer, arguments) as pool:
-        try:
-            return pool.submit(function, item).result()
-        except BrokenProcessPool:
-            return lost(item)
+@dataclass
+class FirstLook:
+    """Step 1 for one file: its part of the index, its findings without the index, and whether those
+    settle the file unless the index changes them (a file to fix, or that cannot be read, goes to
+    step 3 whatever the index says)."""
+
+    part: FileIndex
+    result: Optional[FileResult]  # None: the run did not ask about the file
+    settled: bool = True
 
 
-def _crashed(path: Path) -> FileResult:
-    return FileResult(display_path(path), error="the worker process analysing it crashed; nothing was reported or written")
+def _first_look(item: tuple[Path, bool]) -> FirstLook:
+    path, asked = item
+    checker, fixer = _worker["checker"], _worker["fixer"]
+    if not asked:
+        return FirstLook(index_file(path, checker.settings.max_file_size), None)
+    checker.project = Project()
+    part, result = checker.check_and_index(path, display_path(path))
+    settled = fixer is None or (os.access(path, os.R_OK) and result.error is None and not fixer.would_change(result))
+    return FirstLook(part, _portable_result(result), settled)
 
 
-def _no_worker_state() -> None:
-    pass
+def _index_only(path: Path) -> FileIndex:
+    return index_file(path, _worker["checker"].settings.max_file_size)
 
 
-def _other_file(path: Path, kind: FileKind, settings: Settings, enabled: set[str], checker: Checker, fixer: Optional[Fixer], write: bool):
-    """A configuration file's findings, or a notebook's (a FixOutcome when fixing one)."""
+def _with_index(item: tuple[Path, Project]) -> Union[FixOutcome, FileResult]:
+    """Step 3: the file checked, or fixed, with the finished index."""
+    path, project = item
+    checker, fixer = _worker["checker"], _worker["fixer"]
+    checker.project = project
+    if fixer is None:
+        return _portable_result(checker.check_file(path, display_path(path)))
     display = display_path(path)
-    if kind is FileKind.NOTEBOOK:
-        return notebook_result(path, display, checker, fixer, write)
-    return check_config_file(path, display, settings, enabled)  # reported, never fixed: a value belongs to its owner
-
-
-def prepare(paths: list[Path], settings: Settings, jobs: int, console: Console) -> tuple[Project, list[Path]]:
-    """The project index, and the files the paths name."""
-    files = discover(paths, settings)
-    root = project_root(paths, settings)
-    everything = sorted(set(files) | set(discover([root], settings))) if root is not None else files
-    everything = [path for path in everything if file_kind(path) is FileKind.PYTHON]
-
-    def map_files(function: Callable, items: list) -> Iterator:
-        indexed = _mapped(function, items, jobs, _no_worker_state, (), FileIndex)
-        for result in _with_progress(indexed, len(items), "Indexing", console):
-            # The syntax trees the pre-pass keeps are millions of objects that live to the end of
-            # the run: out of the garbage collector's sight, they stop slowing every collection.
-            gc.freeze()
-            yield result
-
-    return build_project(everything, settings.max_file_size, map_files), files
+    try:
+        outcome = fixer.fix_file(path, display, write=_worker["write"])
+    except (FixError, OSError) as error:
+        return FileResult(display, error=str(error))
+    except Exception as error:  # the file stays as it was, the others are fixed
+        return unanalysable(display, error, "; nothing was written")
+    outcome.remaining = _portable_result(outcome.remaining)
+    return outcome
 
 
 def _portable(finding: Finding) -> Finding:
@@ -137,110 +141,185 @@ def _portable_result(result: FileResult) -> FileResult:
     return result
 
 
-def _start_checker(settings: Settings, project: Project) -> None:
-    _worker["checker"] = Checker(settings, project)
+def _crashed(path: Path) -> FileResult:
+    return FileResult(display_path(path), error="the worker process analysing it crashed; nothing was reported or written")
 
 
-def _check_one(path: Path) -> FileResult:
-    return _portable_result(_worker["checker"].check_file(path, display_path(path)))
+class Workers:
+    """One pool of worker processes for the whole run, started when a step first has enough files
+    for it. A worker that dies (a crash in the parser's native code) costs only the file it had."""
+
+    def __init__(self, jobs: int, settings: Settings, choices: Optional[FixChoices]) -> None:
+        self.jobs, self.arguments = jobs, (settings, choices)
+        self.pool: Optional[ProcessPoolExecutor] = None
+        _start_worker(*self.arguments)  # for the steps that stay in this process
+
+    def map(self, function: Callable, items: list, lost: Callable) -> Iterator:
+        """`function` over the items, in order; `lost(item)` stands for the result of an item whose
+        worker died."""
+        if self.pool is None and (self.jobs <= 1 or len(items) < PARALLEL_FROM):
+            yield from map(function, items)
+            return
+        done = 0
+        while done < len(items):
+            try:
+                for result in self._pool(self.jobs).map(function, items[done:], chunksize=max(1, len(items) // (self.jobs * 8))):
+                    yield result
+                    done += 1
+            except BrokenProcessPool:
+                self.close()
+                # the first unfinished item may be the cause, or a victim: alone, it tells
+                with self._new_pool(1) as alone:
+                    try:
+                        result = alone.submit(function, items[done]).result()
+                    except BrokenProcessPool:
+                        result = lost(items[done])
+                yield result
+                done += 1
+
+    def _pool(self, jobs: int) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = self._new_pool(jobs)
+        return self.pool
+
+    def _new_pool(self, jobs: int) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=self.arguments)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
 
-def _settle(files: list[Path], settings: Settings, project: Project, fixer: Optional[Fixer], write: bool):
-    """The Python files to send to workers; the results of all the others, settled here:
-    configuration files, notebooks, and Python files that do not take part."""
-    kinds = {path: file_kind(path) for path in files}
-    taking_part, results = _split([f for f in files if kinds[f] is FileKind.PYTHON], project)
-    checker = fixer.checker if fixer else Checker(settings)
-    enabled = {rule.code for rule in checker.rules}
-    for path in files:
-        if kinds[path] is not FileKind.PYTHON:
-            results[path] = _other_file(path, kinds[path], settings, enabled, checker, fixer, write)
-    return taking_part, results
+class Run:
+    """One command over the files the paths name, within their project."""
 
+    def __init__(self, paths: list[Path], settings: Settings, jobs: int, console: Console) -> None:
+        self.settings, self.jobs, self.console = settings, jobs, console
+        self.files = discover(paths, settings)
+        root = project_root(paths, settings)
+        everything = sorted(set(self.files) | set(discover([root], settings))) if root is not None else self.files
+        self.python_files = [path for path in everything if file_kind(path) is FileKind.PYTHON]
+        self.project = Project()  # with its index once a command has run
 
-def check_files(files: list[Path], settings: Settings, project: Project, jobs: int, console: Console) -> list[FileResult]:
-    taking_part, results = _settle(files, settings, project, None, False)
-    checked = _mapped(_check_one, taking_part, jobs, _start_checker, (settings, project), _crashed)
-    results.update(zip(taking_part, list(_with_progress(checked, len(taking_part), "Checking", console))))
-    return [results[path] for path in files]
+    def check(self) -> list[FileResult]:
+        return self._run(None)
 
+    def fix(self, choices: FixChoices) -> list[Union[FixOutcome, FileResult]]:
+        """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
+        the error that stopped its fixes)."""
+        return self._run(choices)
 
-def reanalysis(files: list[Path], settings: Settings, project: Project) -> Callable[[str], tuple[Optional[cst.Module], list[Finding]]]:
-    """For reports made after a check: a Python file of the run, by its path in the report, analysed
-    again in this process, with the edits of its fixes. Any other file, or one that cannot be read
-    or analysed now, has no module."""
-    paths = {display_path(path): path for path in files if file_kind(path) is FileKind.PYTHON}
-    checker = Checker(settings, project)
+    def reanalysis(self) -> Callable[[str], tuple[Optional[cst.Module], list[Finding]]]:
+        """For reports made after a check: a Python file of the run, by its path in the report,
+        analysed again in this process, with the edits of its fixes. Any other file, or one that
+        cannot be read or analysed now, has no module."""
+        paths = {display_path(path): path for path in self.files if file_kind(path) is FileKind.PYTHON}
+        checker = Checker(self.settings, self.project)
 
-    def analyse(display: str) -> tuple[Optional[cst.Module], list[Finding]]:
-        path = paths.get(display)
+        def analyse(display: str) -> tuple[Optional[cst.Module], list[Finding]]:
+            path = paths.get(display)
+            try:
+                module, result = checker.analyse(path.read_bytes(), display, path) if path is not None else (None, None)
+            except Exception:  # what the report shows of this file then is its findings, without their edits
+                return None, []
+            return module, result.findings if module is not None else []
+
+        return analyse
+
+    def _run(self, choices: Optional[FixChoices]) -> list:
+        workers = Workers(self.jobs, self.settings, choices)
         try:
-            module, result = checker.analyse(path.read_bytes(), display, path) if path is not None else (None, None)
-        except Exception:  # what the report shows of this file then is its findings, without their edits
-            return None, []
-        return module, result.findings if module is not None else []
+            results = self._other_files(choices)
+            results.update(self._python_files(workers, choices))
+        finally:
+            workers.close()
+        return [results[path] for path in self.files]
 
-    return analyse
+    def _other_files(self, choices: Optional[FixChoices]) -> dict[Path, object]:
+        """Configuration files and notebooks, in this process: a notebook is one joined module."""
+        checker = _worker["checker"]
+        enabled = {rule.code for rule in checker.rules}
+        results = {}
+        for path in self.files:
+            kind = file_kind(path)
+            if kind is FileKind.NOTEBOOK:
+                results[path] = notebook_result(path, display_path(path), checker, _worker["fixer"], choices is not None and choices.write)
+            elif kind is not FileKind.PYTHON:  # reported, never fixed: a value belongs to its owner
+                results[path] = check_config_file(path, display_path(path), self.settings, enabled)
+        return results
 
+    def _python_files(self, workers: Workers, choices: Optional[FixChoices]) -> dict[Path, object]:
+        asked = {path for path in self.files if file_kind(path) is FileKind.PYTHON}
+        mentions, others = [], []
+        for path in self.python_files:
+            data = _read(path)
+            (mentions if data is None or might_use_sdk(data) else others).append(path)  # the checker reports unreadable files
+        looks = list(self._progress(workers.map(_first_look, [(path, path in asked) for path in mentions], _lost_look), len(mentions), "Analysing"))
+        exports = merged([look.part for look in looks])
+        importers = self._importers(others, exports)
+        uses = list(self._progress(workers.map(_index_only, importers, FileIndex), len(importers), "Indexing"))
+        index = merged([look.part for look in looks], uses)
+        self.project = Project(index, frozenset(importers))
+        results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part
+        again = [path for path in importers if path in asked]
+        for path, look in zip(mentions, looks):
+            if look.result is None:
+                continue
+            if look.settled and not look.part.depends_on(index):
+                results[path] = look.result if choices is None else _unchanged(path, look.result)
+            else:
+                again.append(path)
+        again.sort()
+        label = "Checking" if choices is None else "Fixing"
+        checked = workers.map(_with_index, [(path, self.project) for path in again], lambda item: _crashed(item[0]))
+        results.update(zip(again, self._progress(checked, len(again), label)))
+        return results
 
-def _start_fixer(settings: Settings, project: Project, unsafe: bool, add_todo: bool, write: bool) -> None:
-    _worker["fixer"] = Fixer(Checker(settings, project), unsafe=unsafe, add_todo=add_todo)
-    _worker["write"] = write
+    @staticmethod
+    def _importers(others: list[Path], index: ProjectIndex) -> list[Path]:
+        """The files that do not mention the SDK but may import a client from a module that does."""
+        if not index.exported_names():
+            return []
+        may_import = ImportTest(index)
+        return [path for path in others if may_import(path, _read(path) or b"")]
 
+    def _progress(self, results: Iterable, total: int, label: str) -> Iterator:
+        """The results, with a progress bar on a terminal once the run has taken about a second.
 
-def _fix_one(path: Path):
-    display = display_path(path)
-    try:
-        outcome = _worker["fixer"].fix_file(path, display, write=_worker["write"])
-    except (FixError, OSError) as error:
-        return FileResult(display, error=str(error))
-    except Exception as error:  # the file stays as it was, the others are fixed
-        return unanalysable(display, error, "; nothing was written")
-    outcome.remaining = _portable_result(outcome.remaining)
-    return outcome
-
-
-def fix_files(
-    files: list[Path], settings: Settings, project: Project, jobs: int, options: dict, console: Console
-) -> list[Union[FixOutcome, FileResult]]:
-    """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
-    the error that stopped its fixes)."""
-    fixer = Fixer(Checker(settings), unsafe=options["unsafe"], add_todo=options["add_todo"])
-    taking_part, results = _settle(files, settings, project, fixer, options["write"])
-    arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
-    fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments, _crashed)
-    results.update(zip(taking_part, list(_with_progress(fixed, len(taking_part), "Fixing", console))))
-    return [results[path] for path in files]
-
-
-def _split(files: list[Path], project: Project) -> tuple[list[Path], dict[Path, FileResult]]:
-    """The files to analyse; the others' (empty, or unreadable) results are settled here."""
-    taking_part, results = [], {}
-    for path in files:
-        if project.takes_part(path) or not os.access(path, os.R_OK):  # the checker reports unreadable files
-            taking_part.append(path)
-        else:
-            results[path] = FileResult(display_path(path))
-    return taking_part, results
-
-
-def _with_progress(results: Iterable, total: int, label: str, console: Console) -> Iterator:
-    """The results, with a progress bar on a terminal once the run has taken about a second.
-
-    The bar is taken down (and the cursor shown again) only when the results run out: a caller
-    reads them all before printing anything."""
-    started, progress, task = time.monotonic(), None, None
-    try:
-        for done, result in enumerate(results, 1):
-            if progress is None and console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
-                columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-                progress = Progress(*columns, console=console, transient=True)
-                progress.start()
-                task = progress.add_task(label, total=total)
+        The bar is taken down (and the cursor shown again) only when the results run out: a caller
+        reads them all before printing anything."""
+        started, progress, task = time.monotonic(), None, None
+        try:
+            for done, result in enumerate(results, 1):
+                if progress is None and self.console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+                    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+                    progress = Progress(*columns, console=self.console, transient=True)
+                    progress.start()
+                    task = progress.add_task(label, total=total)
+                if progress is not None:
+                    progress.update(task, completed=done)
+                yield result
+        finally:
             if progress is not None:
-                progress.update(task, completed=done)
-            yield result
-    finally:
-        if progress is not None:
-            progress.stop()
+                progress.stop()
 
+
+def _lost_look(item: tuple[Path, bool]) -> FirstLook:
+    path, asked = item
+    return FirstLook(FileIndex(path), _crashed(path) if asked else None)
+
+
+def _unchanged(path: Path, result: FileResult) -> FixOutcome:
+    """The outcome of fixing a file that no fix changes."""
+    data = _read(path) or b""
+    return FixOutcome(result.path, data, data, remaining=result)
+
+
+def _read(path: Path) -> Optional[bytes]:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

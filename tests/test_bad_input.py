@@ -12,7 +12,7 @@ from rich.console import Console
 
 from qwen_migrate import runner
 from qwen_migrate.analysis.model import ProjectIndex
-from qwen_migrate.analysis.project import build_project, index_file
+from qwen_migrate.analysis.project import index_file
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
 from qwen_migrate.discovery import discover, display_path
@@ -156,7 +156,6 @@ def test_project_pre_pass_judges_files_before_parsing(tmp_path, monkeypatch):
     deep.write_text("import openai\nclient = openai.OpenAI()\nx = " + " and ".join(["a"] * 1500) + "\n")
     _refuse_libcst(monkeypatch)
     assert index_file(deep, 1_000_000).exports == ProjectIndex()
-    assert build_project([deep], 1_000_000).parsed == {}
 
 
 def _dies_on_crash_py(check_file):
@@ -174,10 +173,9 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
         (tmp_path / name).write_text("import openai\nclient = openai.OpenAI()\n")
     files = sorted(tmp_path / name for name in names)
     settings = Settings(root=tmp_path)
-    project = build_project(files, settings.max_file_size)
     # Only the worker processes, forked from here, ever call it.
-    monkeypatch.setattr(Checker, "check_file", _dies_on_crash_py(Checker.check_file))
-    results = runner.check_files(files, settings, project, 2, Console(file=io.StringIO()))
+    monkeypatch.setattr(Checker, "check_and_index", _dies_on_crash_py(Checker.check_and_index))
+    results = runner.Run(files, settings, 2, Console(file=io.StringIO())).check()
     by_name = {Path(r.path).name: r for r in results}
     assert by_name["crash.py"].error == "the worker process analysing it crashed; nothing was reported or written"
     assert all(by_name[name].error is None and [f.code for f in by_name[name].findings] == ["QW101", "QW102"] for name in names[1:])

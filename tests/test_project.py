@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate.analysis.model import ModuleContext
-from qwen_migrate.analysis.project import module_name
+from qwen_migrate import runner
+from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex
+from qwen_migrate.analysis.project import ImportTest, module_name
 from qwen_migrate.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -153,3 +154,59 @@ def test_an_imported_client_is_judged_and_fixed_where_it_is_built(tmp_path, monk
     assert ("app/use.py", "QW203") in found
     # no fix can reach a client from the module that imports it: no QW301 with an empty fix there
     assert ("app/use.py", "QW301") not in found
+
+
+def test_a_file_the_index_cannot_change_keeps_its_first_findings(monkeypatch):
+    """A file is analysed again with the finished index only when the index could change what it
+    finds; checking every file again must change nothing."""
+    monkeypatch.chdir(FIXTURES)
+    first = run("check", "--format", "json", "--jobs", "1", ".").output
+    monkeypatch.setattr("qwen_migrate.analysis.project.FileIndex.depends_on", lambda self, index: True)
+    assert run("check", "--format", "json", "--jobs", "1", ".").output == first
+    fixed_first = run("fix", "--diff", "--unsafe-fixes", "--jobs", "1", ".").output
+    monkeypatch.undo()
+    monkeypatch.chdir(FIXTURES)
+    assert run("fix", "--diff", "--unsafe-fixes", "--jobs", "1", ".").output == fixed_first
+
+
+def test_only_files_that_need_the_index_are_analysed_again(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    (tmp_path / "chat.py").write_text("from llm import client\n\nclient.chat.completions.create(model='gpt-4o', messages=[])\n")
+    (tmp_path / "alone.py").write_text("import openai\nfrom llm import helper\n\nopenai.OpenAI().embeddings.create(model='m', input='x')\n")
+    monkeypatch.chdir(tmp_path)
+    analysed_again = []
+    with_index = runner._with_index
+    monkeypatch.setattr(runner, "_with_index", lambda item: analysed_again.append(item[0].name) or with_index(item))
+    assert run("check", "--jobs", "1", ".").exit_code == 1
+    # llm.py's client is used in chat.py, which imports it; alone.py imports nothing the index knows
+    assert sorted(analysed_again) == ["chat.py", "llm.py"]
+
+
+@pytest.mark.parametrize(
+    "where, source, imports",
+    [
+        ("main.py", "from app.server import client\n", True),
+        ("main.py", "from app.server import (\n    helper,\n    client as llm,\n)\n", True),
+        ("main.py", "from app.server \\\n    import client\n", True),
+        ("main.py", "from app import server\nserver.client\n", True),
+        ("main.py", "import app.server\napp.server.client\n", True),
+        ("main.py", "import os; import app.server as s\ns.client\n", True),
+        ("app/views.py", "from .server import client\n", True),
+        ("app/views.py", "from . import server\nserver.client\n", True),
+        ("app/views.py", "from .server import helper\nclient = 1\n", False),  # not an exported name
+        ("main.py", "from test import server\nserver.client\n", False),  # another module called server
+        ("main.py", "from app.server import helper\nclient = None\n", False),
+        ("main.py", "import server\nserver.client\n", False),
+        ("main.py", "# from app.server import nothing\n", False),
+        ("other/views.py", "from .server import client\n", False),  # other.server
+    ],
+)
+def test_a_file_takes_part_when_it_names_an_exporting_module_and_one_of_its_exports(tmp_path, where, source, imports):
+    for package in ("app", "other"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    index = ProjectIndex(modules={"app.server"}, clients={Origin("app.server", "client"): "OpenAI"})
+    path = tmp_path / where
+    path.write_text(source)
+    assert ImportTest(index)(path, path.read_bytes()) is imports

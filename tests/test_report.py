@@ -7,7 +7,6 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from qwen_migrate import runner
-from qwen_migrate.analysis.project import build_project
 from qwen_migrate.cli import main
 from qwen_migrate.config import Settings
 from qwen_migrate.report import REPORTERS, Reporter, RunResult, write_report
@@ -41,11 +40,11 @@ def test_sarif_takes_its_fix_replacements_from_the_files_after_a_run_in_worker_p
         (tmp_path / name).write_text(APP)
     files = sorted(tmp_path / name for name in names)
     settings = Settings(root=tmp_path)
-    project = build_project(files, settings.max_file_size)
-    results = runner.check_files(files, settings, project, 2, Console(file=io.StringIO()))
+    checking = runner.Run(files, settings, 2, Console(file=io.StringIO()))
+    results = checking.check()
     assert all(f.fix is None or f.fix.edits == () for r in results for f in r.findings)  # the trees stayed in the workers
     output = io.StringIO()
-    write_report(RunResult(results, reanalyse=runner.reanalysis(files, settings, project)), "sarif", False, Console(file=output))
+    write_report(RunResult(results, reanalyse=checking.reanalysis()), "sarif", False, Console(file=output))
     fixed = [r for r in json.loads(output.getvalue())["runs"][0]["results"] if r["ruleId"] == "QW210"]
     replacements = [r["fixes"][0]["artifactChanges"][0]["replacements"] for r in fixed]
     start = APP.index("gpt-4o")
@@ -58,11 +57,11 @@ def test_a_file_that_cannot_be_analysed_again_is_reported_without_fixes(tmp_path
     (tmp_path / "app.py").write_text(APP)
     files = [tmp_path / "app.py"]
     settings = Settings(root=tmp_path)
-    project = build_project(files, settings.max_file_size)
-    results = runner.check_files(files, settings, project, 1, Console(file=io.StringIO()))
+    checking = runner.Run(files, settings, 1, Console(file=io.StringIO()))
+    results = checking.check()
     (tmp_path / "app.py").unlink()
     output = io.StringIO()
-    write_report(RunResult(results, reanalyse=runner.reanalysis(files, settings, project)), "sarif", False, Console(file=output))
+    write_report(RunResult(results, reanalyse=checking.reanalysis()), "sarif", False, Console(file=output))
     sarif_results = json.loads(output.getvalue())["runs"][0]["results"]
     assert "QW210" in {r["ruleId"] for r in sarif_results}
     assert all("fixes" not in r for r in sarif_results)

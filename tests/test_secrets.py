@@ -201,7 +201,7 @@ def test_errors_mask_what_they_quote(project, monkeypatch):
     def fail(*args, **kwargs):
         raise ValueError(f"cannot read the literal {PROJECT_KEY!r}")
 
-    monkeypatch.setattr("qwen_migrate.engine.Checker.analyse", fail)
+    monkeypatch.setattr("qwen_migrate.engine.resolve", fail)  # any error inside the analysis
     for output_format in ("text", "json", "sarif", "github"):
         result = run("check", "-j1", "--format", output_format, "app.py")
         assert result.exit_code == 2

@@ -55,11 +55,11 @@ from qwen_migrate.facts.openai_sdk import (
 from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, static_value
 
 
-def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
+def resolve(module: cst.Module, context: Optional[ModuleContext] = None) -> ResolvedModule:
     """Clients and calls of a module. With a context whose index is set, names imported from other
     modules of the project are followed; without an index, what the module exports is collected."""
     context = context or ModuleContext("__main__")
-    return _Resolver(collected or collect(module, context), context).resolve()
+    return _Resolver(collect(module, context), context).resolve()
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class _Resolver:
         self.context = context
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
+        self.asked: set[Origin] = set()  # the names imported from the project that were followed
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
         self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
         # by constructor or annotated node; by origin, the one binding for a client of another module
@@ -124,7 +125,9 @@ class _Resolver:
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
-        return ResolvedModule(clients, self.module_client, calls, self.legacy, exports, self.imported_uses, self.collected.top_of)
+        return ResolvedModule(
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.collected.top_of
+        )
 
     def _exports(self) -> ProjectIndex:
         """The module's clients, factories and client-typed classes, as other modules see them;
@@ -380,6 +383,7 @@ class _Resolver:
 
     def _imported(self, origin: Origin) -> list:
         """A name imported from another module of the project, as far as clients are concerned."""
+        self.asked.add(origin)
         if self.index is None:  # first pass: follow it only to record what it is used for
             return [_ImportedRef(origin, ())]
         if origin in self.index.clients:

@@ -45,6 +45,17 @@ class ProjectIndex:
     uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
     base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
 
+    def answers(self, origin: Origin) -> bool:
+        """Whether the index tells what a name imported from the project is."""
+        return origin in self.clients or origin in self.factories or origin in self.classes or f"{origin.module}.{origin.name}" in self.modules
+
+    def exported_names(self) -> dict[str, set[str]]:
+        """Per module that exports a client, a factory or a class: the names it exports them by."""
+        names: dict[str, set[str]] = {}
+        for origin in [*self.clients, *self.factories, *self.classes]:
+            names.setdefault(origin.module, set()).add(origin.name)
+        return names
+
 
 @dataclass(frozen=True)
 class ModuleContext:
@@ -189,5 +200,8 @@ class ResolvedModule:
     # first pass: calls through names imported from the project, as (name, attributes and "()" calls
     # taken of it), for the index to tell which client, and which API, each one uses
     imported_uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
+    # the names imported from the project that the module followed: with an index that knows none of
+    # them, and no other module using its exports, the module's analysis does not depend on the index
+    asked: frozenset[Origin] = frozenset()
     # node -> the top-level statement that holds it, for placing findings without a whole-file pass
     top_of: dict = field(default_factory=dict)

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
-import libcst as cst
-
-from qwen_migrate.analysis.collect import collect
 from qwen_migrate.analysis.flow import resolve
-from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex
+from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule
 from qwen_migrate.parsing import parse_module
 
 
@@ -47,94 +43,106 @@ def context_for(path: Path, index: Optional[ProjectIndex]) -> ModuleContext:
 
 @dataclass
 class FileIndex:
-    """One file's part of the index."""
+    """One file's part of the index: what it exports, what it uses imported names for, and which
+    imported names it followed."""
 
     path: Path
     exports: ProjectIndex = field(default_factory=ProjectIndex)
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
+    asked: frozenset[Origin] = frozenset()
+
+    @classmethod
+    def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked)
+
+    def depends_on(self, index: ProjectIndex) -> bool:
+        """Whether the file's analysis with `index` may differ from its analysis without one: the
+        index tells what a name it imports is, or other modules use a client it exports."""
+        exported = [*self.exports.clients, *self.exports.factories]
+        return any(index.answers(origin) for origin in self.asked) or any(index.uses.get(origin) for origin in exported)
 
 
-Parsed = dict[Path, tuple[bytes, cst.Module, object]]  # syntax trees and their walks, kept for the check
-
-
-def index_file(path: Path, max_file_size: int, parsed: Optional[Parsed] = None) -> FileIndex:
+def index_file(path: Path, max_file_size: int) -> FileIndex:
     """Read one file for the index; a file that cannot be read, or safely parsed, adds nothing."""
     try:
-        data = path.read_bytes()
-        module = parse_module(data, max_file_size)
-        context = context_for(path, None)
-        collected = collect(module, context)
-        resolved = resolve(module, context, collected)
+        module = parse_module(path.read_bytes(), max_file_size)
+        return FileIndex.of(path, resolve(module, context_for(path, None)))
     except Exception:  # reported, if at all, when the file itself is checked
         return FileIndex(path)
-    if parsed is not None:
-        parsed[path] = (data, module, collected)
-    return FileIndex(path, resolved.exports, resolved.imported_uses)
+
+
+# `from <dots><module> import <names>` (parenthesised or continued with backslashes) and
+# `import <modules>`, wherever a statement may start; strings that look like imports only make a
+# file a candidate for nothing worse than a parse.
+_GAP = rb"(?:[ \t]|\\\r?\n)"  # a space, or a line continued with a backslash
+_IMPORT = re.compile(
+    rb"(?:^|;)[ \t]*(?:from" + _GAP + rb"*(?P<dots>\.*)" + _GAP + rb"*(?P<module>[\w.]*)" + _GAP + rb"+import" + _GAP
+    + rb"*(?P<names>\([^)]*\)|(?:[^\n;#\\]|\\\r?\n)*)|import" + _GAP + rb"+(?P<modules>(?:[^\n;#\\]|\\\r?\n)+))",
+    re.MULTILINE,
+)
+_NAME = re.compile(rb"[^\W\d][\w.]*")
 
 
 class ImportTest:
-    """A cheap test for files that may import from these modules: an import line that names one."""
+    """Which files may import a client, a client factory or a client-typed class from the modules
+    that export them: the file names an exporting module, in full or relative to its own package,
+    and one of the names it exports (`from app.llm import client`, `from . import llm`,
+    `import app.llm`). Matching a module by its last name alone pulled in every module that imports
+    a `test` or a `server` of its own."""
 
-    def __init__(self, exporters: set[str]) -> None:
-        # A file name that is not UTF-8 keeps its bytes (os.fsdecode made them surrogates).
-        self.names = sorted({module.rsplit(".", 1)[-1].encode("utf-8", "surrogateescape") for module in exporters})
-        alternatives = b"|".join(re.escape(name) for name in self.names)
-        self.pattern = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:" + alternatives + rb")\b", re.MULTILINE)
+    def __init__(self, index: ProjectIndex) -> None:
+        self.exported = index.exported_names()
+        # a file that holds none of these bytes names no exporter
+        self.words = sorted({name.encode("utf-8", "surrogateescape") for names in self.exported.values() for name in names})
 
-    def __call__(self, data: bytes) -> bool:
-        return any(name in data for name in self.names) and self.pattern.search(data) is not None
+    def __call__(self, path: Path, data: bytes) -> bool:
+        if not any(word in data for word in self.words):
+            return False
+        context = context_for(path, None)
+        for match in _IMPORT.finditer(data):
+            if match.group("modules") is not None:
+                modules = [name.decode("utf-8", "surrogateescape") for name in _NAME.findall(match.group("modules"))]
+                if any(self._names_an_exporter(module) for module in modules):
+                    return True
+                continue
+            module = context.absolute(match.group("module").decode("utf-8", "surrogateescape") or None, len(match.group("dots")))
+            names = {name.decode("utf-8", "surrogateescape") for name in _NAME.findall(match.group("names"))}
+            if module is not None and (names & self.exported.get(module, set()) or any(f"{module}.{name}" in self.exported for name in names)):
+                return True
+        return False
+
+    def _names_an_exporter(self, module: str) -> bool:
+        """`import app.llm` or `import app`, for `app.llm.client` further on."""
+        return any(exporter == module or exporter.startswith(module + ".") for exporter in self.exported)
 
 
 @dataclass
 class Project:
-    index: ProjectIndex
-    files: frozenset[Path] = frozenset()  # every file the pre-pass read
-    participants: frozenset[Path] = frozenset()  # of those, the ones that mention the SDK or may import a client
-    parsed: Parsed = field(default_factory=dict)
+    """What a module's analysis needs to know of the project: the index, and which files take part."""
 
-    def takes_part(self, path: Path, data: Optional[bytes] = None) -> bool:
-        """Whether the file is analysed: known from the pre-pass, or by the prefilter for other files."""
-        if path in self.files:
-            return path in self.participants
-        return might_use_sdk(_read(path) if data is None else data)
+    index: Optional[ProjectIndex] = None  # None while the index is being built
+    participants: frozenset[Path] = frozenset()  # files that do not mention the SDK but may import a client
 
-    def parse(self, path: Optional[Path], data: bytes, max_file_size: int) -> tuple[cst.Module, object]:
-        """The file's syntax tree, and its walk when the pre-pass made one of the same bytes."""
-        kept = self.parsed.get(path)
-        return (kept[1], kept[2]) if kept is not None and kept[0] == data else (parse_module(data, max_file_size), None)
+    def takes_part(self, path: Path, data: bytes) -> bool:
+        return path in self.participants or might_use_sdk(data)
 
 
-MapFunction = Callable[[Callable, list], Iterable]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
-def build_project(files: list[Path], max_file_size: int, map_files: MapFunction = map) -> Project:
-    """Index the project's files; `map_files` may run `index_file` in worker processes (then the
-    syntax trees stay there, and the check parses again)."""
-    mentions, others = [], []
-    for path in files:
-        (mentions if might_use_sdk(_read(path)) else others).append(path)
-    parsed: Parsed = {}
-    first = list(map_files(partial(index_file, max_file_size=max_file_size, parsed=parsed), mentions))
+def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> ProjectIndex:
+    """The project's index: the exports of the modules that mention the SDK, then the uses of each
+    export across the project."""
     index = ProjectIndex()
-    for part in first:
-        _merge(index, part.exports)
-    exporters = {origin.module for origin in [*index.clients, *index.factories, *index.classes]}
-    may_import = ImportTest(exporters) if exporters else None
-    importers = [path for path in others if may_import is not None and may_import(_read(path))]
-    second = list(map_files(partial(index_file, max_file_size=max_file_size, parsed=parsed), importers))
-    for part in first + second:
+    for part in exporters:
+        index.modules |= part.exports.modules
+        index.clients.update(part.exports.clients)
+        index.factories.update(part.exports.factories)
+        index.classes.update(part.exports.classes)
+        index.base_urls.update(part.exports.base_urls)
+    for part in [*exporters, *importers]:
         for origin, path in part.uses:
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
-    return Project(index, frozenset(files), frozenset(mentions) | frozenset(importers), parsed)
+    return index
 
 
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:
@@ -146,11 +154,3 @@ def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tupl
     if module in index.modules and len(names) >= 3:
         return Origin(module, names[0]), names[1]
     return None
-
-
-def _merge(index: ProjectIndex, exports: ProjectIndex) -> None:
-    index.modules |= exports.modules
-    index.clients.update(exports.clients)
-    index.factories.update(exports.factories)
-    index.classes.update(exports.classes)
-    index.base_urls.update(exports.base_urls)
