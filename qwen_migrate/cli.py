@@ -17,6 +17,7 @@ from rich.table import Table
 from qwen_migrate import __version__, baseline, runner
 from qwen_migrate.add_noqa import add_noqa_to_files
 from qwen_migrate.batch import check_batch_file
+from qwen_migrate.cache import DEFAULT_FOLDER
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
@@ -127,12 +128,12 @@ _code_options = _with(
 )
 
 
-def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict) -> tuple[Settings, runner.Run]:
+def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict, **cache) -> tuple[Settings, runner.Run]:
     """The settings, and the run over the files the paths name, within their project."""
     paths = paths or (Path("."),)
     settings = _settings(config_file, paths, options)
     try:
-        return settings, runner.Run(list(paths), settings, jobs, _progress_console())
+        return settings, runner.Run(list(paths), settings, jobs, _progress_console(), **cache)
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
 
@@ -143,6 +144,8 @@ def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, op
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in this baseline file (entries no longer found are pruned).")
 @click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with findings, merging with noqa comments there.")
 @click.option("--explain-unresolved", is_flag=True, help="Also list the SDK calls whose **kwargs the analysis cannot follow.")
+@click.option("--no-cache", is_flag=True, envvar="QWEN_MIGRATE_NO_CACHE", help="Neither read nor write the cache (also: QWEN_MIGRATE_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="QWEN_MIGRATE_CACHE_DIR", help=f"Where the cache is kept (also: QWEN_MIGRATE_CACHE_DIR) [default: {DEFAULT_FOLDER} in the project's root].")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -154,6 +157,8 @@ def check(
     write_baseline: Optional[Path],
     add_noqa: bool,
     explain_unresolved: bool,
+    no_cache: bool,
+    cache_dir: Optional[Path],
     jobs: int,
     **options,
 ) -> None:
@@ -162,7 +167,7 @@ def check(
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
-    settings, checking = _prepare(paths, config_file, jobs, options)
+    settings, checking = _prepare(paths, config_file, jobs, options, cache=not no_cache, cache_dir=cache_dir)
     results = checking.check()
     run = RunResult(results, reanalyse=checking.reanalysis())
     if add_noqa:

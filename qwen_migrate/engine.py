@@ -11,6 +11,7 @@ import pathspec
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.collect import collect
 from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
 from qwen_migrate.config import Settings
@@ -66,16 +67,17 @@ class Checker:
         return self.check_and_index(path, display)[1]
 
     def check_and_index(self, path: Path, display: str) -> tuple[FileIndex, FileResult]:
-        """What the file adds to the project index, and what was found in it, from one parse."""
+        """What the file adds to the project index (what its analysis without the index finds), and
+        what was found in it with the project's index as it stands, from one parse and one walk."""
         try:
             data = path.read_bytes()
         except OSError as error:
             return FileIndex(path), self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
-            _, resolved, result = self._analyse(data, display, path)
+            _, part, result = self._analyse(data, display, path, with_part=True)
         except Exception as error:  # say so in one line, and go on with the other files
             return FileIndex(path), unanalysable(display, error)
-        return (FileIndex(path) if resolved is None else FileIndex.of(path, resolved)), result
+        return part or FileIndex(path), result
 
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.analyse(data, path)[1]
@@ -88,7 +90,9 @@ class Checker:
         module, _, result = self._analyse(data, path, file)
         return module, result
 
-    def _analyse(self, data: bytes, path: str, file: Optional[Path]) -> tuple[Optional[cst.Module], Optional[ResolvedModule], FileResult]:
+    def _analyse(
+        self, data: bytes, path: str, file: Optional[Path], with_part: bool = False
+    ) -> tuple[Optional[cst.Module], Optional[FileIndex], FileResult]:
         in_project = self.project is not None and file is not None
         if not (self.project.takes_part(file, data) if in_project else might_use_sdk(data)):
             return None, None, FileResult(path)
@@ -99,8 +103,13 @@ class Checker:
         except NotParsed as refusal:  # QW001 or QW003: the file is not analysed, nor ever written
             return None, None, self._not_parsed(path, data, refusal, ignored)
         try:
-            resolved = resolve(module, context_for(file, self.project.index) if in_project else None)
-            return module, resolved, self._findings(module, resolved, data, path, enabled)
+            if not in_project:
+                return module, None, self._findings(module, resolve(module), data, path, enabled)
+            context = context_for(file, self.project.index)
+            collected = collect(module, context)
+            resolved = resolve(module, context, collected)
+            first = resolve(module, context_for(file, None), collected) if with_part and context.index is not None else resolved
+            return module, FileIndex.of(file, first) if with_part else None, self._findings(module, resolved, data, path, enabled)
         except RecursionError:  # LibCST took it, but the analysis walks deeper than Python's recursion limit
             refusal = NotParsed(FileNotAnalysed.code, "Not analysed: nested deeper than the analysis follows (Python's recursion limit)")
             return None, None, self._not_parsed(path, data, refusal, ignored)

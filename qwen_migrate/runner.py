@@ -7,10 +7,14 @@ them, the prefilter keeps those that mention the SDK). Then, in the same workers
 1. every file that mentions the SDK is parsed and analysed without the project index: what it
    exports and imports goes into the index, and for a file the run was asked about, its findings;
 2. the files that import an export of another module (found by an exact test of their import lines,
-   without parsing them) are analysed for the index: what they use the exports for;
-3. the files whose analysis depends on the finished index (they import a client from the project,
-   or other modules use a client they export) are checked again with it. For every other file, the
-   findings of step 1 stand: the index could not change them.
+   without parsing them) are analysed with the exports: what they use them for goes into the index,
+   and their findings, which depend on the exports alone, stand;
+3. the files of step 1 whose analysis depends on the finished index (they import a name it knows,
+   or other modules use a client they export) are analysed again with it, and so are the files to
+   fix. For every other file, the findings of step 1 stand: the index could not change them.
+
+The cache (cache.py) holds the result of each step for each file, so that a run over unchanged files
+parses nothing.
 
 Files are handed to workers in a fixed order and their results come back in that order, so the
 report is the same with one job or many. A run with fewer files than PARALLEL_FROM stays in one
@@ -35,6 +39,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from qwen_migrate.analysis.model import ProjectIndex
 from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk
+from qwen_migrate.cache import DEFAULT_FOLDER, Cache, digest, index_key, run_key
 from qwen_migrate.config import Settings
 from qwen_migrate.configfiles import check_config_file
 from qwen_migrate.discovery import FileKind, discover, display_path, file_kind
@@ -86,29 +91,27 @@ def _start_worker(settings: Settings, choices: Optional[FixChoices]) -> None:
 
 
 @dataclass
-class FirstLook:
-    """Step 1 for one file: its part of the index, its findings without the index, and whether those
-    settle the file unless the index changes them (a file to fix, or that cannot be read, goes to
-    step 3 whatever the index says)."""
+class Look:
+    """Step 1 or 2 for one file: its part of the index, its findings with the index as it stood,
+    and whether those settle the file unless the finished index changes them (a file to fix, or
+    that cannot be read, goes to step 3 whatever the index says)."""
 
     part: FileIndex
     result: Optional[FileResult]  # None: the run did not ask about the file
     settled: bool = True
 
 
-def _first_look(item: tuple[Path, bool]) -> FirstLook:
-    path, asked = item
+def _look(item: tuple[Path, bool, Project]) -> Look:
+    """Steps 1 and 2: the file's part of the index and, if the run asked about it, its findings with
+    the index as it stands (none in step 1; the exports of the modules that mention the SDK in step 2)."""
+    path, asked, project = item
     checker, fixer = _worker["checker"], _worker["fixer"]
     if not asked:
-        return FirstLook(index_file(path, checker.settings.max_file_size), None)
-    checker.project = Project()
+        return Look(index_file(path, checker.settings.max_file_size), None)
+    checker.project = project
     part, result = checker.check_and_index(path, display_path(path))
     settled = fixer is None or (os.access(path, os.R_OK) and result.error is None and not fixer.would_change(result))
-    return FirstLook(part, _portable_result(result), settled)
-
-
-def _index_only(path: Path) -> FileIndex:
-    return index_file(path, _worker["checker"].settings.max_file_size)
+    return Look(part, _portable_result(result), settled)
 
 
 def _with_index(item: tuple[Path, Project]) -> Union[FixOutcome, FileResult]:
@@ -196,13 +199,19 @@ class Workers:
 class Run:
     """One command over the files the paths name, within their project."""
 
-    def __init__(self, paths: list[Path], settings: Settings, jobs: int, console: Console) -> None:
+    def __init__(
+        self, paths: list[Path], settings: Settings, jobs: int, console: Console, cache: bool = False, cache_dir: Optional[Path] = None
+    ) -> None:
+        """`cache`: keep what `check` finds in `cache_dir` (by default in the project's root, or
+        the current folder outside a project), and take from it what is still valid."""
         self.settings, self.jobs, self.console = settings, jobs, console
         self.files = discover(paths, settings)
         root = project_root(paths, settings)
         everything = sorted(set(self.files) | set(discover([root], settings))) if root is not None else self.files
         self.python_files = [path for path in everything if file_kind(path) is FileKind.PYTHON]
         self.project = Project()  # with its index once a command has run
+        folder = (cache_dir or (root or Path.cwd()) / DEFAULT_FOLDER) if cache else None
+        self.cache = Cache(folder, run_key(settings) if cache else "")
 
     def check(self) -> list[FileResult]:
         return self._run(None)
@@ -231,11 +240,14 @@ class Run:
 
     def _run(self, choices: Optional[FixChoices]) -> list:
         workers = Workers(self.jobs, self.settings, choices)
+        # a fix writes files: what it finds is not kept
+        cache = self.cache if choices is None else Cache(None, "")
         try:
             results = self._other_files(choices)
-            results.update(self._python_files(workers, choices))
+            results.update(self._python_files(workers, choices, cache))
         finally:
             workers.close()
+        cache.save()
         return [results[path] for path in self.files]
 
     def _other_files(self, choices: Optional[FixChoices]) -> dict[Path, object]:
@@ -251,40 +263,86 @@ class Run:
                 results[path] = check_config_file(path, display_path(path), self.settings, enabled)
         return results
 
-    def _python_files(self, workers: Workers, choices: Optional[FixChoices]) -> dict[Path, object]:
+    def _python_files(self, workers: Workers, choices: Optional[FixChoices], cache: Cache) -> dict[Path, object]:
         asked = {path for path in self.files if file_kind(path) is FileKind.PYTHON}
+        contents: dict[Path, str] = {}  # the digest of each file that takes part, for the cache
         mentions, others = [], []
         for path in self.python_files:
             data = _read(path)
-            (mentions if data is None or might_use_sdk(data) else others).append(path)  # the checker reports unreadable files
-        looks = list(self._progress(workers.map(_first_look, [(path, path in asked) for path in mentions], _lost_look), len(mentions), "Analysing"))
-        exports = merged([look.part for look in looks])
-        importers = self._importers(others, exports)
-        uses = list(self._progress(workers.map(_index_only, importers, FileIndex), len(importers), "Indexing"))
-        index = merged([look.part for look in looks], uses)
+            if data is None or might_use_sdk(data):  # the checker reports unreadable files
+                mentions.append(path)
+                if data is not None and cache.folder is not None:
+                    contents[path] = digest(data)
+            else:
+                others.append(path)
+        looks = self._looks(workers, mentions, asked, Project(), "Analysing", contents, cache)
+        exports = merged([looks[path].part for path in mentions])
+        importers = self._importers(others, exports, contents if cache.folder is not None else None)
+        # An importer's findings depend on the exports alone: the uses of step 2 only tell the
+        # modules that export a client what it is used for.
+        looks.update(self._looks(workers, importers, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
+        index = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
         self.project = Project(index, frozenset(importers))
         results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part
-        again = [path for path in importers if path in asked]
-        for path, look in zip(mentions, looks):
-            if look.result is None:
-                continue
-            if look.settled and not look.part.depends_on(index):
-                results[path] = look.result if choices is None else _unchanged(path, look.result)
-            else:
+        again = []
+        for path in sorted(set(looks) & asked):
+            look = looks[path]
+            if not look.settled or (path in mentions and look.part.depends_on(index)):
                 again.append(path)
-        again.sort()
-        label = "Checking" if choices is None else "Fixing"
-        checked = workers.map(_with_index, [(path, self.project) for path in again], lambda item: _crashed(item[0]))
-        results.update(zip(again, self._progress(checked, len(again), label)))
+            else:
+                results[path] = look.result if choices is None else _unchanged(path, look.result)
+        results.update(self._checked_with_index(workers, again, "Checking" if choices is None else "Fixing", contents, cache))
+        return results
+
+    def _looks(
+        self, workers: Workers, paths: list[Path], asked: set[Path], project: Project, label: str, contents: dict[Path, str], cache: Cache
+    ) -> dict[Path, Look]:
+        """Step 1 or 2 over the files, for those the cache does not know with this index."""
+        key = index_key(project.index) if project.index is not None and cache.folder is not None else ""
+        looks = {}
+        for path in paths:
+            kept = cache.get(path, contents[path], display_path(path), key, path in asked) if path in contents else None
+            if kept is not None:
+                looks[path] = Look(*kept)
+        todo = [path for path in paths if path not in looks]
+        found = workers.map(_look, [(path, path in asked, project) for path in todo], _lost_look)
+        for path, look in zip(todo, self._progress(found, len(todo), label)):
+            looks[path] = look
+            if path in contents and look.settled and (look.result is None or look.result.error is None):
+                cache.put(path, contents[path], display_path(path), key, look.part, look.result)
+        return looks
+
+    def _checked_with_index(self, workers: Workers, paths: list[Path], label: str, contents: dict[Path, str], cache: Cache) -> dict[Path, object]:
+        """Step 3, for the files the cache does not know with this index."""
+        key = "checked with " + index_key(self.project.index) if cache.folder is not None else ""
+        results = {}
+        for path in paths:
+            kept = cache.get(path, contents[path], display_path(path), key, True) if path in contents else None
+            if kept is not None:
+                results[path] = kept[1]
+        todo = [path for path in paths if path not in results]
+        found = workers.map(_with_index, [(path, self.project) for path in todo], lambda item: _crashed(item[0]))
+        for path, result in zip(todo, self._progress(found, len(todo), label)):
+            results[path] = result
+            if path in contents and isinstance(result, FileResult) and result.error is None:
+                cache.put(path, contents[path], display_path(path), key, None, result)
         return results
 
     @staticmethod
-    def _importers(others: list[Path], index: ProjectIndex) -> list[Path]:
-        """The files that do not mention the SDK but may import a client from a module that does."""
+    def _importers(others: list[Path], index: ProjectIndex, contents: Optional[dict[Path, str]]) -> list[Path]:
+        """The files that do not mention the SDK but may import a client from a module that does;
+        their digests go into `contents`, when given."""
         if not index.exported_names():
             return []
         may_import = ImportTest(index)
-        return [path for path in others if may_import(path, _read(path) or b"")]
+        importers = []
+        for path in others:
+            data = _read(path) or b""
+            if may_import(path, data):
+                importers.append(path)
+                if contents is not None:
+                    contents[path] = digest(data)
+        return importers
 
     def _progress(self, results: Iterable, total: int, label: str) -> Iterator:
         """The results, with a progress bar on a terminal once the run has taken about a second.
@@ -307,9 +365,9 @@ class Run:
                 progress.stop()
 
 
-def _lost_look(item: tuple[Path, bool]) -> FirstLook:
-    path, asked = item
-    return FirstLook(FileIndex(path), _crashed(path) if asked else None)
+def _lost_look(item: tuple[Path, bool, Project]) -> Look:
+    path, asked, _ = item
+    return Look(FileIndex(path), _crashed(path) if asked else None)
 
 
 def _unchanged(path: Path, result: FileResult) -> FixOutcome:

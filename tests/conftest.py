@@ -14,3 +14,10 @@ def shared_folder():
     folder.chmod(0o777)
     yield folder
     shutil.rmtree(folder)
+
+
+@pytest.fixture(autouse=True)
+def no_cache(monkeypatch):
+    """Every run of a test reads and writes nothing of the check's cache, unless the test asks for
+    it (tests/test_cache.py): a cache left by one test must not answer for another, nor land in fixtures/."""
+    monkeypatch.setenv("QWEN_MIGRATE_NO_CACHE", "1")

@@ -169,18 +169,21 @@ def test_a_file_the_index_cannot_change_keeps_its_first_findings(monkeypatch):
     assert run("fix", "--diff", "--unsafe-fixes", "--jobs", "1", ".").output == fixed_first
 
 
-def test_only_files_that_need_the_index_are_analysed_again(tmp_path, monkeypatch):
+def test_only_files_that_need_the_index_are_parsed_again(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
     (tmp_path / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
     (tmp_path / "chat.py").write_text("from llm import client\n\nclient.chat.completions.create(model='gpt-4o', messages=[])\n")
     (tmp_path / "alone.py").write_text("import openai\nfrom llm import helper\n\nopenai.OpenAI().embeddings.create(model='m', input='x')\n")
     monkeypatch.chdir(tmp_path)
-    analysed_again = []
-    with_index = runner._with_index
-    monkeypatch.setattr(runner, "_with_index", lambda item: analysed_again.append(item[0].name) or with_index(item))
+    parsed = []
+    parse = runner_parse = __import__("libcst").parse_module
+    monkeypatch.setattr("qwen_migrate.parsing.cst.parse_module", lambda data: parsed.append(data.split(b"\n")[0]) or runner_parse(data))
     assert run("check", "--jobs", "1", ".").exit_code == 1
-    # llm.py's client is used in chat.py, which imports it; alone.py imports nothing the index knows
-    assert sorted(analysed_again) == ["chat.py", "llm.py"]
+    # llm.py exports a client that chat.py uses: llm.py is analysed again, with what chat.py uses it
+    # for. chat.py, which imports it, is analysed once the exports are known; alone.py imports
+    # nothing the index knows.
+    assert sorted(parsed) == sorted([b"from openai import OpenAI"] * 2 + [b"from llm import client", b"import openai"])
+    assert parse is runner_parse
 
 
 @pytest.mark.parametrize(

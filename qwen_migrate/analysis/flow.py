@@ -55,11 +55,12 @@ from qwen_migrate.facts.openai_sdk import (
 from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, static_value
 
 
-def resolve(module: cst.Module, context: Optional[ModuleContext] = None) -> ResolvedModule:
+def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
     """Clients and calls of a module. With a context whose index is set, names imported from other
-    modules of the project are followed; without an index, what the module exports is collected."""
+    modules of the project are followed; without an index, what the module exports is collected.
+    `collected`: the module's walk, when it was made already (it does not depend on the index)."""
     context = context or ModuleContext("__main__")
-    return _Resolver(collect(module, context), context).resolve()
+    return _Resolver(collected or collect(module, context), context).resolve()
 
 
 @dataclass(frozen=True)
