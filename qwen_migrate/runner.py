@@ -28,6 +28,7 @@ from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome
 from qwen_migrate.notebooks import notebook_result
+from qwen_migrate.options import FixOptions
 
 PROGRESS_AFTER_SECONDS = 1.0
 # Below this many files that take part, worker processes cost more than they save.
@@ -201,13 +202,13 @@ def _fix_one(path: Path):
 
 
 def fix_files(
-    files: list[Path], settings: Settings, project: Project, jobs: int, options: dict, console: Console
+    files: list[Path], settings: Settings, project: Project, jobs: int, options: FixOptions, console: Console
 ) -> list[Union[FixOutcome, FileResult]]:
     """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
     the error that stopped its fixes)."""
-    fixer = Fixer(Checker(settings), unsafe=options["unsafe"], add_todo=options["add_todo"])
-    taking_part, results = _settle(files, settings, project, fixer, options["write"])
-    arguments = (settings, project, options["unsafe"], options["add_todo"], options["write"])
+    fixer = Fixer(Checker(settings), unsafe=options.unsafe, add_todo=options.add_todo)
+    taking_part, results = _settle(files, settings, project, fixer, options.write)
+    arguments = (settings, project, options.unsafe, options.add_todo, options.write)
     fixed = _mapped(_fix_one, taking_part, jobs, _start_fixer, arguments, _crashed)
     results.update(zip(taking_part, list(_with_progress(fixed, len(taking_part), "Fixing", console))))
     return [results[path] for path in files]
