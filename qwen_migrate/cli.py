@@ -14,12 +14,9 @@ from typing import Optional
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from qwen_migrate import __version__, baseline, runner
-from qwen_migrate.add_noqa import add_noqa_to_files
+from qwen_migrate import __version__, runner
 from qwen_migrate.analysis.project import Project
-from qwen_migrate.batch import check_batch_file
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
@@ -164,10 +161,25 @@ def check(
     results = runner.check_files(files, settings, project, options.jobs, _progress_console())
     run = RunResult(results, reanalyse=runner.reanalysis(files, settings, project))
     if add_noqa:
+        from qwen_migrate.add_noqa import add_noqa_to_files  # here, for start-up: only --add-noqa writes comments
+
         commented, unsuppressed = add_noqa_to_files(files, results)
         click.echo(f"Added noqa comments to {commented} lines.", err=True)
         if unsuppressed:
             click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
+    if write_baseline is not None or baseline_file is not None:
+        _apply_baseline(run, write_baseline, baseline_file)
+    explain = REPORTERS[options.output_format].unresolved
+    if explain_unresolved and explain is not None:
+        explain(run, Console(soft_wrap=True, highlight=False))
+    _report_and_exit(run, settings, options)
+
+
+def _apply_baseline(run: RunResult, write_baseline: Optional[Path], baseline_file: Optional[Path]) -> None:
+    """Records the run's findings in `write_baseline`; then keeps in the run only the findings
+    that `baseline_file` does not record."""
+    from qwen_migrate import baseline  # here, for start-up: only a run with a baseline reads or writes one
+
     if write_baseline is not None:
         try:
             baseline.write(write_baseline, run.findings)
@@ -180,13 +192,9 @@ def check(
         except baseline.BaselineError as error:
             raise UsageError(str(error)) from None
         new = set(map(id, comparison.new))
-        for result in results:
+        for result in run.files:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    explain = REPORTERS[options.output_format].unresolved
-    if explain_unresolved and explain is not None:
-        explain(run, Console(soft_wrap=True, highlight=False))
-    _report_and_exit(run, settings, options)
 
 
 def _progress_console() -> Console:
@@ -236,6 +244,8 @@ def check_batch(files: tuple[Path, ...], options: RunOptions) -> None:
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
     one model per file, and each request body against the Chat Completions and Embeddings rules.
     """
+    from qwen_migrate.batch import check_batch_file  # here, for start-up: no other command reads batch files
+
     settings = _settings(options, files)
     checker = Checker(settings)
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
@@ -256,6 +266,8 @@ def rules(output_format: str) -> None:
         ]
         click.echo(json.dumps(listing, indent=2))
         return
+    from rich.table import Table  # here, for start-up: only this command prints a table
+
     table = Table("Code", "Name", "Severity", "Fix", "What it reports", box=None)
     for rule in all_rules():
         table.add_row(rule.code, rule.name, rule.severity.value, rule.fix_safety.value, rule.summary())

@@ -257,6 +257,21 @@ def test_module_entry_point(project):
     assert "QW210" in completed.stdout
 
 
+def test_check_of_one_file_does_not_import_what_only_other_commands_and_options_need(project):
+    """Start-up is most of the time a check of one file takes: check-batch's reader, --add-noqa's
+    writer, baselines and the TOML parser (no configuration file here) are imported when asked for."""
+    write(project / "app.py", ERROR)
+    modules_at_exit = "import atexit, sys; atexit.register(lambda: print(*sys.modules, file=sys.stderr))"
+    command = [sys.executable, "-c", f"{modules_at_exit}; from qwen_migrate.cli import main; main()"]
+    completed = subprocess.run([*command, "check", "app.py"], capture_output=True, text=True)
+    assert completed.returncode == 1 and "QW210" in completed.stdout
+    imported = set(completed.stderr.split())
+    assert "qwen_migrate.engine" in imported
+    assert imported & {"qwen_migrate.batch", "qwen_migrate.add_noqa", "qwen_migrate.baseline", "tomllib"} == set()
+    baselined = subprocess.run([*command, "check", "app.py", "--write-baseline", "baseline.json"], capture_output=True, text=True)
+    assert "qwen_migrate.baseline" in baselined.stderr.split()
+
+
 def _help_entries(command: str) -> dict[str, str]:
     """The options a command's --help lists: each option's first flag -> its whole entry."""
     listing = run(command, "--help").output.split("Options:\n")[1]
