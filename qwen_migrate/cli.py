@@ -5,18 +5,17 @@ internal errors (one line, no traceback).
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Optional
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from qwen_migrate import __version__, baseline, runner
-from qwen_migrate.add_noqa import add_noqa_to_files
-from qwen_migrate.batch import check_batch_file
+from qwen_migrate import __version__, runner
 from qwen_migrate.cache import DEFAULT_FOLDER
 from qwen_migrate.config import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
@@ -25,6 +24,7 @@ from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
 from qwen_migrate.fixer import FixOutcome
 from qwen_migrate.masking import mask
+from qwen_migrate.options import CodeOptions, FixOptions, RunOptions
 from qwen_migrate.report import REPORTERS, RunResult, write_report
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 
@@ -55,38 +55,41 @@ def main() -> None:
     """Find and fix what breaks when OpenAI SDK code moves to Qwen on DashScope."""
 
 
-def _with(options: list):
-    """A decorator that applies click options (and arguments) in the order they are listed."""
+def _given_as(options_class: type, name: str, click_options: list):
+    """A decorator that applies click options (and arguments) in the order they are listed, and
+    hands their values to the command as one `options_class` object, its parameter `name`."""
 
     def decorate(command):
-        for option in reversed(options):
-            command = option(command)
-        return command
+        @functools.wraps(command)
+        def with_options(**given):
+            options = options_class(**{f.name: given.pop(f.name) for f in fields(options_class)})
+            return command(**given, **{name: options})
+
+        for option in reversed(click_options):
+            with_options = option(with_options)
+        return with_options
 
     return decorate
 
 
-# The options every command that reports shares: report, threshold, configuration, rule choice.
-_run_options = _with(
-    [
-        click.option("--format", "output_format", type=click.Choice(list(REPORTERS)), default="text", show_default=True, help="Report format."),
-        click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
-        click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning]."),
-        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml."),
-        click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated)."),
-        click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
-        click.option("--statistics", is_flag=True, help="Print counts per code and the migration progress instead of each finding."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means an error)."),
-    ]
-)
+# The options every command that reports shares (RunOptions): report, threshold, configuration, rule choice.
+_RUN_OPTIONS = [
+    click.option("--format", "output_format", type=click.Choice(list(REPORTERS)), default="text", show_default=True, help="Report format."),
+    click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
+    click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the exit code 1 [default: warning]."),
+    click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml."),
+    click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated or repeated)."),
+    click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
+    click.option("--statistics", is_flag=True, help="Print counts per code and the migration progress instead of each finding."),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means an error)."),
+]
 
 
-def _settings(config_file: Optional[Path], paths: tuple[Path, ...], options: dict) -> Settings:
-    """The configuration, with the command's options (click's names) applied over it."""
+def _settings(options: RunOptions, paths: tuple[Path, ...]) -> Settings:
+    """The configuration, with the command's options applied over it."""
     try:
-        given = {key.replace("_", "-"): value for key, value in options.items()}
         rule_codes = [rule.code for rule in all_rules()]
-        return load(config_file, paths[0] if paths else Path.cwd(), rule_codes).with_options(given, rule_codes)
+        return load(options.config_file, paths[0] if paths else Path.cwd(), rule_codes).with_options(options.settings(), rule_codes)
     except ConfigError as error:
         raise UsageError(str(error)) from None
 
@@ -96,26 +99,27 @@ def _echo_errors(errors: list[FileResult]) -> None:
         click.echo(f"qwen-migrate: {result.path}: {mask(result.error)}", err=True)
 
 
-def _report_and_exit(
-    run: RunResult, settings: Settings, output_format: str, output_file: Optional[Path], statistics: bool, exit_zero: bool
-) -> None:
-    console = _console(output_file)
-    write_report(run, output_format, statistics, console)
-    if output_file is not None:
+def _report_and_exit(run: RunResult, settings: Settings, options: RunOptions) -> None:
+    console = _console(options.output_file)
+    write_report(run, options.output_format, options.statistics, console)
+    if options.output_file is not None:
         console.file.close()
     _echo_errors(run.errors)
     if run.errors:
         sys.exit(EXIT_ERROR)
     worst = run.worst()
     failing = worst is not None and worst.rank >= settings.fail_on.rank
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing and not options.exit_zero else EXIT_CLEAN)
 
 
-# The options of the commands that read code: where DashScope is, which key to read, how many jobs.
-_code_options = _with(
+# The options of the commands that read code (CodeOptions): the paths, the options of every command
+# that reports, where DashScope is, which key to read, how many jobs.
+_code_options = _given_as(
+    CodeOptions,
+    "options",
     [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        _run_options,
+        *_RUN_OPTIONS,
         click.option("--region", type=click.Choice(sorted(dashscope.REGION_HOSTS)), help="DashScope region whose endpoints fixes use [default: intl]."),
         click.option("--base-url", help="Custom compatible-mode base URL (overrides the region's)."),
         click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's)."),
@@ -124,16 +128,16 @@ _code_options = _with(
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
         click.option("--max-file-size", type=click.IntRange(min=1), help="Files larger than this many bytes are not analysed (QW003) [default: 1000000]."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),
-    ]
+    ],
 )
 
 
-def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, options: dict, **cache) -> tuple[Settings, runner.Run]:
+def _prepare(options: CodeOptions, **cache) -> tuple[Settings, runner.Run]:
     """The settings, and the run over the files the paths name, within their project."""
-    paths = paths or (Path("."),)
-    settings = _settings(config_file, paths, options)
+    paths = options.paths or (Path("."),)
+    settings = _settings(options, paths)
     try:
-        return settings, runner.Run(list(paths), settings, jobs, _progress_console(), **cache)
+        return settings, runner.Run(list(paths), settings, options.jobs, _progress_console(), **cache)
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
 
@@ -147,34 +151,42 @@ def _prepare(paths: tuple[Path, ...], config_file: Optional[Path], jobs: int, op
 @click.option("--no-cache", is_flag=True, envvar="QWEN_MIGRATE_NO_CACHE", help="Neither read nor write the cache (also: QWEN_MIGRATE_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="QWEN_MIGRATE_CACHE_DIR", help=f"Where the cache is kept (also: QWEN_MIGRATE_CACHE_DIR) [default: {DEFAULT_FOLDER} in the project's root].")
 def check(
-    paths: tuple[Path, ...],
-    output_format: str,
-    output_file: Optional[Path],
-    config_file: Optional[Path],
-    statistics: bool,
-    exit_zero: bool,
+    options: CodeOptions,
     baseline_file: Optional[Path],
     write_baseline: Optional[Path],
     add_noqa: bool,
     explain_unresolved: bool,
     no_cache: bool,
     cache_dir: Optional[Path],
-    jobs: int,
-    **options,
 ) -> None:
     """Report OpenAI SDK usage that breaks or behaves differently on DashScope.
 
     PATHS are files or directories (default: the current directory). Directories are walked,
     skipping .gitignored files, virtualenvs, node_modules, build output and `exclude` globs.
     """
-    settings, checking = _prepare(paths, config_file, jobs, options, cache=not no_cache, cache_dir=cache_dir)
+    settings, checking = _prepare(options, cache=not no_cache, cache_dir=cache_dir)
     results = checking.check()
     run = RunResult(results, reanalyse=checking.reanalysis())
     if add_noqa:
+        from qwen_migrate.add_noqa import add_noqa_to_files  # here, for start-up: only --add-noqa writes comments
+
         commented, unsuppressed = add_noqa_to_files(checking.files, results)
         click.echo(f"Added noqa comments to {commented} lines.", err=True)
         if unsuppressed:
             click.echo(f"{unsuppressed} findings could not be suppressed with a comment.", err=True)
+    if write_baseline is not None or baseline_file is not None:
+        _apply_baseline(run, write_baseline, baseline_file)
+    explain = REPORTERS[options.output_format].unresolved
+    if explain_unresolved and explain is not None:
+        explain(run, Console(soft_wrap=True, highlight=False))
+    _report_and_exit(run, settings, options)
+
+
+def _apply_baseline(run: RunResult, write_baseline: Optional[Path], baseline_file: Optional[Path]) -> None:
+    """Records the run's findings in `write_baseline`; then keeps in the run only the findings
+    that `baseline_file` does not record."""
+    from qwen_migrate import baseline  # here, for start-up: only a run with a baseline reads or writes one
+
     if write_baseline is not None:
         try:
             baseline.write(write_baseline, run.findings)
@@ -187,13 +199,9 @@ def check(
         except baseline.BaselineError as error:
             raise UsageError(str(error)) from None
         new = set(map(id, comparison.new))
-        for result in results:
+        for result in run.files:
             result.findings = [f for f in result.findings if id(f) in new]
         run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
-    explain = REPORTERS[output_format].unresolved
-    if explain_unresolved and explain is not None:
-        explain(run, Console(soft_wrap=True, highlight=False))
-    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
 
 
 def _progress_console() -> Console:
@@ -202,65 +210,53 @@ def _progress_console() -> Console:
 
 @main.command(short_help="Apply the fixes in place (unsafe ones with --unsafe-fixes).")
 @_code_options
-@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 if there is a diff).")
-@click.option("--add-todo", is_flag=True, help="Add a `# TODO(qwen-migrate): CODE ...` line above each finding that has no fix.")
-def fix(
-    paths: tuple[Path, ...],
-    output_format: str,
-    output_file: Optional[Path],
-    config_file: Optional[Path],
-    statistics: bool,
-    exit_zero: bool,
-    unsafe_fixes: bool,
-    show_diff: bool,
-    add_todo: bool,
-    jobs: int,
-    **options,
-) -> None:
+@_given_as(
+    FixOptions,
+    "choices",
+    [
+        click.option("--unsafe-fixes", "unsafe", is_flag=True, help="Apply unsafe fixes too."),
+        click.option("--diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 if there is a diff)."),
+        click.option("--add-todo", is_flag=True, help="Add a `# TODO(qwen-migrate): CODE ...` line above each finding that has no fix."),
+    ],
+)
+def fix(options: CodeOptions, choices: FixOptions) -> None:
     """Apply the fixes (safe ones; unsafe ones too with --unsafe-fixes) in place.
 
     Reports what it changed and what remains. Exits 1 while findings at or above --fail-on remain.
     """
-    if show_diff and (output_format != "text" or statistics):
+    if choices.diff and (options.output_format != "text" or options.statistics):
         raise UsageError("--diff prints a unified diff: --format and --statistics are for the report of a fix that writes")
-    settings, fixing = _prepare(paths, config_file, jobs, options)
-    per_file = fixing.fix(runner.FixChoices(unsafe=unsafe_fixes, add_todo=add_todo, write=not show_diff))
+    settings, fixing = _prepare(options)
+    per_file = fixing.fix(choices)
     outcomes = [item for item in per_file if isinstance(item, FixOutcome)]
     errors = [item for item in per_file if isinstance(item, FileResult) and item.error]
-    if show_diff:
+    if choices.diff:
         diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
-        console = _console(output_file)
+        console = _console(options.output_file)
         console.file.write("".join(diffs))
-        if output_file is not None:
+        if options.output_file is not None:
             console.file.close()
         _echo_errors(errors)
-        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not exit_zero else EXIT_CLEAN)
+        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
     run = RunResult([item.remaining if isinstance(item, FixOutcome) else item for item in per_file], fixes=outcomes)
-    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
+    _report_and_exit(run, settings, options)
 
 
 @main.command("check-batch")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_run_options
-def check_batch(
-    files: tuple[Path, ...],
-    output_format: str,
-    output_file: Optional[Path],
-    config_file: Optional[Path],
-    statistics: bool,
-    exit_zero: bool,
-    **options,
-) -> None:
+@_given_as(RunOptions, "options", _RUN_OPTIONS)
+def check_batch(files: tuple[Path, ...], options: RunOptions) -> None:
     """Check batch input JSONL FILES before upload (QW602).
 
     Limits (50,000 requests, 500 MB, 6 MB a line), the fields of every line, repeated custom_ids,
     one model per file, and each request body against the Chat Completions and Embeddings rules.
     """
-    settings = _settings(config_file, files, options)
+    from qwen_migrate.batch import check_batch_file  # here, for start-up: no other command reads batch files
+
+    settings = _settings(options, files)
     checker = Checker(settings)
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])
-    _report_and_exit(run, settings, output_format, output_file, statistics, exit_zero)
+    _report_and_exit(run, settings, options)
 
 
 @main.command()
@@ -277,6 +273,8 @@ def rules(output_format: str) -> None:
         ]
         click.echo(json.dumps(listing, indent=2))
         return
+    from rich.table import Table  # here, for start-up: only this command prints a table
+
     table = Table("Code", "Name", "Severity", "Fix", "What it reports", box=None)
     for rule in all_rules():
         table.add_row(rule.code, rule.name, rule.severity.value, rule.fix_safety.value, rule.summary())

@@ -11,11 +11,6 @@ from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Severity
 from qwen_migrate.parsing import DEFAULT_MAX_FILE_SIZE
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     """A configuration problem, reported in one line and exit code 2."""
@@ -234,6 +229,11 @@ def _tool_table(document: dict, path: Path) -> dict:
 
 
 def _read_toml(path: Path) -> dict:
+    # Imported here, for start-up: a run with no configuration file above it never needs it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

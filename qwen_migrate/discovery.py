@@ -5,12 +5,13 @@ import enum
 import os
 import re
 from pathlib import Path
-from typing import Iterator, Optional
-
-import pathspec
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from qwen_migrate.config import Settings
 from qwen_migrate.fingerprint import repository_root
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Never project code of ours to migrate: version control, dependencies, caches and build output.
 SKIPPED_DIRECTORIES = frozenset(
@@ -77,6 +78,13 @@ class DiscoveryError(Exception):
     """A path that cannot be looked at: reported in one line, exit code 2."""
 
 
+def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """Patterns read as git reads a `.gitignore` file."""
+    import pathspec  # here, for start-up: a run with no .gitignore and no `exclude` never needs it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class _IgnoreRules:
     """`.gitignore` files in force for a directory, deepest last (a deeper file wins, as in git)."""
 
@@ -91,7 +99,7 @@ class _IgnoreRules:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        return _IgnoreRules((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
+        return _IgnoreRules((*self.specs, (directory, gitignore_spec(lines))))
 
     def ignores(self, path: Path, is_dir: bool) -> bool:
         for base, spec in reversed(self.specs):
@@ -131,10 +139,12 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
 
     A file is known by the path it was found by, a symlink by its own name (its folder is resolved,
     not the link). Symlinked folders are not walked into."""
-    excluded = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
+    excluded = gitignore_spec(settings.exclude) if settings.exclude else None
     root = settings.root.resolve()
 
     def is_excluded(path: Path, is_dir: bool) -> bool:
+        if excluded is None:
+            return False
         try:
             relative = path.relative_to(root).as_posix()
         except ValueError:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Optional
 
 import libcst as cst
-import pathspec
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from qwen_migrate.analysis.flow import resolve
@@ -15,6 +14,7 @@ from qwen_migrate.analysis.collect import collect
 from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
 from qwen_migrate.config import Settings
+from qwen_migrate.discovery import gitignore_spec
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.parsing import NotParsed, parse_module
@@ -44,7 +44,7 @@ class Checker:
         self.settings = settings
         self.project = project
         self._per_file_ignores = [
-            (pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+            (gitignore_spec([glob]), codes)
             for glob, codes in settings.per_file_ignores.items()
         ]
         self.rules = [rule() for rule in all_rules() if self._selected(rule.code)]

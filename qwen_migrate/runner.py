@@ -24,18 +24,14 @@ results, not the project.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Union
 
 import libcst as cst
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qwen_migrate.analysis.model import ProjectIndex
 from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk
@@ -47,6 +43,10 @@ from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome
 from qwen_migrate.notebooks import notebook_result
+from qwen_migrate.options import FixOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PROGRESS_AFTER_SECONDS = 1.0
 # Below this many files in a step, worker processes cost more than they save.
@@ -74,16 +74,7 @@ def _under(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-@dataclass(frozen=True)
-class FixChoices:
-    """What `fix` is asked to do; the same in every worker."""
-
-    unsafe: bool = False
-    add_todo: bool = False
-    write: bool = True
-
-
-def _start_worker(settings: Settings, choices: Optional[FixChoices]) -> None:
+def _start_worker(settings: Settings, choices: Optional[FixOptions]) -> None:
     checker = Checker(settings, Project())
     _worker["checker"] = checker
     _worker["fixer"] = Fixer(checker, unsafe=choices.unsafe, add_todo=choices.add_todo) if choices else None
@@ -152,9 +143,9 @@ class Workers:
     """One pool of worker processes for the whole run, started when a step first has enough files
     for it. A worker that dies (a crash in the parser's native code) costs only the file it had."""
 
-    def __init__(self, jobs: int, settings: Settings, choices: Optional[FixChoices]) -> None:
+    def __init__(self, jobs: int, settings: Settings, choices: Optional[FixOptions]) -> None:
         self.jobs, self.arguments = jobs, (settings, choices)
-        self.pool: Optional[ProcessPoolExecutor] = None
+        self.pool: Optional["ProcessPoolExecutor"] = None
         _start_worker(*self.arguments)  # for the steps that stay in this process
 
     def map(self, function: Callable, items: list, lost: Callable) -> Iterator:
@@ -163,6 +154,8 @@ class Workers:
         if self.pool is None and (self.jobs <= 1 or len(items) < PARALLEL_FROM):
             yield from map(function, items)
             return
+        from concurrent.futures.process import BrokenProcessPool  # here, for start-up: a small run starts no process
+
         done = 0
         while done < len(items):
             try:
@@ -180,12 +173,15 @@ class Workers:
                 yield result
                 done += 1
 
-    def _pool(self, jobs: int) -> ProcessPoolExecutor:
+    def _pool(self, jobs: int) -> "ProcessPoolExecutor":
         if self.pool is None:
             self.pool = self._new_pool(jobs)
         return self.pool
 
-    def _new_pool(self, jobs: int) -> ProcessPoolExecutor:
+    def _new_pool(self, jobs: int) -> "ProcessPoolExecutor":
+        import multiprocessing  # here, for start-up: a small run starts no process
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: no re-import
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=self.arguments)
@@ -216,7 +212,7 @@ class Run:
     def check(self) -> list[FileResult]:
         return self._run(None)
 
-    def fix(self, choices: FixChoices) -> list[Union[FixOutcome, FileResult]]:
+    def fix(self, choices: FixOptions) -> list[Union[FixOutcome, FileResult]]:
         """Per file: a FixOutcome, or a FileResult (empty for a file that does not take part, or with
         the error that stopped its fixes)."""
         return self._run(choices)
@@ -238,7 +234,7 @@ class Run:
 
         return analyse
 
-    def _run(self, choices: Optional[FixChoices]) -> list:
+    def _run(self, choices: Optional[FixOptions]) -> list:
         workers = Workers(self.jobs, self.settings, choices)
         # a fix writes files: what it finds is not kept
         cache = self.cache if choices is None else Cache(None, "")
@@ -250,7 +246,7 @@ class Run:
         cache.save()
         return [results[path] for path in self.files]
 
-    def _other_files(self, choices: Optional[FixChoices]) -> dict[Path, object]:
+    def _other_files(self, choices: Optional[FixOptions]) -> dict[Path, object]:
         """Configuration files and notebooks, in this process: a notebook is one joined module."""
         checker = _worker["checker"]
         enabled = {rule.code for rule in checker.rules}
@@ -263,7 +259,7 @@ class Run:
                 results[path] = check_config_file(path, display_path(path), self.settings, enabled)
         return results
 
-    def _python_files(self, workers: Workers, choices: Optional[FixChoices], cache: Cache) -> dict[Path, object]:
+    def _python_files(self, workers: Workers, choices: Optional[FixOptions], cache: Cache) -> dict[Path, object]:
         asked = {path for path in self.files if file_kind(path) is FileKind.PYTHON}
         contents: dict[Path, str] = {}  # the digest of each file that takes part, for the cache
         mentions, others = [], []
@@ -353,6 +349,9 @@ class Run:
         try:
             for done, result in enumerate(results, 1):
                 if progress is None and self.console.is_terminal and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+                    # here, for start-up: most runs end before a bar is shown
+                    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
                     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
                     progress = Progress(*columns, console=self.console, transient=True)
                     progress.start()

@@ -1,6 +1,8 @@
 """The command line as a user meets it: exit codes, formats, configuration, discovery."""
+import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -10,7 +12,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate.cli import main
+from qwen_migrate.cli import check, check_batch, fix, main
+from qwen_migrate.options import CodeOptions, FixOptions, RunOptions
 
 CLEAN = """\
 import os
@@ -252,3 +255,40 @@ def test_module_entry_point(project):
     completed = subprocess.run([sys.executable, "-m", "qwen_migrate", "check", "app.py"], capture_output=True, text=True)
     assert completed.returncode == 1
     assert "QW210" in completed.stdout
+
+
+def test_check_of_one_file_does_not_import_what_only_other_commands_and_options_need(project):
+    """Start-up is most of the time a check of one file takes: check-batch's reader, --add-noqa's
+    writer, baselines and the TOML parser (no configuration file here) are imported when asked for."""
+    write(project / "app.py", ERROR)
+    modules_at_exit = "import atexit, sys; atexit.register(lambda: print(*sys.modules, file=sys.stderr))"
+    command = [sys.executable, "-c", f"{modules_at_exit}; from qwen_migrate.cli import main; main()"]
+    completed = subprocess.run([*command, "check", "app.py"], capture_output=True, text=True)
+    assert completed.returncode == 1 and "QW210" in completed.stdout
+    imported = set(completed.stderr.split())
+    assert "qwen_migrate.engine" in imported
+    assert imported & {"qwen_migrate.batch", "qwen_migrate.add_noqa", "qwen_migrate.baseline", "tomllib"} == set()
+    baselined = subprocess.run([*command, "check", "app.py", "--write-baseline", "baseline.json"], capture_output=True, text=True)
+    assert "qwen_migrate.baseline" in baselined.stderr.split()
+
+
+def _help_entries(command: str) -> dict[str, str]:
+    """The options a command's --help lists: each option's first flag -> its whole entry."""
+    listing = run(command, "--help").output.split("Options:\n")[1]
+    entries = re.split(r"\n(?=  -)", listing.strip("\n"))
+    return {entry.split()[0].rstrip(","): entry for entry in entries}
+
+
+def test_check_and_fix_take_their_shared_options_as_one_object_and_list_them_alike():
+    """Every option that check and fix share is a field of CodeOptions (those that check-batch
+    shares too, of RunOptions), so a command receives them as one object and cannot drift."""
+    names = {command: {param.name for param in command.params} for command in (check, fix, check_batch)}
+    assert names[check] & names[fix] == {f.name for f in dataclasses.fields(CodeOptions)}
+    assert names[check] & names[fix] & names[check_batch] == {f.name for f in dataclasses.fields(RunOptions)}
+    assert names[fix] - names[check] == {f.name for f in dataclasses.fields(FixOptions)}
+    checks, fixes = _help_entries("check"), _help_entries("fix")
+    shared = checks.keys() & fixes.keys()
+    assert {"--format", "-o", "--fail-on", "--config", "--select", "--ignore", "--statistics", "--exit-zero"} <= shared
+    assert {"--region", "--base-url", "--max-file-size", "-j", "-h"} <= shared
+    assert {flag: checks[flag] for flag in shared} == {flag: fixes[flag] for flag in shared}
+    assert fixes.keys() - checks.keys() == {"--unsafe-fixes", "--diff", "--add-todo"}

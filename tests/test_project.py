@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate import runner
 from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex
 from qwen_migrate.analysis.project import ImportTest, module_name
 from qwen_migrate.cli import main
