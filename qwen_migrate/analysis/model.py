@@ -45,10 +45,6 @@ class ProjectIndex:
     uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
     base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
 
-    def answers(self, origin: Origin) -> bool:
-        """Whether the index tells what a name imported from the project is."""
-        return origin in self.clients or origin in self.factories or origin in self.classes or f"{origin.module}.{origin.name}" in self.modules
-
     def exported_names(self) -> dict[str, set[str]]:
         """Per module that exports a client, a factory or a class: the names it exports them by."""
         names: dict[str, set[str]] = {}
