@@ -172,8 +172,10 @@ def test_only_files_that_need_the_index_are_parsed_again(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
     (tmp_path / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
     (tmp_path / "chat.py").write_text("from llm import client\n\nclient.chat.completions.create(model='gpt-4o', messages=[])\n")
-    (tmp_path / "alone.py").write_text("import openai\nfrom llm import helper\nimport settings\n\nopenai.OpenAI().embeddings.create(model='m', input='x')\n")
-    (tmp_path / "settings.py").write_text("# openai settings\nTIMEOUT = 3\n")  # a module of the index that holds no client
+    (tmp_path / "alone.py").write_text("import openai\nfrom llm import helper\nfrom cfg import settings\n\nopenai.OpenAI().embeddings.create(model='m', input=settings.TEXT)\n")
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "__init__.py").write_text("")
+    (tmp_path / "cfg" / "settings.py").write_text("# openai settings\nTEXT = 'x'\n")  # a module of the index that holds no client
     monkeypatch.chdir(tmp_path)
     parsed = []
     parse = runner_parse = __import__("libcst").parse_module
@@ -181,7 +183,7 @@ def test_only_files_that_need_the_index_are_parsed_again(tmp_path, monkeypatch):
     assert run("check", "--jobs", "1", ".").exit_code == 1
     # llm.py exports a client that chat.py uses: llm.py is analysed again, with what chat.py uses it
     # for. chat.py, which imports it, is analysed once the exports are known; alone.py imports
-    # no way to a client (settings.py is a module of the index, but holds none).
+    # no way to a client (cfg.settings is a module of the index, but holds none).
     assert sorted(parsed) == sorted([b"from openai import OpenAI"] * 2 + [b"from llm import client", b"import openai", b"# openai settings"])
     assert parse is runner_parse
 
