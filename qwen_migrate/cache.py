@@ -68,10 +68,13 @@ class Cache:
         entry = self.entries.get(str(path))
         if entry is None or entry["content"] != content or entry["display"] != display or index not in entry["views"]:
             return None
-        view = entry["views"][index]
-        if asked and view["result"] is None:
+        try:
+            view = entry["views"][index]
+            if asked and view["result"] is None:
+                return None
+            return _decode(view["part"]), _decode(view["result"]) if asked else None
+        except Exception:  # a damaged entry: the file is analysed again
             return None
-        return _decode(view["part"]), _decode(view["result"]) if asked else None
 
     def put(self, path: Path, content: str, display: str, index: str, part: Optional[FileIndex], result: Optional[FileResult]) -> None:
         if self.folder is None:
@@ -101,11 +104,10 @@ class Cache:
             with open(self.path, encoding="utf-8") as stream:
                 document = json.load(stream)
             entries = document["files"] if document.get("key") == self.key else {}
-            for entry in entries.values():  # a damaged entry spoils the file: trust none of it
-                str(entry["content"]), str(entry["display"])
-                for view in entry["views"].values():
-                    _decode(view["part"]), _decode(view["result"])
-            return entries
+            # entries of the shape get() reads; what they hold is read when a file asks for it
+            if all(isinstance(e["content"], str) and isinstance(e["display"], str) and isinstance(e["views"], dict) for e in entries.values()):
+                return entries
+            return {}
         except Exception:  # missing, unreadable, damaged or from another version: start afresh
             return {}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import re
 from pathlib import Path
@@ -215,7 +216,13 @@ def display_path(path: Path) -> str:
     that is not UTF-8 shows its other bytes backslash-escaped (`caf\\xe9.py`): printable, and the same
     in every run, as findings and their fingerprints need."""
     try:
-        shown = path.relative_to(Path.cwd().resolve()).as_posix()
+        shown = path.relative_to(_resolved(os.getcwd())).as_posix()
     except ValueError:
         shown = path.as_posix()
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
+
+
+@functools.lru_cache(maxsize=4)
+def _resolved(folder: str) -> Path:
+    """The working directory resolved once, not for each of the thousands of paths a run shows."""
+    return Path(folder).resolve()

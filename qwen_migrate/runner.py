@@ -203,7 +203,10 @@ class Run:
         self.settings, self.jobs, self.console = settings, jobs, console
         self.files = discover(paths, settings)
         root = project_root(paths, settings)
-        everything = sorted(set(self.files) | set(discover([root], settings))) if root is not None else self.files
+        if root is None or any(path.resolve() == root for path in paths):  # the paths name the whole project
+            everything = self.files
+        else:
+            everything = sorted(set(self.files) | set(discover([root], settings)))
         self.python_files = [path for path in everything if file_kind(path) is FileKind.PYTHON]
         self.project = Project()  # with its index once a command has run
         folder = (cache_dir or (root or Path.cwd()) / DEFAULT_FOLDER) if cache else None
@@ -221,10 +224,12 @@ class Run:
         """For reports made after a check: a Python file of the run, by its path in the report,
         analysed again in this process, with the edits of its fixes. Any other file, or one that
         cannot be read or analysed now, has no module."""
-        paths = {display_path(path): path for path in self.files if file_kind(path) is FileKind.PYTHON}
+        paths: dict[str, Path] = {}  # made at the first file asked for: most reports ask for none
         checker = Checker(self.settings, self.project)
 
         def analyse(display: str) -> tuple[Optional[cst.Module], list[Finding]]:
+            if not paths:
+                paths.update((display_path(path), path) for path in self.files if file_kind(path) is FileKind.PYTHON)
             path = paths.get(display)
             try:
                 module, result = checker.analyse(path.read_bytes(), display, path) if path is not None else (None, None)
@@ -278,12 +283,13 @@ class Run:
         # modules that export a client what it is used for.
         looks.update(self._looks(workers, importers, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
         index = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
-        self.project = Project(index, frozenset(importers))
+        importing = set(importers)
+        self.project = Project(index, frozenset(importing))
         results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part
         again = []
         for path in sorted(set(looks) & asked):
             look = looks[path]
-            if not look.settled or (path in mentions and look.part.depends_on(index)):
+            if not look.settled or (path not in importing and look.part.depends_on(index)):
                 again.append(path)
             else:
                 results[path] = look.result if choices is None else _unchanged(path, look.result)

@@ -90,11 +90,17 @@ def test_changed_settings_and_a_new_version_start_afresh(project, parses, monkey
     assert parses
 
 
-@pytest.mark.parametrize("damage", ["{not json", '{"key": 1, "files": []}', "", '{"files": {"x": {"part": {"record": "os"}}}}'])
+@pytest.mark.parametrize("damage", ["{not json", '{"key": 1, "files": []}', "", '{"files": {"x": {"part": {"record": "os"}}}}', "views", "record"])
 def test_a_damaged_cache_is_no_cache(project, parses, damage):
     cold = check(".")
     for cache_file in (project / ".qwen-migrate-cache").glob("*.cache"):
-        cache_file.write_text(damage)
+        document = json.loads(cache_file.read_text())
+        for entry in document["files"].values():
+            if damage == "views":  # an entry of the wrong shape
+                entry["views"] = {"": "nothing"}
+            elif damage == "record":  # a record this package does not have
+                entry["views"] = {key: {"part": {"record": "Popen", "fields": {}}, "result": None} for key in entry["views"]}
+        cache_file.write_text(json.dumps(document) if damage in ("views", "record") else damage)
     parses.clear()
     assert check(".") == cold
     assert parses  # nothing was taken from it
