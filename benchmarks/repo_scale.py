@@ -165,7 +165,7 @@ def in_process(root: Path, files: list[Path], runs: int) -> tuple[float, float]:
     from rich.console import Console
 
     from qwen_migrate import runner
-    from qwen_migrate.config import load
+    from qwen_migrate.settings import load
 
     sources = [p.read_bytes() for p in files]
     settings = load(None, root)

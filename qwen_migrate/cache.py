@@ -24,7 +24,7 @@ from typing import Any, Optional
 import qwen_migrate
 from qwen_migrate.analysis.model import Origin, ProjectIndex
 from qwen_migrate.analysis.project import FileIndex
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
 

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from qwen_migrate import __version__, runner
 from qwen_migrate.cache import DEFAULT_FOLDER
-from qwen_migrate.config import ConfigError, Settings, load
+from qwen_migrate.settings import ConfigError, Settings, load
 from qwen_migrate.discovery import DiscoveryError, display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.facts import dashscope

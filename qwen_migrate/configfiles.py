@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import FileKind, file_kind
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.fingerprint import repository_root
 
 if TYPE_CHECKING:

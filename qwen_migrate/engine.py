@@ -13,7 +13,7 @@ from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.analysis.collect import collect
 from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import gitignore_spec
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint

@@ -36,7 +36,7 @@ from rich.console import Console
 from qwen_migrate.analysis.model import ProjectIndex
 from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk
 from qwen_migrate.cache import DEFAULT_FOLDER, Cache, digest, index_key, run_key
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.configfiles import check_config_file
 from qwen_migrate.discovery import FileKind, discover, display_path, file_kind
 from qwen_migrate.engine import Checker, FileResult, unanalysable

@@ -11,7 +11,7 @@ import pytest
 
 from qwen_migrate.batch import check_batch_file
 from qwen_migrate.configfiles import check_config_file
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Finding
 

@@ -3,7 +3,7 @@ add_noqa.py, not by the command line."""
 import re
 
 from qwen_migrate.add_noqa import add_noqa_to_files
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import Finding
 from qwen_migrate.suppressions import add_noqa, codes_in, without_codes

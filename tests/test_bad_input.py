@@ -14,7 +14,7 @@ from qwen_migrate import runner
 from qwen_migrate.analysis.model import ProjectIndex
 from qwen_migrate.analysis.project import index_file
 from qwen_migrate.cli import main
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from qwen_migrate.cli import main
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 
 from helpers import check_config
 

@@ -4,7 +4,7 @@ from textwrap import dedent
 
 import pytest
 
-from qwen_migrate.config import ConfigError, Settings, parse_table
+from qwen_migrate.settings import ConfigError, Settings, parse_table
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer
 

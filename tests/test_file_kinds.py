@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qwen_migrate import notebooks, runner
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import FileKind, discover, file_kind, kind_by_name
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from qwen_migrate import runner
 from qwen_migrate.cli import main
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.report import REPORTERS, Reporter, RunResult, write_report
 
 APP = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'

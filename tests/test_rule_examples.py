@@ -2,7 +2,7 @@
 with the messages they pin."""
 import pytest
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.engine import Checker
 from qwen_migrate.finding import FixSafety
 from qwen_migrate.fixer import Fixer

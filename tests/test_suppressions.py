@@ -3,7 +3,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
 from qwen_migrate.suppressions import suppression_comments
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Union
 
 from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ResolvedModule
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.edits import AddImport, Edit
 from qwen_migrate.facts.dashscope import OTHER_PROVIDER
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS

@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.openai_sdk import NON_KEY_CREDENTIALS, OPENAI_KEY_VARIABLE, OPENAI_KEY_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation

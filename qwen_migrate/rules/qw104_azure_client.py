@@ -1,7 +1,7 @@
 from textwrap import dedent
 from typing import Iterator
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.facts.openai_sdk import AZURE_CLIENT_OPTIONS
 import libcst as cst
 

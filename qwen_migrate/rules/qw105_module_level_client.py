@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ResolvedModule
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.edits import InsertAfter, ReplaceNode, Text
 from qwen_migrate.facts.dashscope import RESPONSES_APIS
 from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE

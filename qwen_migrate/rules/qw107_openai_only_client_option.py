@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import ClientBinding
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.edits import RemoveKeyword
 from qwen_migrate.facts.openai_sdk import CONFLICTING_CLIENT_OPTIONS, NON_KEY_CREDENTIALS, OPENAI_ONLY_CLIENT_OPTIONS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation

@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.facts.dashscope import map_model
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS, is_openai_model

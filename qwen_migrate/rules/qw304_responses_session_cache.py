@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite, ClientBinding
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import SESSION_CACHE_HEADER
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation

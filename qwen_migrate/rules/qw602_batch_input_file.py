@@ -4,7 +4,7 @@ from textwrap import dedent
 from typing import Iterable, Iterator, NamedTuple, Optional
 
 from qwen_migrate.analysis.model import CallSite
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.request import BodyArguments

@@ -2,7 +2,7 @@ from textwrap import dedent
 from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 

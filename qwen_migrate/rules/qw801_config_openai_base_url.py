@@ -2,7 +2,7 @@ import re
 from textwrap import dedent
 from typing import Optional
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import ConfigRule, Invalid
 

@@ -1,7 +1,7 @@
 from textwrap import dedent
 from typing import Optional
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE
 from qwen_migrate.finding import FixSafety, Severity
 from qwen_migrate.rules import ConfigRule, Invalid

@@ -2,7 +2,7 @@ import re
 from textwrap import dedent
 from typing import Optional
 
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import map_model
 from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import FixSafety, Severity
