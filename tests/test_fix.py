@@ -7,12 +7,15 @@ import sys
 import types
 from pathlib import Path
 
+import libcst
 import openai
 import pytest
 from click.testing import CliRunner
 
 from qwen_migrate import fixer
 from qwen_migrate.cli import main
+from qwen_migrate.config import Settings
+from qwen_migrate.engine import Checker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -331,3 +334,39 @@ def test_unused_suppression_is_removed(project):
     (project / "app.py").write_text(source)
     run("fix", "app.py")
     assert (project / "app.py").read_text() == "import openai\nx = 1  # noqa: E501\ny = 2  # old\n"
+
+
+def _count_parses(monkeypatch) -> list:
+    """Count LibCST's parses of whole modules, wherever they are asked for."""
+    calls = []
+    real = libcst.parse_module
+
+    def parse_module(source, *args, **kwargs):
+        calls.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "name, parses_then",
+    [
+        ("programs/chat_basic.py", 2),  # one pass of fixes: the file, then the fixed text (that parse proves it)
+        ("migrated/assistant/service.py", 1),  # nothing to fix: the file alone
+    ],
+)
+def test_each_pass_parses_the_file_once(monkeypatch, name, parses_then):
+    data = (FIXTURES / name).read_bytes()
+    calls = _count_parses(monkeypatch)
+    outcome = fixer.Fixer(Checker(Settings())).fix_source(data, name)
+    assert outcome.changed == (parses_then > 1)
+    assert calls == [data, outcome.fixed][:parses_then]
+
+
+def test_fix_diff_reuses_the_pre_pass_parse(project, monkeypatch):
+    shutil.copy(FIXTURES / "programs" / "chat_basic.py", project / "app.py")
+    calls = _count_parses(monkeypatch)
+    result = run("fix", "--diff", "--jobs", "1", "app.py")
+    assert result.exit_code == 1 and "+++ b/app.py" in result.output
+    assert len(calls) == 2  # the pre-pass's parse, which the first pass analyses; the fixed text's
