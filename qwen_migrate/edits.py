@@ -195,10 +195,8 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 
 
 def _edited_statement(statement: cst.CSTNode, edits: Sequence[Edit]) -> Sequence[cst.CSTNode]:
-    """The statement with its edits applied: one statement, or more when statements are inserted after it.
-    It is transformed as a module of its own, so the parents the transformer asks for are its nodes' alone."""
-    alone = cst.Module(body=[statement])
-    return cst.MetadataWrapper(alone, unsafe_skip_copy=True).visit(_EditTransformer(edits)).body
+    """The statement with its edits applied: one statement, or more when statements are inserted after it."""
+    return cst.Module(body=[statement]).visit(_EditTransformer(edits)).body
 
 
 def _head_length(body: Sequence[cst.CSTNode]) -> int:
@@ -234,8 +232,6 @@ class _CallPlan:
 
 
 class _EditTransformer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (cst.metadata.ParentNodeProvider,)
-
     def __init__(self, edits: Sequence[Edit]) -> None:
         super().__init__()
         self.calls: dict[cst.Call, _CallPlan] = defaultdict(_CallPlan)
@@ -265,25 +261,33 @@ class _EditTransformer(cst.CSTTransformer):
             elif isinstance(edit, EditComment):
                 self.comments[edit.comment] = edit.text
 
-    def visit_Module(self, node: cst.Module) -> None:  # parents are known from here on
-        self._statement_inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)
-        for inner, statements in self.inserts.items():
-            grouped = self._statement_inserts[self._statement_of(inner)]
-            grouped += [s for s in statements if s not in grouped]
+    def visit_Module(self, node: cst.Module) -> None:
+        self._enclosing: list[cst.CSTNode] = []  # the statements around the node being visited, innermost last
+        self._holders: dict[cst.CSTNode, cst.CSTNode] = {}  # a node of `inserts` -> the innermost statement that holds it
 
-    def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
-        parents = self.metadata[cst.metadata.ParentNodeProvider]
-        while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            node = parents[node]
-        return node
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._enclosing.append(node)
+        if node in self.inserts:
+            self._holders[node] = self._enclosing[-1]
+        return super().on_visit(node)
+
+    def _inserts_after(self, statement: cst.CSTNode) -> list[str]:
+        grouped: list[str] = []
+        for inner, statements in self.inserts.items():
+            if self._holders.get(inner) is statement:
+                grouped += [s for s in statements if s not in grouped]
+        return grouped
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         updated = super().on_leave(original_node, updated_node)
         if original_node in self.replacements:
             return _expression(self.replacements[original_node], like=original_node)
-        inserts = self._statement_inserts.get(original_node)
-        if inserts:
-            return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._enclosing.pop()
+            inserts = self._inserts_after(original_node)
+            if inserts:
+                return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
         return updated
 
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
