@@ -7,7 +7,8 @@ Everything the edits do not name is left as it was, byte for byte.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Optional, Sequence, Union
 
 import libcst as cst
@@ -112,11 +113,21 @@ Edit = Union[
 
 
 def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
-    """The module with every edit applied, in one pass (imports added, then unused ones removed, after)."""
+    """The module with every edit applied, in one pass (imports added, then unused ones removed, after).
+
+    Only the top-level statements that hold an edited node go through the transformer: the module
+    keeps every other statement as it is (the same node), as rebuilding them costs far more than
+    the edits. Imports are added by looking at the head of the module only, where they go; only
+    removing an unused import needs the whole module (whether anything still uses the name).
+    """
     if not edits:
         return module
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    updated = wrapper.visit(_EditTransformer(edits))
+    by_statement = _edits_by_statement(module.body, [edit for edit in edits if _target(edit) is not None])
+    body = []
+    for statement in module.body:
+        held = by_statement.get(statement)
+        body.extend(_edited_statement(statement, held) if held else [statement])
+    updated = module.with_changes(body=body)
     imports = [edit for edit in edits if isinstance(edit, AddImport)]
     removals = [edit for edit in edits if isinstance(edit, RemoveUnusedImport)]
     if imports or removals:
@@ -127,11 +138,82 @@ def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> cst.Module:
         context = CodemodContext()
         for edit in imports:
             AddImportsVisitor.add_needed_import(context, edit.module, edit.name, edit.asname)
-        updated = AddImportsVisitor(context).transform_module(updated)
+        # AddImportsVisitor reads and changes only a docstring, the imports after it and the
+        # statement after those (which may get an empty line before it): the head is enough.
+        head = _head_length(updated.body)
+        with_imports = AddImportsVisitor(context).transform_module(updated.with_changes(body=updated.body[:head]))
+        updated = updated.with_changes(body=[*with_imports.body, *updated.body[head:]])
         for edit in removals:  # only where no use is left, after every edit (a suppressed finding keeps its use)
             RemoveImportsVisitor.remove_unused_import(context, edit.module, edit.name, edit.asname)
-        updated = RemoveImportsVisitor(context).transform_module(updated)
+        if removals:
+            updated = RemoveImportsVisitor(context).transform_module(updated)
     return updated
+
+
+def _target(edit: Edit) -> Optional[cst.CSTNode]:
+    """The node of the file an edit changes (None: an import, which has none)."""
+    if isinstance(edit, (SetKeyword, RemoveKeyword, RenameKeyword, MoveToExtraBody)):
+        return edit.call
+    if isinstance(edit, (RemoveDictElement, RenameDictKey)):
+        return edit.dict
+    if isinstance(edit, (ReplaceNode, InsertAfter)):
+        return edit.node
+    if isinstance(edit, EditComment):
+        return edit.comment
+    return None
+
+
+def _edits_by_statement(body: Sequence[cst.CSTNode], edits: Sequence[Edit]) -> dict[cst.CSTNode, list[Edit]]:
+    """The edits grouped by the top-level statement that holds their node. The statements are
+    walked through their fields, which reads the tree without rebuilding it as a visitor would,
+    and only until every edited node is found."""
+    pending: dict[cst.CSTNode, list[Edit]] = defaultdict(list)
+    for edit in edits:
+        pending[_target(edit)].append(edit)
+    grouped: dict[cst.CSTNode, list[Edit]] = {}
+    for statement in body:
+        if not pending:
+            break
+        nodes = [statement]
+        while nodes:
+            node = nodes.pop()
+            found = pending.pop(node, None)
+            if found is not None:
+                grouped.setdefault(statement, []).extend(found)
+            for name in _child_fields(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, cst.CSTNode):
+                    nodes.append(value)
+                elif isinstance(value, (tuple, list)):
+                    nodes.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return grouped
+
+
+@lru_cache(maxsize=None)
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(node_type))
+
+
+def _edited_statement(statement: cst.CSTNode, edits: Sequence[Edit]) -> Sequence[cst.CSTNode]:
+    """The statement with its edits applied: one statement, or more when statements are inserted after it."""
+    return cst.Module(body=[statement]).visit(_EditTransformer(edits)).body
+
+
+def _head_length(body: Sequence[cst.CSTNode]) -> int:
+    """How many statements make the head of a module: the first one (a docstring, or `__strict__`),
+    the import lines after it, and the statement after those."""
+    imports = 1
+    while imports < len(body) and _is_import_line(body[imports]):
+        imports += 1
+    return min(imports + 1, len(body))
+
+
+def _is_import_line(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
+    )
 
 
 @dataclass
@@ -150,8 +232,6 @@ class _CallPlan:
 
 
 class _EditTransformer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (cst.metadata.ParentNodeProvider,)
-
     def __init__(self, edits: Sequence[Edit]) -> None:
         super().__init__()
         self.calls: dict[cst.Call, _CallPlan] = defaultdict(_CallPlan)
@@ -181,25 +261,33 @@ class _EditTransformer(cst.CSTTransformer):
             elif isinstance(edit, EditComment):
                 self.comments[edit.comment] = edit.text
 
-    def visit_Module(self, node: cst.Module) -> None:  # parents are known from here on
-        self._statement_inserts: dict[cst.CSTNode, list[str]] = defaultdict(list)
-        for inner, statements in self.inserts.items():
-            grouped = self._statement_inserts[self._statement_of(inner)]
-            grouped += [s for s in statements if s not in grouped]
+    def visit_Module(self, node: cst.Module) -> None:
+        self._enclosing: list[cst.CSTNode] = []  # the statements around the node being visited, innermost last
+        self._holders: dict[cst.CSTNode, cst.CSTNode] = {}  # a node of `inserts` -> the innermost statement that holds it
 
-    def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
-        parents = self.metadata[cst.metadata.ParentNodeProvider]
-        while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            node = parents[node]
-        return node
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._enclosing.append(node)
+        if node in self.inserts:
+            self._holders[node] = self._enclosing[-1]
+        return super().on_visit(node)
+
+    def _inserts_after(self, statement: cst.CSTNode) -> list[str]:
+        grouped: list[str] = []
+        for inner, statements in self.inserts.items():
+            if self._holders.get(inner) is statement:
+                grouped += [s for s in statements if s not in grouped]
+        return grouped
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         updated = super().on_leave(original_node, updated_node)
         if original_node in self.replacements:
             return _expression(self.replacements[original_node], like=original_node)
-        inserts = self._statement_inserts.get(original_node)
-        if inserts:
-            return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._enclosing.pop()
+            inserts = self._inserts_after(original_node)
+            if inserts:
+                return cst.FlattenSentinel([updated, *(cst.parse_statement(code) for code in inserts)])
         return updated
 
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:

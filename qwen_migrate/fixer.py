@@ -1,8 +1,9 @@
 """`fix`: apply the chosen fixes to a file until none is left, check the result, write it safely.
 
-Each pass analyses the file, applies every chosen edit in one transformation, and proves that the
-result still parses; fixes that open the way to others (an Azure client that becomes an OpenAI
-client, then needs a base URL) take another pass. A file whose text does not change is not
+Each pass analyses the file and applies every chosen edit in one transformation; the analysis of
+the result, which the next pass starts from, proves that it still parses, so each pass parses the
+file once. Fixes that open the way to others (an Azure client that becomes an OpenAI client, then
+needs a base URL) take another pass. A file whose text does not change is not
 written, so its bytes and its modification time stay as they were.
 """
 from __future__ import annotations
@@ -67,29 +68,42 @@ class Fixer:
 
     def fix_source(self, data: bytes, path: str, file: Optional[Path] = None) -> FixOutcome:
         outcome = FixOutcome(path, data, data)
+        module, result = self.checker.analyse(data, path, file)
         for _ in range(MAX_PASSES):
-            module, result = self.checker.analyse(outcome.fixed, path, file)
             chosen = [f for f in result.findings if self.applicable(f)] if module is not None else []
             if not chosen:
                 break
             updated = apply_edits(module, [edit for finding in chosen for edit in finding.fix.edits]).bytes
             if updated == outcome.fixed:
                 break
-            _check_parses(updated, path)
+            # the next pass's analysis is the proof that the result parses: its one parse does both
+            analysed = self._analyse_output(updated, path, file)
+            if analysed is None:
+                raise FixError("the fixed code would not parse; nothing was written")
+            module, result = analysed
             outcome.fixed = updated
             outcome.fixed_codes.update(finding.code for finding in chosen)
         else:
             raise FixError(f"fixes did not settle after {MAX_PASSES} passes")
-        module, result = self.checker.analyse(outcome.fixed, path, file)
         if self.add_todo and module is not None:
             # advice (info: QW108's inventory, QW304) asks nothing of a person: no TODO for it
             left = [f for f in result.findings if not self.applicable(f) and f.severity is not Severity.INFO]
             with_todos, todos = _add_todos(outcome.fixed, module, left)
-            if todos and parses(with_todos):  # a TODO line cannot go inside a backslash continuation
+            analysed = self._analyse_output(with_todos, path, file) if todos else None
+            if analysed is not None:  # a TODO line cannot go inside a backslash continuation
                 outcome.fixed, outcome.todos = with_todos, todos
-                result = self.checker.analyse(outcome.fixed, path, file)[1]
+                result = analysed[1]
         outcome.remaining = result
         return outcome
+
+    def _analyse_output(self, data: bytes, path: str, file: Optional[Path]) -> Optional[tuple[Optional[cst.Module], FileResult]]:
+        """The analysis of text the fixer made, or None when that text does not parse. A module the
+        analysis parsed has passed LibCST and CPython's judgement; only text it did not parse (one
+        that no longer takes part, or is refused as too large or too deep) is parsed to know."""
+        module, result = self.checker.analyse(data, path, file)
+        if module is None and not parses(data):
+            return None
+        return module, result
 
     def fix_file(self, path: Path, display: str, write: bool) -> FixOutcome:
         data = path.read_bytes()
@@ -107,11 +121,6 @@ def parses(data: bytes) -> bool:
     except (cst.ParserSyntaxError, SyntaxError, ValueError):
         return False
     return True
-
-
-def _check_parses(data: bytes, path: str) -> None:
-    if not parses(data):
-        raise FixError("the fixed code would not parse; nothing was written")
 
 
 def _add_todos(data: bytes, module: cst.Module, findings: list[Finding]) -> tuple[bytes, int]:

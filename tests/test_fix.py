@@ -7,12 +7,15 @@ import sys
 import types
 from pathlib import Path
 
+import libcst
 import openai
 import pytest
 from click.testing import CliRunner
 
 from qwen_migrate import fixer
 from qwen_migrate.cli import main
+from qwen_migrate.config import Settings
+from qwen_migrate.engine import Checker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -331,3 +334,89 @@ def test_unused_suppression_is_removed(project):
     (project / "app.py").write_text(source)
     run("fix", "app.py")
     assert (project / "app.py").read_text() == "import openai\nx = 1  # noqa: E501\ny = 2  # old\n"
+
+
+def _count_parses(monkeypatch) -> list:
+    """Count LibCST's parses of whole modules, wherever they are asked for."""
+    calls = []
+    real = libcst.parse_module
+
+    def parse_module(source, *args, **kwargs):
+        calls.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "name, parses_then",
+    [
+        ("programs/chat_basic.py", 2),  # one pass of fixes: the file, then the fixed text (that parse proves it)
+        ("migrated/assistant/service.py", 1),  # nothing to fix: the file alone
+    ],
+)
+def test_each_pass_parses_the_file_once(monkeypatch, name, parses_then):
+    data = (FIXTURES / name).read_bytes()
+    calls = _count_parses(monkeypatch)
+    outcome = fixer.Fixer(Checker(Settings())).fix_source(data, name)
+    assert outcome.changed == (parses_then > 1)
+    assert calls == [data, outcome.fixed][:parses_then]
+
+
+def test_fix_diff_reuses_the_pre_pass_parse(project, monkeypatch):
+    shutil.copy(FIXTURES / "programs" / "chat_basic.py", project / "app.py")
+    calls = _count_parses(monkeypatch)
+    result = run("fix", "--diff", "--jobs", "1", "app.py")
+    assert result.exit_code == 1 and "+++ b/app.py" in result.output
+    assert len(calls) == 2  # the pre-pass's parse, which the first pass analyses; the fixed text's
+
+
+def _many_calls(changed_model: str) -> bytes:
+    """A CRLF module of many calls, with odd spacing and comments; one call names `changed_model`."""
+    lines = [
+        "# -*- coding: utf-8 -*-",
+        "import os",
+        "from openai import OpenAI",
+        "",
+        "client = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'),  base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')",
+    ]
+    for n in range(30):
+        model = changed_model if n == 17 else "qwen-plus"
+        lines += [
+            "",
+            f"# question {n}\t(tabs, trailing spaces)   ",
+            f"def ask_{n}( q ) :",
+            f"    return client.chat.completions.create( model = '{model}' ,  # the model",
+            "        messages=[ {'role':'user', 'content' : q} ], )",
+        ]
+    lines += ["", "x = [ask_0 ,ask_1]   # the end  "]
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+def test_a_fix_in_one_statement_keeps_every_other_byte():
+    source = _many_calls("gpt-4o")
+    outcome = fixer.Fixer(Checker(Settings())).fix_source(source, "many.py")
+    assert outcome.fixed == _many_calls("qwen3.6-plus")
+    assert dict(outcome.fixed_codes) == {"QW210": 1}
+
+
+def test_only_the_statement_that_holds_an_edit_is_transformed():
+    from qwen_migrate.edits import apply_edits
+
+    module, result = Checker(Settings()).analyse(_many_calls("gpt-4o"), "many.py")
+    edited = apply_edits(module, [edit for finding in result.findings if finding.fix for edit in finding.fix.edits])
+    rebuilt = [index for index, (before, after) in enumerate(zip(module.body, edited.body)) if before is not after]
+    assert len(edited.body) == len(module.body)
+    assert rebuilt == [3 + 17]  # the imports and the client come first
+
+
+def test_an_added_import_rebuilds_only_the_head_of_the_module():
+    from qwen_migrate.edits import apply_edits
+
+    source = b"from openai import OpenAI\n\nclient = OpenAI(base_url='https://dashscope-intl.aliyuncs.com/compatible-mode/v1')\n"
+    source += b"".join(b"\n\ndef f%d():\n    return %d\n" % (n, n) for n in range(5))
+    module, result = Checker(Settings()).analyse(source, "head.py")
+    edited = apply_edits(module, [edit for finding in result.findings if finding.fix for edit in finding.fix.edits])
+    assert edited.code.startswith("from openai import OpenAI\nimport os\n\nclient = OpenAI(base_url=")
+    assert all(before is after for before, after in zip(module.body[2:], edited.body[3:]))
