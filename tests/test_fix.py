@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from qwen_migrate import fixer
 from qwen_migrate.cli import main
-from qwen_migrate.config import Settings
+from qwen_migrate.settings import Settings
 from qwen_migrate.engine import Checker
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
