@@ -74,10 +74,14 @@ class Checker:
         except OSError as error:
             return FileIndex(path), self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
-            _, part, result = self._analyse(data, display, path, with_part=True)
+            _, part, result = self.analyse_and_index(data, display, path)
         except Exception as error:  # say so in one line, and go on with the other files
             return FileIndex(path), unanalysable(display, error)
         return part or FileIndex(path), result
+
+    def analyse_and_index(self, data: bytes, path: str, file: Path) -> tuple[Optional[cst.Module], Optional[FileIndex], FileResult]:
+        """`analyse`, and what the file adds to the project index (None when it is not parsed)."""
+        return self._analyse(data, path, file, with_part=True)
 
     def check_source(self, data: bytes, path: str) -> FileResult:
         return self.analyse(data, path)[1]

@@ -62,13 +62,12 @@ class Fixer:
     def applicable(self, finding: Finding) -> bool:
         return finding.fix is not None and bool(finding.fix.edits) and finding.fix.safety in self.safeties
 
-    def would_change(self, result: FileResult) -> bool:
-        """Whether fixing the file may change it: a fix to apply, or (with --add-todo) a finding to mark."""
-        return any(self.applicable(f) or (self.add_todo and f.severity is not Severity.INFO) for f in result.findings)
-
-    def fix_source(self, data: bytes, path: str, file: Optional[Path] = None) -> FixOutcome:
+    def fix_source(
+        self, data: bytes, path: str, file: Optional[Path] = None, analysed: Optional[tuple[Optional[cst.Module], FileResult]] = None
+    ) -> FixOutcome:
+        """The file fixed, nothing written. `analysed`: the analysis of `data`, when it was made already."""
         outcome = FixOutcome(path, data, data)
-        module, result = self.checker.analyse(data, path, file)
+        module, result = analysed or self.checker.analyse(data, path, file)
         for _ in range(MAX_PASSES):
             chosen = [f for f in result.findings if self.applicable(f)] if module is not None else []
             if not chosen:
@@ -108,9 +107,15 @@ class Fixer:
     def fix_file(self, path: Path, display: str, write: bool) -> FixOutcome:
         data = path.read_bytes()
         outcome = self.fix_source(data, display, path)
-        if write and outcome.changed:
-            write_file(path, outcome.fixed)
+        if write:
+            self.write(path, outcome)
         return outcome
+
+    @staticmethod
+    def write(path: Path, outcome: FixOutcome) -> None:
+        """Write what the fixes changed (safely, see write_file); a file they did not change is left as it is."""
+        if outcome.changed:
+            write_file(path, outcome.fixed)
 
 
 def parses(data: bytes) -> bool:

@@ -83,38 +83,51 @@ def _start_worker(settings: Settings, choices: Optional[FixOptions]) -> None:
 
 @dataclass
 class Look:
-    """Step 1 or 2 for one file: its part of the index, its findings with the index as it stood,
-    and whether those settle the file unless the finished index changes them (a file to fix, or
-    that cannot be read, goes to step 3 whatever the index says)."""
+    """Step 1 or 2 for one file: its part of the index, its findings (a fix: its fixes, not yet
+    written) with the index as it stood, and whether those settle the file unless the finished
+    index changes them (a file whose analysis or fix failed goes to step 3 whatever the index says)."""
 
     part: FileIndex
-    result: Optional[FileResult]  # None: the run did not ask about the file
+    result: Union[FileResult, FixOutcome, None]  # None: the run did not ask about the file
     settled: bool = True
 
 
 def _look(item: tuple[Path, bool, Project]) -> Look:
-    """Steps 1 and 2: the file's part of the index and, if the run asked about it, its findings with
-    the index as it stands (none in step 1; the exports of the modules that mention the SDK in step 2)."""
+    """Steps 1 and 2: the file's part of the index and, if the run asked about it, its findings (or,
+    in a fix, its fixes, not written) with the index as it stands: none in step 1, the exports of
+    the modules that mention the SDK in step 2."""
     path, asked, project = item
     checker, fixer = _worker["checker"], _worker["fixer"]
     if not asked:
         return Look(index_file(path, checker.settings.max_file_size), None)
     checker.project = project
-    part, result = checker.check_and_index(path, display_path(path))
-    settled = fixer is None or (os.access(path, os.R_OK) and result.error is None and not fixer.would_change(result))
-    return Look(part, _portable_result(result), settled)
+    display = display_path(path)
+    if fixer is None:
+        part, result = checker.check_and_index(path, display)
+        return Look(part, _portable_result(result))
+    try:
+        data = path.read_bytes()
+        module, part, result = checker.analyse_and_index(data, display, path)
+    except Exception:  # step 3 tries again, and says what went wrong
+        return Look(FileIndex(path), None, settled=False)
+    outcome = _fixed(lambda: fixer.fix_source(data, display, path, analysed=(module, result)), display)
+    return Look(part or FileIndex(path), outcome, settled=isinstance(outcome, FixOutcome))
 
 
 def _with_index(item: tuple[Path, Project]) -> Union[FixOutcome, FileResult]:
-    """Step 3: the file checked, or fixed, with the finished index."""
+    """Step 3: the file checked, or fixed and written, with the finished index."""
     path, project = item
     checker, fixer = _worker["checker"], _worker["fixer"]
     checker.project = project
     if fixer is None:
         return _portable_result(checker.check_file(path, display_path(path)))
-    display = display_path(path)
+    return _fixed(lambda: fixer.fix_file(path, display_path(path), write=_worker["write"]), display_path(path))
+
+
+def _fixed(fix: Callable[[], FixOutcome], display: str) -> Union[FixOutcome, FileResult]:
+    """What `fix` made of a file, or the error that stopped it (the file is left as it was)."""
     try:
-        outcome = fixer.fix_file(path, display, write=_worker["write"])
+        outcome = fix()
     except (FixError, OSError) as error:
         return FileResult(display, error=str(error))
     except Exception as error:  # the file stays as it was, the others are fixed
@@ -291,8 +304,10 @@ class Run:
             look = looks[path]
             if not look.settled or (path not in importing and look.part.depends_on(index)):
                 again.append(path)
+            elif choices is not None and choices.write:
+                results[path] = _written(path, look.result)
             else:
-                results[path] = look.result if choices is None else _unchanged(path, look.result)
+                results[path] = look.result
         results.update(self._checked_with_index(workers, again, "Checking" if choices is None else "Fixing", contents, cache))
         return results
 
@@ -375,10 +390,14 @@ def _lost_look(item: tuple[Path, bool, Project]) -> Look:
     return Look(FileIndex(path), _crashed(path) if asked else None)
 
 
-def _unchanged(path: Path, result: FileResult) -> FixOutcome:
-    """The outcome of fixing a file that no fix changes."""
-    data = _read(path) or b""
-    return FixOutcome(result.path, data, data, remaining=result)
+def _written(path: Path, outcome: FixOutcome) -> Union[FixOutcome, FileResult]:
+    """A fix that the finished index does not change, written as step 3 would have."""
+
+    def write() -> FixOutcome:
+        Fixer.write(path, outcome)
+        return outcome
+
+    return _fixed(write, outcome.path)
 
 
 def _read(path: Path) -> Optional[bytes]:
