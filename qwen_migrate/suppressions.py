@@ -15,6 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
+from qwen_migrate.analysis.walk import walk
 from qwen_migrate.finding import Finding
 
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
@@ -99,7 +100,7 @@ class _CommentCollector(cst.CSTVisitor):
 
 def suppression_comments(module: cst.Module) -> list[tuple[cst.Comment, list[str]]]:
     collector = _CommentCollector()
-    module.visit(collector)
+    walk(module, collector)
     return collector.comments
 
 
