@@ -38,11 +38,11 @@ def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, levels_left: int) -> None:
     if visitor.on_visit(node):
         for field in child_fields(type(node)):
             value = getattr(node, field)
-            if isinstance(value, cst.CSTNode):
-                _walk(value, visitor, levels_left - 1)
-            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:  # a sequence of nodes
+            if isinstance(value, (tuple, list)):  # a parsed tree's sequences; not isinstance(CSTNode), an ABC's slow test
                 for child in value:
                     _walk(child, visitor, levels_left - 1)
+            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+                _walk(value, visitor, levels_left - 1)
     visitor.on_leave(node)
 
 
