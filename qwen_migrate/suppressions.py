@@ -15,6 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
+from qwen_migrate.analysis.walk import walk
 from qwen_migrate.finding import Finding
 
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
@@ -22,11 +23,20 @@ _IGNORE = re.compile(r"#\s*qwen-migrate\s*:\s*ignore\[(?P<codes>[^\]]*)\]", re.I
 _CODE_SEPARATOR = re.compile(r"[\s,]+")
 # Lines as Python counts them (str.splitlines also breaks at form feeds and other separators).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# What a comment starting at each "#" would hold: the rest of its line, as the tokenizer reads one.
+_COMMENT_FROM_EACH_HASH = re.compile(r"(?=(?P<comment>#[^\r\n]*))")
 
 
 def might_suppress(data: bytes) -> bool:
-    """A cheap test before looking for suppression comments in the tree."""
-    return b"noqa" in data.lower() or b"qwen-migrate" in data
+    """Whether the file (one that LibCST parsed) may hold a comment that suppresses one of our
+    codes: some "#" that starts, up to the end of its line, a text in which `codes_in` finds one.
+    A file without (with only `# noqa: E501`, or a bare `# noqa`) needs no walk for its comments.
+    A "#" inside a string counts too: which ones start comments is for the walk to say."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)  # as LibCST decodes it
+    text = data.decode(encoding)
+    if not (_NOQA.search(text) or _IGNORE.search(text)):  # most files hold no directive at all: one fast search
+        return False
+    return any(codes_in(match.group("comment")) for match in _COMMENT_FROM_EACH_HASH.finditer(text))
 
 
 def codes_in(comment: str) -> list[str]:
@@ -99,7 +109,7 @@ class _CommentCollector(cst.CSTVisitor):
 
 def suppression_comments(module: cst.Module) -> list[tuple[cst.Comment, list[str]]]:
     collector = _CommentCollector()
-    module.visit(collector)
+    walk(module, collector)
     return collector.comments
 
 

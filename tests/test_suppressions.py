@@ -5,7 +5,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from qwen_migrate.settings import Settings
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
-from qwen_migrate.suppressions import suppression_comments
+from qwen_migrate import engine
+from qwen_migrate.suppressions import might_suppress, suppression_comments
 
 from helpers import check, codes
 
@@ -22,7 +23,14 @@ def call(comment: str, arguments: str = "store=True") -> str:
 
 @pytest.mark.parametrize(
     "comment",
-    ["# noqa: QW208", "# noqa:QW208", "# NOQA: E501, QW208", "# qwen-migrate: ignore[QW208]", "# qwen-migrate: ignore[QW203, QW208]  # why"],
+    [
+        "# noqa: QW208",
+        "# noqa:QW208",
+        "# NOQA: E501, QW208",
+        "# qwen-migrate: ignore[QW208]",
+        "# qwen-migrate: ignore[QW203, QW208]  # why",
+        "# QWEN-MIGRATE: Ignore[qw208]",  # the grammar ignores case
+    ],
 )
 def test_suppression_forms(comment):
     found = codes(call(comment, "store=True, tool_choice='required'"))
@@ -85,3 +93,31 @@ def test_qw002_judges_which_codes_of_a_comment_suppressed_nothing():
     findings = list(UnusedSuppression.check_comments("a.py", comments, positions, used={(1, "QW208")}, enabled={"QW208", "QW002"}))
     # QW206 did not run here, so whether it suppressed something cannot be told; QW999 is no rule of ours
     assert [(f.code, f.line, f.message) for f in findings] == [("QW002", 1, "Unused suppression of QW999")]
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("x = 1  # noqa: E501\n", False),  # another tool's code
+        ("x = 1  # noqa\n", False),  # a bare noqa silences none of ours
+        ("x = 1  # noqa:\n# QW208 = 1\n", False),  # a comment ends with its line
+        ("x = 1  # noqa:E501,QW208\n", True),
+        ("x = 1  # Qwen-Migrate: ignore[qw208]\n", True),
+        ('x = "# qwen-migrate: ignore[a"  # qwen-migrate: ignore[QW208]\n', True),  # a "#" in a string before it
+        ("# -*- coding: latin-1 -*-\nx = '\xe9'  # noqa:\xa0QW208\n", True),  # decoded as its cookie says
+        ('x = "# noqa: QW208"\n', True),  # which "#" starts a comment, the walk says
+    ],
+)
+def test_might_suppress_only_a_file_with_a_directive_that_names_our_codes(source, expected):
+    data = source.encode("latin-1" if "latin-1" in source else "utf-8")
+    assert might_suppress(data) is expected
+
+
+def test_a_file_whose_directives_name_no_code_of_ours_is_not_walked_for_them(monkeypatch):
+    def walked(module):
+        raise AssertionError("walked for suppression comments")
+
+    monkeypatch.setattr(engine, "suppression_comments", walked)
+    assert codes(call("# noqa: E501")) == ["QW208"]
+    assert codes(call("# noqa")) == ["QW208"]
+

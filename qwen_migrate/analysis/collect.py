@@ -14,6 +14,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from qwen_migrate.analysis.model import ModuleContext, Origin
+from qwen_migrate.analysis.walk import walk
 from qwen_migrate.facts.openai_sdk import CLIENT_CLASSES, LEGACY_V0_SYMBOLS
 from qwen_migrate.request import dotted_name, static_value
 
@@ -21,7 +22,7 @@ from qwen_migrate.request import dotted_name, static_value
 def collect(module: cst.Module, context: ModuleContext) -> Collector:
     """The one walk over the syntax tree; its result serves both passes over a project."""
     collector = Collector(context)
-    module.visit(collector)
+    walk(module, collector)
     return collector
 
 

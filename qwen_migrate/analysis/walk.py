@@ -1,0 +1,91 @@
+"""A read-only walk over a syntax tree, for visitors that only look.
+
+`node.visit(visitor)` rebuilds every node from its visited children, even for a CSTVisitor that
+changes nothing: on a large check that copy was the better part of the collector's walk. `walk`
+makes the same calls to the visitor, in the same order, and builds nothing.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import sys
+import textwrap
+
+import libcst as cst
+
+
+def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """What `node.visit(visitor)` does for a CSTVisitor: `on_visit` of each node (so its
+    `visit_<Node>`; False skips the node's children), its children in LibCST's order, then
+    `on_leave`. The attribute hooks (`visit_<Node>_<field>`) are not called.
+
+    It gives up where `node.visit` would, with a RecursionError: a tree deeper than LibCST's
+    visitors follow is one that the steps after the analysis (the positions of findings, fixes)
+    could not visit either.
+    """
+    _walk(node, visitor, (_calls_left() - _LIBCST_CALLS_AT_THE_ENDS) // _LIBCST_CALLS_PER_LEVEL)
+
+
+# LibCST's visit of a child takes three nested calls: the child's `visit`, the parent's
+# `_visit_and_replace_children` and the `visit_required` (`visit_optional`, ...) between them.
+# A few more are taken at the ends: Module.visit hands the module on to CSTNode.visit, and the
+# deepest node is rebuilt (its constructor validates it). Measured with LibCST 1.9 on chains of
+# attributes, operators and calls: the walk then gives up at the depth `module.visit` does (a
+# level off, at most, for a visitor whose own calls at the deepest node take more).
+_LIBCST_CALLS_PER_LEVEL = 3
+_LIBCST_CALLS_AT_THE_ENDS = 4
+
+
+def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, levels_left: int) -> None:
+    if levels_left <= 0:
+        raise RecursionError("nested deeper than LibCST's visitors follow")
+    if visitor.on_visit(node):
+        for field in child_fields(type(node)):
+            value = getattr(node, field)
+            if isinstance(value, (tuple, list)):  # a parsed tree's sequences; not isinstance(CSTNode), an ABC's slow test
+                for child in value:
+                    _walk(child, visitor, levels_left - 1)
+            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+                _walk(value, visitor, levels_left - 1)
+    visitor.on_leave(node)
+
+
+def _calls_left() -> int:
+    """How many more nested calls Python's recursion limit allows here, found by making them:
+    CPython also counts calls made through C code, which leave no frame on the stack to count."""
+    made = 0
+
+    def deeper() -> None:
+        nonlocal made
+        made += 1
+        deeper()
+
+    try:
+        deeper()
+    except RecursionError:
+        return made
+
+
+@functools.cache
+def child_fields(node_class: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields that hold a node class's children, in the order its `_visit_and_replace_children`
+    visits them, which is not the order of its fields (an IfExp visits its body before its test,
+    a Call its parentheses first).
+
+    Read from that method's source, where each field is visited by a `visit_*(self, "<field>", …)`
+    call: running the method on one node would not tell them all, as a field may be visited only
+    when it is set (the format spec of an f-string's expression).
+    """
+    source = textwrap.dedent(inspect.getsource(node_class._visit_and_replace_children))
+    visits = [
+        call
+        for call in ast.walk(ast.parse(source))
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id.startswith("visit_")
+        and len(call.args) > 1
+        and isinstance(call.args[1], ast.Constant)
+    ]
+    visits.sort(key=lambda call: (call.lineno, call.col_offset))
+    return tuple(dict.fromkeys(call.args[1].value for call in visits))
