@@ -7,11 +7,12 @@ Everything the edits do not name is left as it was, byte for byte.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+
+from qwen_migrate.analysis.walk import children
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,8 @@ def _target(edit: Edit) -> Optional[cst.CSTNode]:
 
 def _edits_by_statement(body: Sequence[cst.CSTNode], edits: Sequence[Edit]) -> dict[cst.CSTNode, list[Edit]]:
     """The edits grouped by the top-level statement that holds their node. The statements are
-    walked through their fields, which reads the tree without rebuilding it as a visitor would,
-    and only until every edited node is found."""
+    walked through their children's fields (analysis/walk.py), which reads the tree without
+    rebuilding it as a visitor would, and only until every edited node is found."""
     pending: dict[cst.CSTNode, list[Edit]] = defaultdict(list)
     for edit in edits:
         pending[_target(edit)].append(edit)
@@ -180,18 +181,8 @@ def _edits_by_statement(body: Sequence[cst.CSTNode], edits: Sequence[Edit]) -> d
             found = pending.pop(node, None)
             if found is not None:
                 grouped.setdefault(statement, []).extend(found)
-            for name in _child_fields(type(node)):
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    nodes.append(value)
-                elif isinstance(value, (tuple, list)):
-                    nodes.extend(item for item in value if isinstance(item, cst.CSTNode))
+            nodes.extend(children(node))
     return grouped
-
-
-@lru_cache(maxsize=None)
-def _child_fields(node_type: type) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(node_type))
 
 
 def _edited_statement(statement: cst.CSTNode, edits: Sequence[Edit]) -> Sequence[cst.CSTNode]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import sys
 import textwrap
+from typing import Iterator
 
 import libcst as cst
 
@@ -41,14 +41,19 @@ def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, levels_left: int) -> None:
     if levels_left <= 0:
         raise RecursionError("nested deeper than LibCST's visitors follow")
     if visitor.on_visit(node):
-        for field in child_fields(type(node)):
-            value = getattr(node, field)
-            if isinstance(value, (tuple, list)):  # a parsed tree's sequences; not isinstance(CSTNode), an ABC's slow test
-                for child in value:
-                    _walk(child, visitor, levels_left - 1)
-            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
-                _walk(value, visitor, levels_left - 1)
+        for child in children(node):
+            _walk(child, visitor, levels_left - 1)
     visitor.on_leave(node)
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node's children, in LibCST's order, read from its fields: nothing is built."""
+    for field in child_fields(type(node)):
+        value = getattr(node, field)
+        if isinstance(value, (tuple, list)):
+            yield from value
+        elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+            yield value
 
 
 def _calls_left() -> int:
