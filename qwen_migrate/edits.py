@@ -12,7 +12,7 @@ from typing import Optional, Sequence, Union
 
 import libcst as cst
 
-from qwen_migrate.analysis.walk import children
+from qwen_migrate.analysis.walk import descendants
 
 
 @dataclass(frozen=True)
@@ -175,13 +175,12 @@ def _edits_by_statement(body: Sequence[cst.CSTNode], edits: Sequence[Edit]) -> d
     for statement in body:
         if not pending:
             break
-        nodes = [statement]
-        while nodes:
-            node = nodes.pop()
+        for node in descendants(statement):
             found = pending.pop(node, None)
             if found is not None:
                 grouped.setdefault(statement, []).extend(found)
-            nodes.extend(children(node))
+            if not pending:
+                break
     return grouped
 
 

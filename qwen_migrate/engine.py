@@ -11,6 +11,7 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 
 from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.analysis.collect import collect
+from qwen_migrate.analysis.walk import descendants
 from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
 from qwen_migrate.settings import Settings
@@ -129,7 +130,7 @@ class Checker:
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
         if not violations and not comments and not unfollowed:
             return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
-        positions = Positions(module, data, resolved.top_of)
+        positions = Positions(module, data)
         unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
@@ -162,8 +163,10 @@ class Positions:
     back to the whole-module pass.
     """
 
-    def __init__(self, module: cst.Module, data: bytes, top_of: dict) -> None:
-        self.module, self.data, self.top_of = module, data, top_of
+    def __init__(self, module: cst.Module, data: bytes) -> None:
+        self.module, self.data = module, data
+        self._statement_of: dict[cst.CSTNode, cst.CSTNode] = {}  # node -> the top-level statement that holds it
+        self._unread = iter(module.body)  # the statements not yet read into _statement_of
         self._known: dict = {}
         self._done: set[int] = set()
         self._starts: Optional[dict[int, int]] = None
@@ -185,8 +188,18 @@ class Positions:
             self._starts = dict(enumerate(lines)) if len(lines) == len(self.module.body) else {}
         return self._starts
 
+    def _statement(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """The top-level statement that holds the node: the statements are read in order, each once,
+        only as far as the nodes asked for (findings come roughly in the order of the file)."""
+        while node not in self._statement_of:
+            statement = next(self._unread, None)
+            if statement is None:
+                return None
+            self._statement_of.update((inner, statement) for inner in descendants(statement))
+        return self._statement_of[node]
+
     def _place(self, node: cst.CSTNode) -> None:
-        statement = self.top_of.get(node)
+        statement = self._statement(node)
         index = self._index.get(id(statement))
         starts = self._statement_starts()
         if index is None or index not in starts or id(statement) in self._done:
@@ -199,7 +212,7 @@ class Positions:
             self._known[inner] = CodeRange(
                 CodePosition(where.start.line + offset, where.start.column), CodePosition(where.end.line + offset, where.end.column)
             )
-        if node not in self._known:  # not where top_of said: be safe
+        if node not in self._known:  # not where the statement's own pass placed it: be safe
             self._known.update(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
 
 

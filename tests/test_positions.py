@@ -5,7 +5,6 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.engine import Positions
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -30,7 +29,7 @@ class _Nodes(cst.CSTVisitor):
 
 def assert_same_places(data: bytes) -> None:
     module = cst.parse_module(data)
-    positions = Positions(module, data, resolve(module).top_of)
+    positions = Positions(module, data)
     whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     collector = _Nodes()
     module.visit(collector)

@@ -215,9 +215,6 @@ def _import_path(source: Source) -> Optional[str]:
 class Collector(cst.CSTVisitor):
     def __init__(self, context: ModuleContext) -> None:
         self.context = context
-        self.top_of: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._top_ids: set[int] = set()
-        self._top: Optional[cst.CSTNode] = None
         self.module_scope = Scope("module", None)
         self.scope = self.module_scope
         self.calls: list[tuple[cst.Call, Scope]] = []
@@ -233,14 +230,6 @@ class Collector(cst.CSTVisitor):
         self.function_stack: list[cst.FunctionDef] = []
         self.classes: dict[str, Scope] = {}
         self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Module):
-            self._top_ids = {id(statement) for statement in node.body}
-        elif id(node) in self._top_ids:
-            self._top = node
-        self.top_of[node] = self._top
-        return super().on_visit(node)
 
     # imports
     def visit_Import(self, node: cst.Import) -> None:

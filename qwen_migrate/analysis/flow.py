@@ -127,7 +127,7 @@ class _Resolver:
         exports = self._exports()
         clients = list(self.bindings.values())
         return ResolvedModule(
-            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.collected.top_of
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked)
         )
 
     def _exports(self) -> ProjectIndex:

@@ -199,5 +199,3 @@ class ResolvedModule:
     # the names imported from the project that the module followed: with an index that knows none of
     # them, and no other module using its exports, the module's analysis does not depend on the index
     asked: frozenset[Origin] = frozenset()
-    # node -> the top-level statement that holds it, for placing findings without a whole-file pass
-    top_of: dict = field(default_factory=dict)

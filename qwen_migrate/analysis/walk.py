@@ -56,6 +56,15 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield value
 
 
+def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node and every node under it (in no set order), read from their fields: nothing is built."""
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(children(node))
+
+
 def _calls_left() -> int:
     """How many more nested calls Python's recursion limit allows here, found by making them:
     CPython also counts calls made through C code, which leave no frame on the stack to count."""
