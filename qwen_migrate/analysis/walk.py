@@ -24,7 +24,36 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visitors follow is one that the steps after the analysis (the positions of findings, fixes)
     could not visit either.
     """
-    _walk(node, visitor, (_calls_left() - _LIBCST_CALLS_AT_THE_ENDS) // _LIBCST_CALLS_PER_LEVEL)
+    _walk(node, _Hooks(visitor), (_calls_left() - _LIBCST_CALLS_AT_THE_ENDS) // _LIBCST_CALLS_PER_LEVEL)
+
+
+class _Hooks:
+    """The visitor's `on_visit` and `on_leave`; for a visitor that keeps CSTVisitor's, which look up
+    `visit_<Node>` and `leave_<Node>` by a name they format for every node, the same methods
+    looked up once per node class."""
+
+    def __init__(self, visitor: cst.CSTVisitor) -> None:
+        self.visitor = visitor
+        kind = type(visitor)
+        self.dispatches = kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave
+        self.by_class: dict[type, tuple] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not self.dispatches:
+            return self.visitor.on_visit(node)
+        hooks = self.by_class.get(type(node))
+        if hooks is None:
+            name = type(node).__name__
+            hooks = self.by_class[type(node)] = (getattr(self.visitor, f"visit_{name}", None), getattr(self.visitor, f"leave_{name}", None))
+        return hooks[0] is None or hooks[0](node) is not False
+
+    def on_leave(self, node: cst.CSTNode) -> None:
+        if not self.dispatches:
+            self.visitor.on_leave(node)
+            return
+        leave = self.by_class[type(node)][1]
+        if leave is not None:
+            leave(node)
 
 
 # LibCST's visit of a child takes three nested calls: the child's `visit`, the parent's
@@ -37,7 +66,7 @@ _LIBCST_CALLS_PER_LEVEL = 3
 _LIBCST_CALLS_AT_THE_ENDS = 4
 
 
-def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, levels_left: int) -> None:
+def _walk(node: cst.CSTNode, visitor: _Hooks, levels_left: int) -> None:
     if levels_left <= 0:
         raise RecursionError("nested deeper than LibCST's visitors follow")
     if visitor.on_visit(node):
