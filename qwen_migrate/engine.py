@@ -104,22 +104,22 @@ class Checker:
         ignored = self._ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
         try:
-            module = parse_module(data, self.settings.max_file_size)
+            module, tree = parse_module(data, self.settings.max_file_size)
         except NotParsed as refusal:  # QW001 or QW003: the file is not analysed, nor ever written
             return None, None, self._not_parsed(path, data, refusal, ignored)
         try:
             if not in_project:
-                return module, None, self._findings(module, resolve(module), data, path, enabled)
+                return module, None, self._findings(module, tree, resolve(module), data, path, enabled)
             context = context_for(file, self.project.index)
             collected = collect(module, context)
             resolved = resolve(module, context, collected)
             first = resolve(module, context_for(file, None), collected) if with_part and context.index is not None else resolved
-            return module, FileIndex.of(file, first) if with_part else None, self._findings(module, resolved, data, path, enabled)
+            return module, FileIndex.of(file, first) if with_part else None, self._findings(module, tree, resolved, data, path, enabled)
         except RecursionError:  # LibCST took it, but the analysis walks deeper than Python's recursion limit
             refusal = NotParsed(FileNotAnalysed.code, "Not analysed: nested deeper than the analysis follows (Python's recursion limit)")
             return None, None, self._not_parsed(path, data, refusal, ignored)
 
-    def _findings(self, module: cst.Module, resolved: ResolvedModule, data: bytes, path: str, enabled: list[Rule]) -> FileResult:
+    def _findings(self, module: cst.Module, tree: ast.Module, resolved: ResolvedModule, data: bytes, path: str, enabled: list[Rule]) -> FileResult:
         violations = [
             (rule, violation)
             for rule in enabled
@@ -130,7 +130,7 @@ class Checker:
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
         if not violations and not comments and not unfollowed:
             return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
-        positions = Positions(module, data)
+        positions = Positions(module, tree)
         unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
@@ -159,12 +159,13 @@ class Positions:
 
     LibCST's PositionProvider generates the code of a whole module, which costs about twice its
     parse; findings sit in few statements. Each statement's lines are placed by CPython's own parse
-    (its start lines); a node outside every statement, or a file CPython reads differently, falls
+    (its start lines; the tree that judged the file before LibCST saw it); a node outside every statement, or a file CPython reads differently, falls
     back to the whole-module pass.
     """
 
-    def __init__(self, module: cst.Module, data: bytes) -> None:
-        self.module, self.data = module, data
+    def __init__(self, module: cst.Module, tree: ast.Module) -> None:
+        """`tree`: CPython's tree of the same file, which places its top-level statements."""
+        self.module, self.tree = module, tree
         self._statement_of: dict[cst.CSTNode, cst.CSTNode] = {}  # node -> the top-level statement that holds it
         self._unread = iter(module.body)  # the statements not yet read into _statement_of
         self._known: dict = {}
@@ -180,11 +181,7 @@ class Positions:
     def _statement_starts(self) -> dict[int, int]:
         """The first line of each top-level statement (decorators included), by position in the body."""
         if self._starts is None:
-            try:
-                tree = ast.parse(self.data)
-                lines = sorted({min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", [])]) for s in tree.body})
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                lines = []
+            lines = sorted({min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", [])]) for s in self.tree.body})
             self._starts = dict(enumerate(lines)) if len(lines) == len(self.module.body) else {}
         return self._starts
 

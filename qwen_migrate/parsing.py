@@ -35,18 +35,19 @@ class NotParsed(Exception):
         self.code, self.message, self.line, self.column = code, message, line, column
 
 
-def parse_module(data: bytes, max_file_size: int) -> cst.Module:
-    """The file's LibCST tree; NotParsed when CPython's judgement or LibCST itself refuses it."""
-    judge(data, max_file_size)
+def parse_module(data: bytes, max_file_size: int) -> tuple[cst.Module, ast.Module]:
+    """The file's LibCST tree, and CPython's, which judged it first; NotParsed when that judgement
+    or LibCST itself refuses it."""
+    tree = judge(data, max_file_size)
     try:
-        return cst.parse_module(data)
+        return cst.parse_module(data), tree
     except cst.ParserSyntaxError as error:  # valid Python, as CPython said: LibCST cannot take it
         raise NotParsed("QW003", f"Not analysed: the parser does not take it: {error.message}", error.editor_line, error.editor_column) from None
 
 
-def judge(data: bytes, max_file_size: int) -> None:
-    """Raise NotParsed for a file LibCST must not see: too large (QW003), rejected by CPython
-    (QW001), or nested deeper than LibCST survives (QW003)."""
+def judge(data: bytes, max_file_size: int) -> ast.Module:
+    """CPython's tree of the file; NotParsed for a file LibCST must not see: too large (QW003),
+    rejected by CPython (QW001), or nested deeper than LibCST survives (QW003)."""
     if len(data) > max_file_size:
         raise NotParsed("QW003", f"Not analysed: {len(data):,} bytes, more than the size limit of {max_file_size:,} (max-file-size)")
     try:
@@ -60,6 +61,7 @@ def judge(data: bytes, max_file_size: int) -> None:
     depth = nesting_depth(tree)
     if depth > MAX_DEPTH:
         raise NotParsed("QW003", f"Not analysed: nested {depth:,} levels deep, more than the parser safely takes ({MAX_DEPTH:,})")
+    return tree
 
 
 def nesting_depth(tree: ast.AST) -> int:

@@ -1,4 +1,5 @@
 """Findings placed statement by statement land where the whole-module pass puts them."""
+import ast
 from pathlib import Path
 
 import libcst as cst
@@ -29,7 +30,7 @@ class _Nodes(cst.CSTVisitor):
 
 def assert_same_places(data: bytes) -> None:
     module = cst.parse_module(data)
-    positions = Positions(module, data)
+    positions = Positions(module, ast.parse(data))
     whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     collector = _Nodes()
     module.visit(collector)

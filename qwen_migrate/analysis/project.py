@@ -77,7 +77,7 @@ def _leads_to_an_export(index: ProjectIndex, exporters: set[str], origin: Origin
 def index_file(path: Path, max_file_size: int) -> FileIndex:
     """Read one file for the index; a file that cannot be read, or safely parsed, adds nothing."""
     try:
-        module = parse_module(path.read_bytes(), max_file_size)
+        module, _ = parse_module(path.read_bytes(), max_file_size)
         return FileIndex.of(path, resolve(module, context_for(path, None)))
     except Exception:  # reported, if at all, when the file itself is checked
         return FileIndex(path)
