@@ -207,11 +207,12 @@ def run(command: list[str], cwd: Path) -> Run:
     """Wall time and max RSS (of the command's largest process) of one run; a run that fails with an
     error (exit 2 or worse) stops the benchmark, as its time would measure nothing."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    with subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        stderr = process.stderr.read()
+        # wait4, not wait: the resource usage of this child alone (and of the workers it waited for).
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} (in {cwd}) exited {process.returncode}:\n{stderr.decode(errors='replace')}")
     return Run(elapsed, usage.ru_maxrss / 1024)
@@ -254,6 +255,10 @@ def check_options() -> set[str]:
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}, libcst {metadata.version('libcst')}"
+
+
+def load_average() -> str:
+    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def tree_summary(root: Path) -> tuple[int, int, int, int]:
@@ -310,7 +315,7 @@ def main() -> None:
         build_sdk_copy(mixed, sdk_only)
         alone.mkdir()
         (alone / "small.py").write_text(SMALL_FILE)
-        print(f"machine: {machine()}", flush=True)
+        print(f"machine: {machine()}; load average (1, 5, 15 min): {load_average()}", flush=True)
         print(f"packages: {', '.join(packages)}; cache options: {' '.join(sorted(options)) or 'none'}", flush=True)
         for name, root in (("mixed tree", mixed), ("SDK-only copy", sdk_only)):
             files, lines, sdk_files, sdk_lines = tree_summary(root)
@@ -346,7 +351,7 @@ def main() -> None:
     ]
     print()
     print(f"Floors: start-up {startup:.2f} s + LibCST parse of the files that mention openai: mixed tree {parse_mixed:.2f} s, SDK-only copy {parse_sdk:.2f} s.")
-    print(f"Medians of {runs} run(s); {'quick: a fifth of the files' if args.quick else 'full tree'}.")
+    print(f"Medians of {runs} run(s); {'quick: a fifth of the files' if args.quick else 'full tree'}; load average at the end: {load_average()} (other work on the machine slows every figure).")
     print()
     print(table(rows))
 
