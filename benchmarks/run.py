@@ -256,8 +256,9 @@ def parse_time(files: list[Path], runs: int) -> Run:
     return medians([Run(*map(float, output.split())) for output in outputs])
 
 
-def check_options() -> set[str]:
-    help_text = subprocess.run([*TOOL, "check", "--help"], capture_output=True, text=True, check=True).stdout
+def check_options(cwd: Path) -> set[str]:
+    """The cache options `check` has, asked in the folder the runs start in (`python -m` imports from there first)."""
+    help_text = subprocess.run([*TOOL, "check", "--help"], cwd=cwd, capture_output=True, text=True, check=True).stdout
     return {option for option in ("--no-cache", "--cache-dir") if option in help_text}
 
 
@@ -314,8 +315,6 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one run each, on a fifth of the files (to try the script, not for the README)")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
-    options = check_options()
-    cold = ["--no-cache"] if "--no-cache" in options else []
     check = [*TOOL, "check", "--exit-zero", "--format", "json"]
 
     with tempfile.TemporaryDirectory() as folder:
@@ -324,6 +323,8 @@ def main() -> None:
         build_sdk_copy(mixed, sdk_only)
         alone.mkdir()
         (alone / "small.py").write_text(SMALL_FILE)
+        options = check_options(alone)
+        cold = ["--no-cache"] if "--no-cache" in options else []
         print(f"machine: {machine()}; load average (1, 5, 15 min): {load_average()}", flush=True)
         print(f"packages: {', '.join(packages)}; cache options: {' '.join(sorted(options)) or 'none'}", flush=True)
         for name, root in (("mixed tree", mixed), ("SDK-only copy", sdk_only)):
