@@ -139,3 +139,23 @@ def test_the_walk_gives_up_where_libcst_visit_does():
     """The steps after the analysis visit the tree with LibCST (positions, fixes): the walk must
     not take a tree they cannot, nor refuse one they can."""
     assert deepest_chain(lambda module: walk(module, cst.CSTVisitor())) == deepest_chain(lambda module: module.visit(cst.CSTVisitor()))
+
+
+def _node_classes(cls=cst.CSTNode):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _node_classes(sub)
+
+
+def test_the_stored_child_order_is_the_installed_libcsts():
+    """child_order.py saves each run reading LibCST's source; it must say what that source says."""
+    from libcst._version import __version__ as installed
+
+    from qwen_migrate.analysis.child_order import CHILD_FIELDS, LIBCST_VERSION
+    from qwen_migrate.analysis.walk import fields_from_source
+
+    if installed != LIBCST_VERSION:
+        pytest.skip(f"child_order.py was made for LibCST {LIBCST_VERSION}, {installed} is installed: walk.py reads the source")
+    classes = {c.__name__: c for c in _node_classes() if c.__module__.startswith("libcst.") and "_visit_and_replace_children" in dir(c)}
+    read = {name: fields_from_source(c) for name, c in classes.items() if not getattr(c, "__abstractmethods__", None)}
+    assert CHILD_FIELDS == read

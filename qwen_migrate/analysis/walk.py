@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ast
 import functools
-import inspect
 import textwrap
 from typing import Iterator
 
 import libcst as cst
+from libcst._version import __version__ as libcst_version
+
+from qwen_migrate.analysis.child_order import CHILD_FIELDS, LIBCST_VERSION
 
 
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -114,12 +116,19 @@ def _calls_left() -> int:
 def child_fields(node_class: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields that hold a node class's children, in the order its `_visit_and_replace_children`
     visits them, which is not the order of its fields (an IfExp visits its body before its test,
-    a Call its parentheses first).
+    a Call its parentheses first): from child_order.py for the LibCST it was made for."""
+    if LIBCST_VERSION == libcst_version and node_class.__module__.startswith("libcst.") and node_class.__name__ in CHILD_FIELDS:
+        return CHILD_FIELDS[node_class.__name__]
+    return fields_from_source(node_class)
 
-    Read from that method's source, where each field is visited by a `visit_*(self, "<field>", …)`
-    call: running the method on one node would not tell them all, as a field may be visited only
-    when it is set (the format spec of an f-string's expression).
-    """
+
+def fields_from_source(node_class: type[cst.CSTNode]) -> tuple[str, ...]:
+    """`child_fields`, read from the source of the class's `_visit_and_replace_children`, where each
+    field is visited by a `visit_*(self, "<field>", …)` call: running the method on one node would not
+    tell them all, as a field may be visited only when it is set (the format spec of an f-string's
+    expression)."""
+    import inspect  # here, for start-up: a run with the LibCST of child_order.py reads no source
+
     source = textwrap.dedent(inspect.getsource(node_class._visit_and_replace_children))
     visits = [
         call
