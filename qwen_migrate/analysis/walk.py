@@ -29,35 +29,6 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     _walk(node, _Hooks(visitor), (_calls_left() - _LIBCST_CALLS_AT_THE_ENDS) // _LIBCST_CALLS_PER_LEVEL)
 
 
-class _Hooks:
-    """The visitor's `on_visit` and `on_leave`; for a visitor that keeps CSTVisitor's, which look up
-    `visit_<Node>` and `leave_<Node>` by a name they format for every node, the same methods
-    looked up once per node class."""
-
-    def __init__(self, visitor: cst.CSTVisitor) -> None:
-        self.visitor = visitor
-        kind = type(visitor)
-        self.dispatches = kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave
-        self.by_class: dict[type, tuple] = {}
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if not self.dispatches:
-            return self.visitor.on_visit(node)
-        hooks = self.by_class.get(type(node))
-        if hooks is None:
-            name = type(node).__name__
-            hooks = self.by_class[type(node)] = (getattr(self.visitor, f"visit_{name}", None), getattr(self.visitor, f"leave_{name}", None))
-        return hooks[0] is None or hooks[0](node) is not False
-
-    def on_leave(self, node: cst.CSTNode) -> None:
-        if not self.dispatches:
-            self.visitor.on_leave(node)
-            return
-        leave = self.by_class[type(node)][1]
-        if leave is not None:
-            leave(node)
-
-
 # LibCST's visit of a child takes three nested calls: the child's `visit`, the parent's
 # `_visit_and_replace_children` and the `visit_required` (`visit_optional`, ...) between them.
 # A few more are taken at the ends: Module.visit hands the module on to CSTNode.visit, and the
@@ -68,13 +39,41 @@ _LIBCST_CALLS_PER_LEVEL = 3
 _LIBCST_CALLS_AT_THE_ENDS = 4
 
 
-def _walk(node: cst.CSTNode, visitor: _Hooks, levels_left: int) -> None:
+class _Hooks:
+    """What the walk calls for each node class: the visitor's `visit_<Node>` and `leave_<Node>`,
+    looked up once per class (CSTVisitor's own on_visit formats their names for every node), or
+    the visitor's `on_visit` and `on_leave` when it has its own; and the class's child fields."""
+
+    def __init__(self, visitor: cst.CSTVisitor) -> None:
+        self.visitor = visitor
+        kind = type(visitor)
+        self.dispatches = kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave
+        self.by_class: dict[type, tuple] = {}
+
+    def learn(self, node_class: type) -> tuple:
+        if self.dispatches:
+            name = node_class.__name__
+            visit, leave = getattr(self.visitor, f"visit_{name}", None), getattr(self.visitor, f"leave_{name}", None)
+        else:
+            visit, leave = self.visitor.on_visit, self.visitor.on_leave
+        hooks = self.by_class[node_class] = (visit, leave, child_fields(node_class))
+        return hooks
+
+
+def _walk(node: cst.CSTNode, hooks: _Hooks, levels_left: int) -> None:
     if levels_left <= 0:
         raise RecursionError("nested deeper than LibCST's visitors follow")
-    if visitor.on_visit(node):
-        for child in children(node):
-            _walk(child, visitor, levels_left - 1)
-    visitor.on_leave(node)
+    visit, leave, fields = hooks.by_class.get(type(node)) or hooks.learn(type(node))
+    if visit is None or visit(node) is not False:  # False: not its children
+        for field in fields:
+            value = getattr(node, field)
+            if isinstance(value, (tuple, list)):  # a parsed tree's sequences; not isinstance(CSTNode), an ABC's slow test
+                for child in value:
+                    _walk(child, hooks, levels_left - 1)
+            elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+                _walk(value, hooks, levels_left - 1)
+    if leave is not None:
+        leave(node)
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
