@@ -54,15 +54,22 @@ class FileKind(enum.Enum):
 def kind_by_name(path: Path) -> Optional[FileKind]:
     """The kind a file's name says it is; None for a file a walk of a folder passes by (lock files
     and `package.json` among them: JSON that is data, not configuration)."""
-    name = path.name
+    return _kind_of_name(path.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_name(name: str) -> Optional[FileKind]:
+    """kind_by_name, by the name alone: a walk asks it of every entry, before it makes a Path."""
     if name == ".env" or name.startswith(".env."):
         return FileKind.DOTENV
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as Path.suffix
     if not (LOCK_FILES.search(name) or name == "package.json"):
-        if path.suffix in (".yaml", ".yml"):
+        if suffix in (".yaml", ".yml"):
             return FileKind.YAML
-        if path.suffix in (".toml", ".json"):
-            return FileKind(path.suffix[1:])
-    if path.suffix == ".ipynb":
+        if suffix in (".toml", ".json"):
+            return FileKind(suffix[1:])
+    if suffix == ".ipynb":
         return FileKind.NOTEBOOK
     if name.endswith(SOURCE_SUFFIXES):
         return FileKind.PYTHON
@@ -72,7 +79,7 @@ def kind_by_name(path: Path) -> Optional[FileKind]:
 def file_kind(path: Path) -> FileKind:
     """The kind of a file `discover` returned. A file named on the command line is read whatever its
     name: as Python unless its name says it is something else."""
-    return kind_by_name(path) or FileKind.PYTHON
+    return _kind_of_name(path.name) or FileKind.PYTHON
 
 
 class DiscoveryError(Exception):
@@ -192,6 +199,8 @@ def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[
     except OSError:
         return
     for entry in entries:
+        if not entry.is_dir(follow_symlinks=False) and _kind_of_name(entry.name) is None:
+            continue  # most entries of a large tree: no Path is made for them
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
             if (
@@ -203,8 +212,7 @@ def _walk(directory: Path, ignore_rules: _IgnoreRules, is_excluded) -> Iterator[
                 continue
             yield from _walk(path, ignore_rules, is_excluded)
         elif (
-            kind_by_name(path) is not None
-            and entry.is_file()
+            entry.is_file()
             and not ignore_rules.ignores(path, False)
             and not is_excluded(path, False)
         ):
