@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import sys
 import tokenize
 from typing import Optional
@@ -58,22 +59,40 @@ def judge(data: bytes, max_file_size: int) -> ast.Module:
         raise NotParsed("QW003", "Not analysed: nested deeper than Python's own parser takes") from None
     except (ValueError, UnicodeError) as error:  # NUL bytes, bad encoding
         raise NotParsed("QW001", f"Cannot parse: {error}") from None
-    depth = nesting_depth(tree)
+    depth = nesting_depth(tree, data)
     if depth > MAX_DEPTH:
         raise NotParsed("QW003", f"Not analysed: nested {depth:,} levels deep, more than the parser safely takes ({MAX_DEPTH:,})")
     return tree
 
 
-def nesting_depth(tree: ast.AST) -> int:
+def nesting_depth(tree: ast.AST, data: bytes) -> int:
     """How deep LibCST's tree of this module goes, from CPython's: the deepest node, where each
-    operand of `a and b and …` is a level of its own (LibCST nests them two by two)."""
+    operand of `a and b and …` is a level of its own (LibCST nests them two by two). Exact when
+    it is deeper than MAX_DEPTH; below that, only that it is not.
+
+    A node whose lines are too short to hold MAX_DEPTH levels under it is not walked into: each level
+    of nesting takes a character of the source at least, but for a few that take none (a name's
+    Load, an operator, the `arguments` of a function), which SOURCELESS_LEVELS allows for. Most of a
+    module is never walked, and the judgement costs a fraction of what a walk of every node did."""
+    line_ends = [0, *itertools.accumulate(map(len, data.splitlines(keepends=True)))]
     deepest, pending = 0, [(tree, 1)]
     while pending:
         node, depth = pending.pop()
         deepest = max(deepest, depth)
+        end = getattr(node, "end_lineno", None)
+        if end is not None and depth + _span(line_ends, node.lineno, end, len(data)) + SOURCELESS_LEVELS <= MAX_DEPTH:
+            continue
         step = len(node.values) if isinstance(node, ast.BoolOp) else 1
         pending.extend((child, depth + step) for child in ast.iter_child_nodes(node))
     return deepest
+
+
+SOURCELESS_LEVELS = 8
+
+
+def _span(line_ends: list[int], first: int, last: int, size: int) -> int:
+    """The bytes of lines `first` to `last` (from 1), which hold a node that starts and ends on them."""
+    return (line_ends[last] if last < len(line_ends) else size) - line_ends[min(first, len(line_ends)) - 1]
 
 
 def _needs_newer_python(data: bytes) -> str:

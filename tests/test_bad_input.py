@@ -1,4 +1,5 @@
 """Bad input is a finding or a clear message, never a traceback."""
+import ast
 import io
 import json
 import os
@@ -18,8 +19,11 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer
+from qwen_migrate.parsing import MAX_DEPTH, nesting_depth
 
 from helpers import as_another_user, check, root_only
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -206,3 +210,33 @@ def test_nul_byte_is_qw001_from_check_and_fix_without_a_python_to_blame(tmp_path
     path.write_bytes(data)
     outcome = Fixer(Checker(Settings())).fix_file(path, "nul.py", write=True)
     assert not outcome.changed and [f.code for f in outcome.remaining.findings] == ["QW001"]
+
+
+def _every_node_depth(tree):
+    """nesting_depth without its shortcut: every node walked."""
+    deepest, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        step = len(node.values) if isinstance(node, ast.BoolOp) else 1
+        pending.extend((child, depth + step) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+NEAR_THE_LIMIT = (
+    ["x = " + "+".join(["1"] * n) for n in (995, 998, 999, 1000, 1001, 1500)]
+    + ["x = " + " and ".join(["a"] * n) for n in (497, 498, 499, 500, 501)]
+    + ["x = (" + "+\n".join(["1"] * n) + ")" for n in (998, 999, 1000, 1001)]
+    + ["def f():\n" + "".join(" " * (i + 1) + "if a:\n" for i in range(90)) + " " * 91 + "x = " + "+".join(["1"] * n) for n in (900, 905, 910)]
+    + ["x = " + ".".join(["a"] * n) for n in (997, 998, 999, 1000)]
+    + ["if a:\n  pass\n" + "".join(f"elif b{i}:\n  pass\n" for i in range(n)) for n in (996, 997, 998, 999)]
+)
+
+
+@pytest.mark.parametrize("source", NEAR_THE_LIMIT + [p.read_text() for p in sorted(FIXTURES.rglob("*.py")) if p.name != "broken.py"])
+def test_the_depth_judgement_walks_less_and_judges_the_same(source):
+    tree = ast.parse(source)
+    every, judged = _every_node_depth(tree), nesting_depth(tree, source.encode())
+    assert (judged > MAX_DEPTH) == (every > MAX_DEPTH)
+    if every > MAX_DEPTH:
+        assert judged == every  # the depth the finding reports
