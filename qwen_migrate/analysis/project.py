@@ -10,6 +10,7 @@ results do not depend on them, nor on their order.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,16 @@ def module_name(path: Path) -> tuple[str, bool]:
         parts.insert(0, directory.name)
         directory = directory.parent
     return ".".join(parts) or path.parent.name, is_package
+
+
+@functools.lru_cache(maxsize=1024)
+def _top_package(directory: Path) -> Optional[str]:
+    """The top-level package a folder's modules belong to (None outside a package): where a relative
+    import in one of them can lead."""
+    top = None
+    while (directory / "__init__.py").is_file():
+        top, directory = directory.name, directory.parent
+    return top
 
 
 def context_for(path: Path, index: Optional[ProjectIndex]) -> ModuleContext:
@@ -104,11 +115,15 @@ class ImportTest:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.exported = index.exported_names()
-        # a file that holds none of these bytes names no exporter
+        # A file that holds none of these bytes names no exporter: an exported name, and the
+        # top-level package of its module (by name, or by a relative import from inside it).
         self.words = sorted({name.encode("utf-8", "surrogateescape") for names in self.exported.values() for name in names})
+        self.packages = {module.split(".")[0] for module in self.exported}
+        self.package_words = sorted(package.encode("utf-8", "surrogateescape") for package in self.packages)
 
     def __call__(self, path: Path, data: bytes) -> bool:
-        if not any(word in data for word in self.words):
+        names_a_package = any(word in data for word in self.package_words) or _top_package(path.parent) in self.packages
+        if not names_a_package or not any(word in data for word in self.words):
             return False
         context = context_for(path, None)
         for match in _IMPORT.finditer(data):
