@@ -1,8 +1,11 @@
 """The cache of `check`: what each file added to the project index and what was found in it, kept
 between runs so that a run over unchanged files parses nothing.
 
-An entry stands for the file's bytes (their SHA-256), its path as the report shows it, and, for a
-file whose findings depend on the project index, the index they were found with. A cache file
+An entry stands for the file's bytes (their SHA-256), its identity (its path as the report shows
+it and the module its package makes it) and, for a file whose findings depend on the project index,
+the index they were found with. What a file's bytes told (whether they mention the SDK, their
+digest, whether they may import an export) is kept by its size and modification time, so that a
+warm run reads only the files that changed. A cache file
 stands for everything else a result depends on: the tool's version and code, and the settings; a
 change to any of them starts a new cache file. Entries are JSON that names only the records of this
 package (never pickle: a cache folder committed to a repository must not run code in a CI job).
@@ -18,6 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -55,18 +59,25 @@ class Cache:
 
     def __init__(self, folder: Optional[Path], key: str) -> None:
         self.folder, self.key = folder, key
-        self.entries: dict[str, dict] = self._read() if folder is not None else {}
+        self.entries: dict[str, dict] = {}
+        # what a file's bytes told the last run, by its size and modification time, so that an
+        # unchanged file is not read again: [size, mtime_ns, when it was read (ns), whether it
+        # mentions the SDK, its digest if it does, [the exports it was tested against, whether it
+        # may import one of them]]
+        self.seen: dict[str, list] = {}
+        if folder is not None:
+            self.entries, self.seen = self._read()
         self.changed = False
 
     @property
     def path(self) -> Optional[Path]:
         return None if self.folder is None else self.folder / f"{self.key}.cache"
 
-    def get(self, path: Path, content: str, display: str, index: str, asked: bool) -> Optional[tuple[Optional[FileIndex], Optional[FileResult]]]:
+    def get(self, path: Path, content: str, identity: str, index: str, asked: bool) -> Optional[tuple[Optional[FileIndex], Optional[FileResult]]]:
         """What the file's analysis with the index whose key is `index` ("": without an index) gave:
         its part of the index (None when it was not kept) and, when `asked`, its findings."""
         entry = self.entries.get(str(path))
-        if entry is None or entry["content"] != content or entry["display"] != display or index not in entry["views"]:
+        if entry is None or entry["content"] != content or entry["identity"] != identity or index not in entry["views"]:
             return None
         try:
             view = entry["views"][index]
@@ -76,12 +87,40 @@ class Cache:
         except Exception:  # a damaged entry: the file is analysed again
             return None
 
-    def put(self, path: Path, content: str, display: str, index: str, part: Optional[FileIndex], result: Optional[FileResult]) -> None:
+    def sorted_before(self, path: Path, status: os.stat_result) -> Optional[tuple[bool, Optional[str]]]:
+        """Whether the file mentions the SDK, and its digest if it does, as its bytes said when it
+        had this size and modification time; None when it must be read. A file changed within two
+        seconds of that read may have kept both: it is read again."""
+        seen = self.seen.get(str(path))
+        if seen is None or seen[:2] != [status.st_size, status.st_mtime_ns] or status.st_mtime_ns > seen[2] - 2_000_000_000:
+            return None
+        return seen[3], seen[4]
+
+    def keep_sorting(self, path: Path, status: os.stat_result, mentions: bool, content: Optional[str]) -> None:
+        if self.folder is not None:
+            self.seen[str(path)] = [status.st_size, status.st_mtime_ns, time.time_ns(), mentions, content, None]
+            self.changed = True
+
+    def may_import_before(self, path: Path, status: os.stat_result, exports: str) -> Optional[tuple[bool, Optional[str]]]:
+        """What the import test said of an unchanged file, against the same exports, and the file's
+        digest if it may import one; None: ask the test."""
+        if self.sorted_before(path, status) is None:
+            return None
+        seen = self.seen[str(path)]
+        return (seen[5][1], seen[4]) if seen[5] is not None and seen[5][0] == exports else None
+
+    def keep_may_import(self, path: Path, exports: str, verdict: bool, content: Optional[str]) -> None:
+        seen = self.seen.get(str(path))
+        if seen is not None:
+            seen[4], seen[5] = content, [exports, verdict]
+            self.changed = True
+
+    def put(self, path: Path, content: str, identity: str, index: str, part: Optional[FileIndex], result: Optional[FileResult]) -> None:
         if self.folder is None:
             return
         entry = self.entries.get(str(path))
-        if entry is None or entry["content"] != content or entry["display"] != display:
-            entry = self.entries[str(path)] = {"content": content, "display": display, "views": {}}
+        if entry is None or entry["content"] != content or entry["identity"] != identity:
+            entry = self.entries[str(path)] = {"content": content, "identity": identity, "views": {}}
         entry["views"][index] = {"part": _encode(part), "result": _encode(result)}
         self.changed = True
 
@@ -94,22 +133,26 @@ class Cache:
             (self.folder / ".gitignore").write_text("# Written by qwen-migrate: the whole folder is a cache.\n*\n")
             descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                json.dump({"key": self.key, "files": self.entries}, stream)
+                json.dump({"key": self.key, "files": self.entries, "seen": self.seen}, stream)
             os.replace(temporary, self.path)
         except OSError:
             pass
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> tuple[dict[str, dict], dict[str, list]]:
         try:
             with open(self.path, encoding="utf-8") as stream:
                 document = json.load(stream)
-            entries = document["files"] if document.get("key") == self.key else {}
-            # entries of the shape get() reads; what they hold is read when a file asks for it
-            if all(isinstance(e["content"], str) and isinstance(e["display"], str) and isinstance(e["views"], dict) for e in entries.values()):
-                return entries
-            return {}
+            if document.get("key") != self.key:
+                return {}, {}
+            entries, seen = document["files"], document["seen"]
+            # entries of the shapes the lookups read; what they hold is read when a file asks for it
+            if all(isinstance(e["content"], str) and isinstance(e["identity"], str) and isinstance(e["views"], dict) for e in entries.values()) and all(
+                isinstance(s, list) and len(s) == 6 and all(isinstance(n, int) for n in s[:3]) for s in seen.values()
+            ):
+                return entries, seen
+            return {}, {}
         except Exception:  # missing, unreadable, damaged or from another version: start afresh
-            return {}
+            return {}, {}
 
 
 def _encode(value: Any) -> Any:

@@ -34,7 +34,7 @@ import libcst as cst
 from rich.console import Console
 
 from qwen_migrate.analysis.model import ProjectIndex
-from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk
+from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk, module_name, package_of
 from qwen_migrate.cache import DEFAULT_FOLDER, Cache, digest, index_key, run_key
 from qwen_migrate.settings import Settings
 from qwen_migrate.configfiles import check_config_file
@@ -214,6 +214,7 @@ class Run:
         """`cache`: keep what `check` finds in `cache_dir` (by default in the project's root, or
         the current folder outside a project), and take from it what is still valid."""
         self.settings, self.jobs, self.console = settings, jobs, console
+        package_of.cache_clear()  # a folder may have become a package since the last run in this process
         self.files = discover(paths, settings)
         root = project_root(paths, settings)
         if root is None or any(path.resolve() == root for path in paths):  # the paths name the whole project
@@ -282,16 +283,13 @@ class Run:
         contents: dict[Path, str] = {}  # the digest of each file that takes part, for the cache
         mentions, others = [], []
         for path in self.python_files:
-            data = _read(path)
-            if data is None or might_use_sdk(data):  # the checker reports unreadable files
-                mentions.append(path)
-                if data is not None and cache.folder is not None:
-                    contents[path] = digest(data)
-            else:
-                others.append(path)
+            mentions_it, content = self._sort(path, cache)
+            (mentions if mentions_it else others).append(path)
+            if content is not None:
+                contents[path] = content
         looks = self._looks(workers, mentions, asked, Project(), "Analysing", contents, cache)
         exports = merged([looks[path].part for path in mentions])
-        importers = self._importers(others, exports, contents if cache.folder is not None else None)
+        importers = self._importers(others, exports, contents, cache)
         # An importer's findings depend on the exports alone: the uses of step 2 only tell the
         # modules that export a client what it is used for.
         looks.update(self._looks(workers, importers, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
@@ -318,7 +316,7 @@ class Run:
         key = index_key(project.index) if project.index is not None and cache.folder is not None else ""
         looks = {}
         for path in paths:
-            kept = cache.get(path, contents[path], display_path(path), key, path in asked) if path in contents else None
+            kept = cache.get(path, contents[path], _identity(path), key, path in asked) if path in contents else None
             if kept is not None:
                 looks[path] = Look(*kept)
         todo = [path for path in paths if path not in looks]
@@ -326,7 +324,7 @@ class Run:
         for path, look in zip(todo, self._progress(found, len(todo), label)):
             looks[path] = look
             if path in contents and look.settled and (look.result is None or look.result.error is None):
-                cache.put(path, contents[path], display_path(path), key, look.part, look.result)
+                cache.put(path, contents[path], _identity(path), key, look.part, look.result)
         return looks
 
     def _checked_with_index(self, workers: Workers, paths: list[Path], label: str, contents: dict[Path, str], cache: Cache) -> dict[Path, object]:
@@ -334,7 +332,7 @@ class Run:
         key = "checked with " + index_key(self.project.index) if cache.folder is not None else ""
         results = {}
         for path in paths:
-            kept = cache.get(path, contents[path], display_path(path), key, True) if path in contents else None
+            kept = cache.get(path, contents[path], _identity(path), key, True) if path in contents else None
             if kept is not None:
                 results[path] = kept[1]
         todo = [path for path in paths if path not in results]
@@ -342,23 +340,50 @@ class Run:
         for path, result in zip(todo, self._progress(found, len(todo), label)):
             results[path] = result
             if path in contents and isinstance(result, FileResult) and result.error is None:
-                cache.put(path, contents[path], display_path(path), key, None, result)
+                cache.put(path, contents[path], _identity(path), key, None, result)
         return results
 
     @staticmethod
-    def _importers(others: list[Path], index: ProjectIndex, contents: Optional[dict[Path, str]]) -> list[Path]:
+    def _sort(path: Path, cache: Cache) -> tuple[bool, Optional[str]]:
+        """Whether the file mentions the SDK (an unreadable one counts: the checker reports it), and
+        its digest for the cache; the cache answers for a file it saw unchanged."""
+        status = _stat(path) if cache.folder is not None else None
+        known = cache.sorted_before(path, status) if status is not None else None
+        if known is not None:
+            return known
+        data = _read(path)
+        mentions_it = data is None or might_use_sdk(data)
+        content = digest(data) if mentions_it and data is not None and status is not None else None
+        if status is not None and data is not None:
+            cache.keep_sorting(path, status, mentions_it, content)
+        return mentions_it, content
+
+    @staticmethod
+    def _importers(others: list[Path], index: ProjectIndex, contents: dict[Path, str], cache: Cache) -> list[Path]:
         """The files that do not mention the SDK but may import a client from a module that does;
-        their digests go into `contents`, when given."""
+        with the cache, their digests go into `contents`."""
         if not index.exported_names():
             return []
         may_import = ImportTest(index)
+        exports = digest(repr(sorted((module, sorted(names)) for module, names in may_import.exported.items())).encode("utf-8"))
         importers = []
         for path in others:
-            data = _read(path) or b""
-            if may_import(path, data):
+            status = _stat(path) if cache.folder is not None else None
+            # the test reads the file's place in its package too (a relative import)
+            tested = f"{exports} from {module_name(path)[0]}" if status is not None else ""
+            known = cache.may_import_before(path, status, tested) if status is not None else None
+            if known is None:
+                data = _read(path) or b""
+                verdict = may_import(path, data)
+                content = digest(data) if verdict and status is not None else None
+                if status is not None:
+                    cache.keep_may_import(path, tested, verdict, content)
+            else:
+                verdict, content = known
+            if verdict:
                 importers.append(path)
-                if contents is not None:
-                    contents[path] = digest(data)
+                if content is not None:
+                    contents[path] = content
         return importers
 
     def _progress(self, results: Iterable, total: int, label: str) -> Iterator:
@@ -398,6 +423,19 @@ def _written(path: Path, outcome: FixOutcome) -> Union[FixOutcome, FileResult]:
         return outcome
 
     return _fixed(write, outcome.path)
+
+
+def _identity(path: Path) -> str:
+    """What a file's results depend on besides its bytes: its path as reports show it, and the
+    module its package makes it (which a new `__init__.py` above it changes)."""
+    return f"{display_path(path)} as {module_name(path)[0]}"
+
+
+def _stat(path: Path) -> Optional[os.stat_result]:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _read(path: Path) -> Optional[bytes]:

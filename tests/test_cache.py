@@ -1,13 +1,16 @@
 """The cache of `check`: a warm run parses nothing and reports the same; anything a result depends on
 invalidates it; a damaged cache is no cache."""
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import qwen_migrate
+from qwen_migrate import runner
 from qwen_migrate.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -115,3 +118,32 @@ def test_the_cache_can_be_moved_or_turned_off(project, tmp_path_factory, monkeyp
     assert list((elsewhere / "by-env").glob("*.cache"))
     check("--no-cache", "--cache-dir", elsewhere / "unused", ".")
     assert not (elsewhere / "unused").exists()
+
+
+def _age(project, seconds=60):
+    """Every file of the project last changed `seconds` ago: old enough for the cache to trust its size and time."""
+    then = time.time() - seconds
+    for path in project.rglob("*.py"):
+        os.utime(path, (then, then))
+
+
+def test_a_warm_run_reads_only_the_files_that_changed(project, monkeypatch):
+    (project / "notes.py").write_text("import os\n")  # no SDK: read to know that, once
+    _age(project)
+    check(".")
+    read = []
+    real_read = runner._read
+    monkeypatch.setattr(runner, "_read", lambda path: read.append(path.name) or real_read(path))
+    check(".")
+    assert read == []
+    (project / "notes.py").write_text("import os, sys\n")
+    check(".")
+    assert set(read) == {"notes.py"}  # read to sort it, and for the import test
+
+
+def test_a_new_package_above_a_file_invalidates_its_entry(project, parses):
+    (project / "app" / "__init__.py").unlink()  # app/ is a folder of scripts: chat.py imports no app.llm
+    before = check(".")
+    (project / "app" / "__init__.py").write_text("")  # now it is the package app: chat.py's import is followed
+    after = check(".")
+    assert {f["code"] for f in after if f["path"] == "app/chat.py"} - {f["code"] for f in before if f["path"] == "app/chat.py"}

@@ -29,22 +29,18 @@ def might_use_sdk(data: bytes) -> bool:
 def module_name(path: Path) -> tuple[str, bool]:
     """The dotted name a file is imported by, from the top of its package; and whether it is a package."""
     is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file():
-        parts.insert(0, directory.name)
-        directory = directory.parent
+    parts = [*package_of(path.parent)] + ([] if is_package else [path.stem])
     return ".".join(parts) or path.parent.name, is_package
 
 
-@functools.lru_cache(maxsize=1024)
-def _top_package(directory: Path) -> Optional[str]:
-    """The top-level package a folder's modules belong to (None outside a package): where a relative
-    import in one of them can lead."""
-    top = None
-    while (directory / "__init__.py").is_file():
-        top, directory = directory.name, directory.parent
-    return top
+@functools.lru_cache(maxsize=4096)
+def package_of(directory: Path) -> tuple[str, ...]:
+    """The dotted parts of the package a folder is, from its top ((): not a package). Each folder is
+    asked once per run, not once per file in it: a run forgets the answers when it starts
+    (runner.Run), as a folder may have become a package since."""
+    if not (directory / "__init__.py").is_file():
+        return ()
+    return (*package_of(directory.parent), directory.name)
 
 
 def context_for(path: Path, index: Optional[ProjectIndex]) -> ModuleContext:
@@ -122,7 +118,8 @@ class ImportTest:
         self.package_words = sorted(package.encode("utf-8", "surrogateescape") for package in self.packages)
 
     def __call__(self, path: Path, data: bytes) -> bool:
-        names_a_package = any(word in data for word in self.package_words) or _top_package(path.parent) in self.packages
+        package = package_of(path.parent)
+        names_a_package = any(word in data for word in self.package_words) or (bool(package) and package[0] in self.packages)
         if not names_a_package or not any(word in data for word in self.words):
             return False
         context = context_for(path, None)
