@@ -5,16 +5,16 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.facts.dashscope import map_model
-from qwen_migrate.facts.openai_sdk import CHAT_METHODS, is_openai_model
+from qwen_migrate.facts.openai_sdk import CHAT_METHODS, RESPONSES_METHODS, is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
 
 
 class OpenAIModelName(CallRule):
     """
     ## What it does
     Reports a literal OpenAI model name (`gpt-4o`, `o3-mini`, `text-embedding-3-small`, dated
-    snapshots included) passed as `model` to a chat or embedding call.
+    snapshots included) passed as `model` to a chat, embedding or Responses call.
 
     ## Why is this bad?
     DashScope serves Qwen models: a request for an OpenAI model fails with "model not found".
@@ -30,7 +30,7 @@ class OpenAIModelName(CallRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     spec = 'Quick migration (change model); Model Studio docs, "Models"'
-    methods = CHAT_METHODS | {"embeddings.create"}
+    methods = CHAT_METHODS | {"embeddings.create"} | RESPONSES_METHODS
     VALID = [
         DASHSCOPE_CLIENT + dedent("""\
             client.chat.completions.create(model="qwen3.6-plus", messages=messages)
@@ -56,6 +56,16 @@ class OpenAIModelName(CallRule):
                 """),
             at='model="text-embedding-3-small"',
             message="'text-embedding-3-small' is an OpenAI model, not served by DashScope (use 'text-embedding-v4')",
+        ),
+        Invalid(
+            RESPONSES_CLIENT + dedent("""\
+                client.responses.create(model="gpt-4.1", input="Plan the trip")
+                """),
+            at='model="gpt-4.1"',
+            message="'gpt-4.1' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')",
+            fixed=RESPONSES_CLIENT + dedent("""\
+                client.responses.create(model="qwen3.6-plus", input="Plan the trip")
+                """),
         ),
         Invalid(
             DASHSCOPE_CLIENT + dedent("""\
