@@ -219,7 +219,12 @@ class KeywordArguments:
 
     def environment_literal(self, name: str) -> Optional[cst.SimpleString]:
         arg = self.keywords.get(name)
-        return None if arg is None else environment_literal(arg.value)
+        return None if arg is None else environment_literal(self.constants.get(arg.value, arg.value))
+
+    def through_name(self, name: str) -> bool:
+        """Whether the keyword's value is a name (or attribute) that stands for the one value it was bound to."""
+        arg = self.keywords.get(name)
+        return arg is not None and arg.value in self.constants
 
     def dotted_name(self, name: str) -> Optional[str]:
         """The value's name when it is a plain name or attribute (`Answer`, `models.Answer`)."""
@@ -229,7 +234,7 @@ class KeywordArguments:
     def environment_variable(self, name: str) -> Optional[str]:
         """The environment variable a keyword's value is read from, if it is read that way."""
         arg = self.keywords.get(name)
-        return None if arg is None else environment_variable(arg.value)
+        return None if arg is None else environment_variable(self.constants.get(arg.value, arg.value))
 
 
 @dataclass(frozen=True)

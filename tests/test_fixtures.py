@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from qwen_migrate.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("."))  # not a cache left by a run
 CLEAN_PROJECTS = {"migrated", "lookalikes"}
 NOTHING_TO_FIX = CLEAN_PROJECTS | {"config_files"}  # configuration is reported, never fixed
 

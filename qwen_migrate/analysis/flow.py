@@ -52,7 +52,7 @@ from qwen_migrate.facts.openai_sdk import (
     MODULE_CLIENT_SETTINGS,
     RESPONSE_VIEWS,
 )
-from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, static_value
+from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
 
 
 def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
@@ -242,6 +242,14 @@ class _Resolver:
         constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
         return KeywordArguments(keywords, unresolved, entries, constants, call)
 
+    def _constructor_arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
+        """A client constructor's keywords, with the one value each name among them stands for
+        (`api_key=api_key` after `api_key = os.environ["OPENAI_API_KEY"]`); `**` is not followed."""
+        arguments = KeywordArguments.of(call)
+        values = [arg.value for arg in arguments.keywords.values()]
+        constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
+        return dataclasses.replace(arguments, constants=constants) if constants else arguments
+
     def _dict_entries(self, node: cst.BaseExpression, scope: Scope, place: Optional[Place], depth: int) -> Optional[dict[str, DictEntry]]:
         """The parameters a `**` argument unpacks, or None when they cannot all be known."""
         if depth > 2:
@@ -316,8 +324,9 @@ class _Resolver:
         return entries
 
     def _literal(self, node: cst.BaseExpression, scope: Scope) -> Optional[cst.BaseExpression]:
-        """The one string literal a name or attribute stands for (a model name, a URL): a module
-        constant, a class attribute, a parameter's default, a dataclass field's default. None when
+        """The one string literal, or read of an environment variable, a name or attribute stands
+        for (a model name, a URL, `os.environ["OPENAI_API_KEY"]`): a module constant, a local
+        variable, a class attribute, a parameter's default, a dataclass field's default. None when
         it may be anything else, or is no string (`purpose=None` as a default says nothing)."""
         if isinstance(node, cst.Name):
             sources = scope.lookup(node.value)
@@ -333,7 +342,7 @@ class _Resolver:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
         others = [source for source in sources if not isinstance(source, (Expression, Annotated))]
-        if len(expressions) == 1 and not others and isinstance(static_value(expressions[0]), str):
+        if len(expressions) == 1 and not others and (isinstance(static_value(expressions[0]), str) or environment_literal(expressions[0]) is not None):
             return expressions[0]
         return None
 
@@ -458,7 +467,7 @@ class _Resolver:
         values = []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, ClientClass):
-                values.append(self._binding(node, callee.name, KeywordArguments.of(node), scope))
+                values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
             elif isinstance(callee, Function):
                 values += self._returned(callee.node, depth)
             elif isinstance(callee, _ImportedFactory):

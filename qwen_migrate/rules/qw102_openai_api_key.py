@@ -112,6 +112,19 @@ class OpenAIApiKey(ClientRule):
                 client = AsyncOpenAI(api_key=os.environ["DASHSCOPE_API_KEY"])
                 """),
         ),
+        Invalid(
+            dedent("""\
+                import os
+                from openai import OpenAI
+
+
+                def make_client():
+                    api_key = os.environ["OPENAI_API_KEY"]
+                    return OpenAI(api_key=api_key)
+                """),
+            at="OpenAI(api_key=api_key)",
+            message="api_key is read from OPENAI_API_KEY; DashScope keys live in DASHSCOPE_API_KEY (change it where the variable is read)",
+        ),
     ]
 
     def check_client(self, client: ClientBinding, settings: Settings) -> Iterator[Violation]:
@@ -128,8 +141,12 @@ class OpenAIApiKey(ClientRule):
                 self.fix(description, SetKeyword(client.node, "api_key", read.code), read.needs) if read else None,
             )
         elif client.arguments.environment_variable("api_key") in OPENAI_KEY_VARIABLES:
+            # Read into a variable, the key may serve other code too (a raw request to OpenAI):
+            # reported, and changed where it is read by a person, not by the fix.
+            through_name = client.arguments.through_name("api_key")
             yield Violation(
                 client.node,
-                f"api_key is read from {client.arguments.environment_variable('api_key')}; DashScope keys live in {settings.api_key_env}",
-                self.fix(description, ReplaceNode(client.arguments.environment_literal("api_key"), Text(settings.api_key_env))),
+                f"api_key is read from {client.arguments.environment_variable('api_key')}; DashScope keys live in {settings.api_key_env}"
+                + (" (change it where the variable is read)" if through_name else ""),
+                None if through_name else self.fix(description, ReplaceNode(client.arguments.environment_literal("api_key"), Text(settings.api_key_env))),
             )
