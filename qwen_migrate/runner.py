@@ -302,7 +302,7 @@ class Run:
             look = looks[path]
             if not look.settled or (path not in importing and look.part.depends_on(index)):
                 again.append(path)
-            elif choices is not None and choices.write:
+            elif choices is not None and choices.write and isinstance(look.result, FixOutcome):  # not a crashed worker's error
                 results[path] = _written(path, look.result)
             else:
                 results[path] = look.result

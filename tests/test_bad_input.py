@@ -19,6 +19,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.discovery import discover, display_path
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer
+from qwen_migrate.options import FixOptions
 from qwen_migrate.parsing import MAX_DEPTH, nesting_depth
 
 from helpers import as_another_user, check, root_only
@@ -183,6 +184,29 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     by_name = {Path(r.path).name: r for r in results}
     assert by_name["crash.py"].error == "the worker process analysing it crashed; nothing was reported or written"
     assert all(by_name[name].error is None and [f.code for f in by_name[name].findings] == ["QW101", "QW102"] for name in names[1:])
+
+
+def test_a_worker_that_dies_in_a_fix_costs_only_its_file(tmp_path, monkeypatch):
+    names = ["crash.py"] + [f"app{i}.py" for i in range(9)]
+    for name in names:
+        (tmp_path / name).write_text("import openai\nclient = openai.OpenAI()\n")
+    files = sorted(tmp_path / name for name in names)
+    # Only the worker processes, forked from here, ever call it.
+    monkeypatch.setattr(Checker, "analyse_and_index", _dies_on_crash_py_data(Checker.analyse_and_index))
+    results = runner.Run(files, Settings(root=tmp_path), 2, Console(file=io.StringIO())).fix(FixOptions(unsafe=False, add_todo=False, diff=False))
+    by_name = {Path(r.path).name: r for r in results}
+    assert by_name["crash.py"].error == "the worker process analysing it crashed; nothing was reported or written"
+    assert (tmp_path / "crash.py").read_text() == "import openai\nclient = openai.OpenAI()\n"
+    assert all(by_name[name].changed and "DASHSCOPE_API_KEY" in (tmp_path / name).read_text() for name in names[1:])
+
+
+def _dies_on_crash_py_data(analyse):
+    def analyse_or_die(self, data, display, path, *rest):
+        if path.name == "crash.py":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return analyse(self, data, display, path, *rest)
+
+    return analyse_or_die
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="the syntax is valid from Python 3.12 on")
