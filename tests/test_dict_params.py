@@ -67,11 +67,29 @@ def test_conditional_additions_may_be_set():
         'params = {"store": True}\nparams = build()\nclient.chat.completions.create(**params)',  # reassigned before
         'params = {"model": "qwen3.6-plus", "messages": []}\nclient.chat.completions.create(**params)\nparams["store"] = True',  # mutated after
         "client.chat.completions.create(**kwargs)",  # the caller's kwargs
-        'if flag:\n    params = {"store": True}\nelse:\n    params = {}\nclient.chat.completions.create(**params)',  # which dict: unknown
+        'if flag:\n    kwargs = {"store": True}\nclient.chat.completions.create(**kwargs)',  # the caller's, unless flag
+        'if flag:\n    params = {"store": True}\nelse:\n    params = {"store": False}\nclient.chat.completions.create(**params)',  # which literal a fix edits: unknown
     ],
 )
 def test_what_is_not_followed_is_not_guessed(body):
     assert codes(in_function(body)) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'if flag:\n    params = {"store": True}\nelse:\n    params = {}\nclient.chat.completions.create(model="qwen3.6-plus", messages=[], **params)',
+        'params = {}\nif flag:\n    params = {"store": True}\nclient.chat.completions.create(model="qwen3.6-plus", messages=[], **params)',
+    ],
+)
+def test_a_dict_chosen_on_branches_sets_its_keys_on_some_paths(body):
+    [finding] = check(in_function(body))
+    assert finding.message == "store is silently ignored by DashScope (set on some paths only)"
+
+
+def test_a_dict_chosen_on_branches_does_not_hide_a_missing_parameter():
+    body = 'if n:\n    extra = {"dimensions": n}\nelse:\n    extra = {}\nclient.embeddings.create(model="text-embedding-v4", input=texts, **extra)'
+    assert codes(in_function(body)) == ["QW401"]
 
 
 def test_look_alike_sdks_taking_kwargs_are_not_reported():

@@ -176,6 +176,7 @@ class Scope:
         self.names: dict[str, list[Source]] = defaultdict(list)
         # class scopes: the names of base classes (instance attributes are flow's: they depend on it)
         self.bases: list[cst.BaseExpression] = []
+        self.parameters: set[str] = set()  # function scopes: what a caller binds
 
     def lookup(self, name: str) -> list[Source]:
         """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
@@ -281,6 +282,8 @@ class Collector(cst.CSTVisitor):
         enclosing.names[node.name.value].append(Function(node))
         scope = Scope("function", enclosing)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        stars = [star for star in (node.params.star_arg, node.params.star_kwarg) if isinstance(star, cst.Param)]
+        scope.parameters = {param.name.value for param in [*params, *stars]}
         decorators = {dotted_name(d.decorator) for d in node.decorators}
         is_method = enclosing.kind == "class" and "staticmethod" not in decorators
         for index, param in enumerate(params):

@@ -291,8 +291,9 @@ class _Resolver:
             return None
         bind = binds[-1]
         if owner is scope and place is not None and not bind.place.on_every_path_to(place):
-            return None  # bound in a branch the call is not in: which dict, we cannot tell
-        entries = self._dict_entries(bind.value, owner, bind.place, depth + 1)
+            entries = self._branch_dicts(name, owner, binds, events, place, depth)
+        else:
+            entries = self._dict_entries(bind.value, owner, bind.place, depth + 1)
         if entries is None:
             return None
         for event in events:
@@ -306,6 +307,34 @@ class _Resolver:
                 if added is None:
                     return None
                 entries.update({key: dataclasses.replace(e, maybe=maybe or e.maybe) for key, e in added.items()})
+        return entries
+
+    def _branch_dicts(
+        self, name: str, owner: Scope, binds: list[DictBound], events: list[DictEvent], place: Place, depth: int
+    ) -> Optional[dict[str, DictEntry]]:
+        """The parameters of a dict bound on branches before the call (`extra = {}`, then
+        `if n: extra = {"dimensions": n}`; or one dict on each side of an if): a key some of the
+        dicts set is set on some paths only, a key none sets is absent. None when the name may hold
+        anything else (bound otherwise too, or changed between the bindings), or a key is set by
+        several of the dicts (which one a fix should edit, we cannot tell)."""
+        dominating = [bind for bind in binds if bind.place.on_every_path_to(place)]
+        if dominating:
+            reaching = binds[binds.index(dominating[-1]) :]
+        elif name not in owner.parameters and len(owner.names[name]) == len([e for e in self.collected.dict_events[(owner, name)] if isinstance(e, DictBound)]):
+            reaching = binds  # only these bind it: every path that reaches the call went through one
+        else:
+            return None  # a parameter, an import: the call may see what the function was given
+        if any(not isinstance(event, DictBound) and reaching[0].place.seq < event.place.seq < reaching[-1].place.seq for event in events):
+            return None
+        dicts = [self._dict_entries(bind.value, owner, bind.place, depth + 1) if bind.value is not None else None for bind in reaching]
+        if any(found is None for found in dicts):
+            return None
+        entries: dict[str, DictEntry] = {}
+        for found in dicts:
+            for key, entry in found.items():
+                if key in entries:
+                    return None
+                entries[key] = dataclasses.replace(entry, maybe=True)
         return entries
 
     def _added_entries(self, event: DictEvent, scope: Scope, depth: int) -> Optional[dict[str, DictEntry]]:
