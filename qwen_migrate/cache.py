@@ -50,7 +50,7 @@ def run_key(settings: Settings) -> str:
     """What every result of a run depends on besides its file: the tool (its version, and the size
     and time of each of its modules, so that an edited install starts afresh) and the settings."""
     package = Path(qwen_migrate.__file__).parent
-    modules = sorted((str(path.relative_to(package)), path.stat().st_size, path.stat().st_mtime_ns) for path in package.rglob("*.py"))
+    modules = sorted((str(path.relative_to(package)), status.st_size, status.st_mtime_ns) for path in package.rglob("*.py") for status in [path.stat()])
     return digest(repr((qwen_migrate.__version__, modules, _encode(settings))).encode("utf-8"))[:32]
 
 

@@ -238,12 +238,13 @@ def display_path(path: Path) -> str:
     """The path as a user wants to read it: relative to the working directory when below it. A name
     that is not UTF-8 shows its other bytes backslash-escaped (`caf\\xe9.py`): printable, and the same
     in every run, as findings and their fingerprints need."""
-    shown, below = path.as_posix(), _resolved(os.getcwd()).as_posix().rstrip("/") + "/"
+    working = _resolved(os.getcwd())
+    shown, below = path.as_posix(), working.as_posix().rstrip("/") + "/"
     if shown.startswith(below):  # what relative_to tells, for a fraction of its cost (a run shows thousands)
         shown = shown[len(below) :]
     else:
         try:
-            shown = path.relative_to(_resolved(os.getcwd())).as_posix()
+            shown = path.relative_to(working).as_posix()
         except ValueError:
             pass
     return os.fsencode(shown).decode("utf-8", "backslashreplace")

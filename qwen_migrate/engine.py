@@ -65,17 +65,20 @@ class Checker:
         )
 
     def check_file(self, path: Path, display: str) -> FileResult:
-        return self.check_and_index(path, display)[1]
+        return self._from_file(path, display, with_part=False)[1]
 
     def check_and_index(self, path: Path, display: str) -> tuple[FileIndex, FileResult]:
         """What the file adds to the project index (what its analysis without the index finds), and
         what was found in it with the project's index as it stands, from one parse and one walk."""
+        return self._from_file(path, display, with_part=True)
+
+    def _from_file(self, path: Path, display: str, with_part: bool) -> tuple[FileIndex, FileResult]:
         try:
             data = path.read_bytes()
         except OSError as error:
             return FileIndex(path), self._not_parsed(display, b"", NotParsed(ParseError.code, f"Cannot read the file: {error.strerror}"))
         try:
-            _, part, result = self.analyse_and_index(data, display, path)
+            _, part, result = self._analyse(data, display, path, with_part)
         except Exception as error:  # say so in one line, and go on with the other files
             return FileIndex(path), unanalysable(display, error)
         return part or FileIndex(path), result

@@ -239,16 +239,18 @@ class _Resolver:
                 else:
                     entries.update(found)
         values = [arg.value for arg in keywords.values()] + [entry.value for entry in entries.values()]
-        constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
-        return KeywordArguments(keywords, unresolved, entries, constants, call)
+        return KeywordArguments(keywords, unresolved, entries, self._constants(values, scope), call)
 
     def _constructor_arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
         """A client constructor's keywords, with the one value each name among them stands for
         (`api_key=api_key` after `api_key = os.environ["OPENAI_API_KEY"]`); `**` is not followed."""
         arguments = KeywordArguments.of(call)
-        values = [arg.value for arg in arguments.keywords.values()]
-        constants = {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
+        constants = self._constants([arg.value for arg in arguments.keywords.values()], scope)
         return dataclasses.replace(arguments, constants=constants) if constants else arguments
+
+    def _constants(self, values: list[cst.BaseExpression], scope: Scope) -> dict[cst.CSTNode, cst.BaseExpression]:
+        """Of the parameters' values, the names that stand for one literal (see `_literal`), with it."""
+        return {value: literal for value in values for literal in [self._literal(value, scope)] if literal is not None}
 
     def _dict_entries(self, node: cst.BaseExpression, scope: Scope, place: Optional[Place], depth: int) -> Optional[dict[str, DictEntry]]:
         """The parameters a `**` argument unpacks, or None when they cannot all be known."""

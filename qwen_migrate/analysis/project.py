@@ -63,22 +63,16 @@ class FileIndex:
         return cls(path, resolved.exports, resolved.imported_uses, resolved.asked)
 
     def depends_on(self, index: ProjectIndex) -> bool:
-        """Whether the file's analysis with `index` may differ from its analysis without one: a name
-        it imports is, or may lead to, a client, a client factory or a client-typed class of the
-        index; or other modules use a client it exports."""
-        exporters = set(index.exported_names())
-        exported = [*self.exports.clients, *self.exports.factories]
-        return any(_leads_to_an_export(index, exporters, origin) for origin in self.asked) or any(index.uses.get(origin) for origin in exported)
-
-
-def _leads_to_an_export(index: ProjectIndex, exporters: set[str], origin: Origin) -> bool:
-    """The name is an export, or a module of the project (`from app import llm`) that holds one,
-    itself or in a module beneath it (`llm.client`, `llm.clients.client`). A module that holds
-    none leads, with the index as without it, to nothing."""
-    if origin in index.clients or origin in index.factories or origin in index.classes:
-        return True
-    module = f"{origin.module}.{origin.name}"
-    return module in index.modules and any(exporter == module or exporter.startswith(module + ".") for exporter in exporters)
+        """Whether the file's analysis with `index` may differ from its analysis without one: other
+        modules use a client it exports; or a name it imports is an export, or a module of the
+        project (`from app import llm`) that holds one, itself or beneath it (`llm.client`,
+        `llm.clients.client`). A module that holds none leads, with the index as without it, to nothing."""
+        if any(index.uses.get(origin) for origin in [*self.exports.clients, *self.exports.factories]):
+            return True
+        if any(origin in index.clients or origin in index.factories or origin in index.classes for origin in self.asked):
+            return True
+        modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
+        return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
 
 
 def index_file(path: Path, max_file_size: int) -> FileIndex:

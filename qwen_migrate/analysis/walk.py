@@ -65,6 +65,7 @@ def _walk(node: cst.CSTNode, hooks: _Hooks, levels_left: int) -> None:
         raise RecursionError("nested deeper than LibCST's visitors follow")
     visit, leave, fields = hooks.by_class.get(type(node)) or hooks.learn(type(node))
     if visit is None or visit(node) is not False:  # False: not its children
+        # children()'s loop, inline: a generator per node was a third of the walk's time
         for field in fields:
             value = getattr(node, field)
             if isinstance(value, (tuple, list)):  # a parsed tree's sequences; not isinstance(CSTNode), an ABC's slow test
