@@ -26,7 +26,9 @@ class OpenAIApiKey(ClientRule):
     Safe: the fix reads `DASHSCOPE_API_KEY` (or the configured `api-key-env`) in the style the code
     already uses (`os.getenv(...)`, `os.environ[...]`), adding `import os` when needed, or `import os
     as _os` where `os` names something else (a variable, a parameter); there is no fix where `_os`
-    does too. A literal key is never written, moved or printed.
+    does too. A literal key is never written, moved or printed. A key read into a variable or a
+    constant first (`api_key = os.environ["OPENAI_API_KEY"]`) is reported without a fix: the
+    variable may serve other code too, such as a raw request to OpenAI.
     """
 
     code = "QW102"
