@@ -1,5 +1,6 @@
 """`check` over the fixture projects, pinned in text and JSON (refresh: pytest --snapshot-update)."""
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,18 @@ def test_fix_diff(in_fixtures, project, unsafe):
     result = CliRunner().invoke(main, ["fix", "--diff", *(["--unsafe-fixes"] if unsafe else []), project])
     assert result.exit_code == (0 if project in NOTHING_TO_FIX else 1), result.output
     in_fixtures.assert_match(result.output, f"{project}.fix-{'unsafe' if unsafe else 'safe'}.diff")
+
+
+@pytest.mark.parametrize("project", sorted(set(PROJECTS) - NOTHING_TO_FIX))
+def test_fix_is_complete_in_one_run(tmp_path, monkeypatch, project):
+    """After one `fix --unsafe-fixes`, a check finds nothing a fix could still change, and a second
+    fix changes no byte."""
+    shutil.copytree(FIXTURES / project, tmp_path / project)
+    shutil.copy(FIXTURES / "pyproject.toml", tmp_path / "pyproject.toml")
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["fix", "--unsafe-fixes", project])
+    after_first = {path: path.read_bytes() for path in sorted((tmp_path / project).rglob("*")) if path.is_file()}
+    checked = json.loads(CliRunner().invoke(main, ["check", "--format", "json", project]).output)
+    assert [f for f in checked["findings"] if f["fix"] is not None] == []
+    CliRunner().invoke(main, ["fix", "--unsafe-fixes", project])
+    assert {path: path.read_bytes() for path in after_first} == after_first
