@@ -1,7 +1,8 @@
 """Rule behaviour beyond the embedded examples: the edges the corpus runs found."""
 import pytest
 
-from helpers import codes
+from helpers import check, codes
+from qwen_migrate.settings import Settings
 
 CLIENT = """\
 import os
@@ -40,3 +41,33 @@ def test_json_mode_judges_only_instructions_written_in_the_code(messages, report
 )
 def test_client_credentials_and_endpoints(constructor, found):
     assert sorted(codes(f"import os\nfrom openai import OpenAI\nclient = {constructor}\n")) == found
+
+
+AZURE = """\
+from openai import AzureOpenAI, OpenAI
+azure = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")
+"""
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        ('azure.chat.completions.create(model="support-bot-prod", messages=m)', "'support-bot-prod' is an Azure deployment name"),
+        ('azure.embeddings.create(model="embed-small", input=t, encoding_format="float")', "'embed-small' is an Azure deployment name"),
+        ('azure.chat.completions.create(model="gpt-4o", messages=m)', "'gpt-4o' is an OpenAI model"),
+        ('azure.chat.completions.create(model="qwen3.6-plus", messages=m)', None),  # already a Qwen model
+        ('azure.chat.completions.create(model="QwQ-Plus", messages=m)', None),
+        ('OpenAI().chat.completions.create(model="support-bot-prod", messages=m)', None),  # a model name, perhaps a fine-tune's
+        ('(azure if x else OpenAI()).chat.completions.create(model="support-bot-prod", messages=m)', None),  # Azure on some paths only
+    ],
+)
+def test_an_azure_clients_model_is_a_deployment_name(call, message):
+    found = [finding.message for finding in check(AZURE + call + "\n") if finding.code == "QW210"]
+    assert found == ([] if message is None else [f"{message}, not served by DashScope" + ("; add it to the models map to have it replaced" if "Azure" in message else " (use 'qwen3.6-plus')")])
+
+
+def test_a_deployment_name_in_the_models_map_is_replaced():
+    settings = Settings(models={"support-bot-prod": "qwen3.6-flash"})
+    [finding] = [f for f in check(AZURE + 'azure.chat.completions.create(model="support-bot-prod", messages=m)\n', settings) if f.code == "QW210"]
+    assert finding.message == "'support-bot-prod' is an Azure deployment name, not served by DashScope (use 'qwen3.6-flash')"
+    assert finding.fix is not None

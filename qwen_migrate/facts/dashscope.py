@@ -231,6 +231,17 @@ DEFAULT_MODEL_MAP = {
     "qwen-vl-max": "qwen3.6-plus",
 }
 
+# Model Studio docs, "Models" (https://www.alibabacloud.com/help/en/model-studio/models): the Qwen
+# family's names, text, reasoning, vision and embedding models alike. A `model` on an Azure client's
+# call is a deployment name (the SDK puts it in the URL, openai/lib/azure.py `_build_request`); one
+# of these is already the DashScope model it must become.
+QWEN_MODEL_PREFIXES = ("qwen", "qwq", "qvq", "text-embedding-v")
+
+
+def is_qwen_model(name: str) -> bool:
+    return name.lower().startswith(QWEN_MODEL_PREFIXES)
+
+
 # Dated snapshots: gpt-4o-2024-08-06, gpt-4-0613, gpt-3.5-turbo-0125, qwen-turbo-2025-04-28;
 # and the moving aliases -latest / -preview.
 _SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4}|latest|preview)$")

@@ -25,8 +25,8 @@ class AzureClient(ClientRule):
     Unsafe: the fix turns the client into `OpenAI(...)`/`AsyncOpenAI(...)` and drops `azure_endpoint`,
     `azure_deployment`, `api_version` and `azure_ad_token*`; the import of the Azure class goes once
     nothing uses it. Where `OpenAI` names another class (LangChain's, say), the client becomes
-    `openai.OpenAI(...)`; where `openai` names something else too, there is no fix. Deployment names used as `model` must then be replaced by Qwen model names
-    by hand, and Azure AD authentication has no DashScope equivalent.
+    `openai.OpenAI(...)`; where `openai` names something else too, there is no fix. Deployment names used as `model` are QW210 (replaced
+    through the `models` map), and Azure AD authentication has no DashScope equivalent.
     """
 
     code = "QW104"

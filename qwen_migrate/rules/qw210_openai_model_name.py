@@ -1,10 +1,10 @@
 from textwrap import dedent
 from typing import Iterator
 
-from qwen_migrate.analysis.model import CallSite
+from qwen_migrate.analysis.model import CallSite, ClientBinding
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import ReplaceNode, Text
-from qwen_migrate.facts.dashscope import map_model
+from qwen_migrate.facts.dashscope import is_qwen_model, map_model
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS, RESPONSES_METHODS, is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
@@ -22,7 +22,8 @@ class OpenAIModelName(CallRule):
     ## Fix safety
     Safe when the model map knows the name: the fix replaces it with the mapped Qwen model (the
     defaults, plus the `models` table of the configuration). Names the map lacks are reported without
-    a fix; add them to `models` to have them fixed.
+    a fix; add them to `models` to have them fixed (deployment names too: `"feedback-summarizer" =
+    "qwen3.6-flash"`).
     """
 
     code = "QW210"
@@ -68,6 +69,16 @@ class OpenAIModelName(CallRule):
                 """),
         ),
         Invalid(
+            dedent("""\
+                from openai import AzureOpenAI
+
+                client = AzureOpenAI(azure_endpoint="https://acme.openai.azure.com", api_version="2024-06-01")
+                client.chat.completions.create(model="support-bot-prod", messages=messages)
+                """),
+            at='model="support-bot-prod"',
+            message="'support-bot-prod' is an Azure deployment name, not served by DashScope; add it to the models map to have it replaced",
+        ),
+        Invalid(
             DASHSCOPE_CLIENT + dedent("""\
                 MODEL = "gpt-4o"
                 client.chat.completions.create(model=MODEL, messages=messages)
@@ -83,9 +94,20 @@ class OpenAIModelName(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         model = call.arguments.value("model")
-        if not isinstance(model, str) or not is_openai_model(model):
+        if not isinstance(model, str):
+            return
+        if is_openai_model(model):
+            what = "an OpenAI model"
+        elif _on_azure(call) and not is_qwen_model(model):
+            what = "an Azure deployment name"
+        else:
             return
         replacement = map_model(model, settings.models)
         fix = self.fix(f"Replace with {replacement!r}", ReplaceNode(call.arguments.expression("model"), Text(replacement))) if replacement else None
         hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
-        yield Violation(call.arguments.where("model"), f"{model!r} is an OpenAI model, not served by DashScope{hint}", fix)
+        yield Violation(call.arguments.where("model"), f"{model!r} is {what}, not served by DashScope{hint}", fix)
+
+
+def _on_azure(call: CallSite) -> bool:
+    """Made on Azure clients only: its `model` names a deployment, whatever it looks like."""
+    return bool(call.clients) and all(isinstance(client, ClientBinding) and client.is_azure for client in call.clients)
