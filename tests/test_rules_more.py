@@ -71,3 +71,12 @@ def test_a_deployment_name_in_the_models_map_is_replaced():
     [finding] = [f for f in check(AZURE + 'azure.chat.completions.create(model="support-bot-prod", messages=m)\n', settings) if f.code == "QW210"]
     assert finding.message == "'support-bot-prod' is an Azure deployment name, not served by DashScope (use 'qwen3.6-flash')"
     assert finding.fix is not None
+
+
+def test_the_azure_fix_waits_for_a_mapping_of_every_deployment_name():
+    """Once the client is an OpenAI one, nothing would tell that a model names a deployment."""
+    source = AZURE + 'azure.chat.completions.create(model="support-bot-prod", messages=m)\nazure.chat.completions.create(model="gpt-4o", messages=m)\n'
+    [unmapped] = [f for f in check(source) if f.code == "QW104"]
+    assert unmapped.fix is None and unmapped.message.endswith("(no fix until the models map names a Qwen model for 'support-bot-prod')")
+    [mapped] = [f for f in check(source, Settings(models={"support-bot-prod": "qwen3.6-flash"})) if f.code == "QW104"]
+    assert mapped.fix is not None and "no fix" not in mapped.message

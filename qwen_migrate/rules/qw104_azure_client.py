@@ -7,6 +7,7 @@ import libcst as cst
 
 from qwen_migrate.analysis.model import ClientBinding
 from qwen_migrate.edits import AddImport, RemoveKeyword, RemoveUnusedImport, ReplaceNode
+from qwen_migrate.facts.dashscope import is_qwen_model, map_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import ClientRule, Invalid
 
@@ -26,7 +27,9 @@ class AzureClient(ClientRule):
     `azure_deployment`, `api_version` and `azure_ad_token*`; the import of the Azure class goes once
     nothing uses it. Where `OpenAI` names another class (LangChain's, say), the client becomes
     `openai.OpenAI(...)`; where `openai` names something else too, there is no fix. Deployment names used as `model` are QW210 (replaced
-    through the `models` map), and Azure AD authentication has no DashScope equivalent.
+    through the `models` map); while a call through the client names one the map lacks, there is no
+    fix, since once the client is an `OpenAI` one nothing would tell that the name is a deployment's.
+    Azure AD authentication has no DashScope equivalent.
     """
 
     code = "QW104"
@@ -59,6 +62,19 @@ class AzureClient(ClientRule):
 
                 client = OpenAI()
                 """),
+        ),
+        Invalid(
+            dedent("""\
+                from openai import AzureOpenAI
+
+                client = AzureOpenAI(api_version="2024-06-01")
+                client.chat.completions.create(model="support-bot-prod", messages=messages)
+                """),
+            at='AzureOpenAI(api_version="2024-06-01")',
+            message=(
+                "AzureOpenAI speaks Azure's URL, header and api-version scheme, which DashScope does not"
+                " (no fix until the models map names a Qwen model for 'support-bot-prod')"
+            ),
         ),
         Invalid(
             dedent("""\
@@ -98,8 +114,15 @@ class AzureClient(ClientRule):
                 alias = func.value if func.value != client.class_name else None
                 rename.append(RemoveUnusedImport("openai", client.class_name, alias))
             removals = [RemoveKeyword(client.node, name) for name in dropped]
-            yield Violation(
-                client.node,
-                f"{client.class_name} speaks Azure's URL, header and api-version scheme, which DashScope does not",
-                self.fix(description, *rename, *removals),
-            )
+            message = f"{client.class_name} speaks Azure's URL, header and api-version scheme, which DashScope does not"
+            unmapped = _unmapped_deployments(client, settings)
+            if unmapped:  # once the client is an OpenAI one, nothing would tell that these name deployments
+                rename = [None]
+                message += f" (no fix until the models map names a Qwen model for {', '.join(map(repr, unmapped))})"
+            yield Violation(client.node, message, self.fix(description, *rename, *removals))
+
+
+def _unmapped_deployments(client: ClientBinding, settings: Settings) -> list[str]:
+    """The deployment names the client's calls send as `model` that QW210 cannot replace."""
+    models = {call.arguments.value("model") for call in client.calls}
+    return sorted(model for model in models if isinstance(model, str) and not is_qwen_model(model) and map_model(model, settings.models) is None)

@@ -14,10 +14,14 @@ class OpenAIModelName(CallRule):
     """
     ## What it does
     Reports a literal OpenAI model name (`gpt-4o`, `o3-mini`, `text-embedding-3-small`, dated
-    snapshots included) passed as `model` to a chat, embedding or Responses call.
+    snapshots included) passed as `model` to a chat, embedding or Responses call, and an Azure
+    client's deployment name used as `model`.
 
     ## Why is this bad?
-    DashScope serves Qwen models: a request for an OpenAI model fails with "model not found".
+    DashScope serves Qwen models: a request for an OpenAI model fails with "model not found". On an
+    Azure client, `model` names a deployment (the SDK puts it in the URL, `openai/lib/azure.py`), so
+    any name but a Qwen model's (Model Studio "Models": `qwen*`, `qwq*`, `qvq*`, `text-embedding-v*`)
+    means nothing to DashScope once QW104 has made the client an `OpenAI` one.
 
     ## Fix safety
     Safe when the model map knows the name: the fix replaces it with the mapped Qwen model (the
