@@ -1,7 +1,7 @@
 """Speed and memory of qwen-migrate on a large mixed repository, each target as a ratio to a baseline
 measured in the same run (issue 14).
 
-Run: python benchmarks/run.py [--runs 3] [--quick]
+Run: python benchmarks/run.py [--runs 3] [--quick] [--before CHECKOUT]
 
 It builds, in a temporary folder and without the network, a git repository (one project for the
 pre-pass) from:
@@ -22,7 +22,9 @@ table with the machine:
 - the default `--jobs` against `--jobs 1` on the mixed tree and on the SDK-only copy;
 - a warm re-run (the cache filled by a first run, nothing changed) against start-up;
 - `fix --diff` against `check` on the SDK-only copy;
-- start-up against `python -c "import libcst"`.
+- start-up against `python -c "import libcst"`;
+- with `--before`, `check --jobs 1` on both trees against an earlier version's (a checkout of it, put
+  first on the import path of the same interpreter), to see what a change costs.
 
 Cold runs pass `--no-cache` and warm ones a fresh `--cache-dir` when `check` has those options (the
 script works with a qwen-migrate that has no cache too: then every run is cold).
@@ -42,6 +44,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
+from typing import Optional
 
 TOOL = [sys.executable, "-m", "qwen_migrate"]
 # The packages that use the SDK whose installed sources join the mixed tree: (import name, distribution).
@@ -211,11 +214,11 @@ class Run:
         return f"{self.seconds:.2f} s (CPU {self.cpu_seconds:.2f} s)"
 
 
-def run(command: list[str], cwd: Path) -> Run:
+def run(command: list[str], cwd: Path, env: Optional[dict[str, str]] = None) -> Run:
     """Wall time and max RSS (of the command's largest process) of one run; a run that fails with an
     error (exit 2 or worse) stops the benchmark, as its time would measure nothing."""
     started = time.perf_counter()
-    with subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
         stderr = process.stderr.read()
         # wait4, not wait: the resource usage of this child alone (and of the workers it waited for).
         _, status, usage = os.wait4(process.pid, 0)
@@ -226,8 +229,8 @@ def run(command: list[str], cwd: Path) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def median_run(command: list[str], cwd: Path, runs: int) -> Run:
-    return medians([run(command, cwd) for _ in range(runs)])
+def median_run(command: list[str], cwd: Path, runs: int, env: Optional[dict[str, str]] = None) -> Run:
+    return medians([run(command, cwd, env) for _ in range(runs)])
 
 
 def medians(results: list[Run]) -> Run:
@@ -313,6 +316,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure; medians are reported (default 3)")
     parser.add_argument("--quick", action="store_true", help="one run each, on a fifth of the files (to try the script, not for the README)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier qwen-migrate (`git worktree add /tmp/before <rev>`): its `check --jobs 1` is measured on the same trees, and this one's given as a ratio to it",
+    )
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     check = [*TOOL, "check", "--exit-zero", "--format", "json"]
@@ -343,6 +351,11 @@ def main() -> None:
         sdk_default = median_run([*check, *cold, "."], sdk_only, runs)
         fix_diff = median_run([*TOOL, "fix", "--diff", "--exit-zero", "--jobs", "1", "."], sdk_only, runs)
         print("SDK-only copy measured", flush=True)
+        if args.before is not None:  # the earlier version first on the import path: same interpreter, same trees
+            earlier = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
+            before_mixed = median_run([*check, *cold, "--jobs", "1", "."], mixed, runs, earlier)
+            before_sdk = median_run([*check, *cold, "--jobs", "1", "."], sdk_only, runs, earlier)
+            print("earlier version measured", flush=True)
         if "--cache-dir" in options:
             warm_cache = ["--cache-dir", str(Path(folder, "cache"))]
             run([*check, *warm_cache, "."], mixed)  # fills the cache
@@ -362,6 +375,11 @@ def main() -> None:
         at_most("`fix --diff --jobs 1`, SDK-only copy", fix_diff, "`check --jobs 1`", sdk_one, 1.5),
         at_most("start-up: `check` on one small file", startup, '`python -c "import libcst"`', import_libcst, 1.5),
     ]
+    if args.before is not None:
+        rows += [
+            at_most("`check --jobs 1`, mixed tree, against the earlier version", mixed_one, "earlier version", before_mixed, 1.1),
+            at_most("`check --jobs 1`, SDK-only copy, against the earlier version", sdk_one, "earlier version", before_sdk, 1.1),
+        ]
     print()
     print(f"Floors: start-up {startup} + LibCST parse of the files that mention openai: mixed tree {parse_mixed}, SDK-only copy {parse_sdk}.")
     print(f"Medians of {runs} run(s); {'quick: a fifth of the files' if args.quick else 'full tree'}; load average at the end: {load_average()} (other work on the machine slows every figure).")
