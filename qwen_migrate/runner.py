@@ -308,7 +308,7 @@ class Run:
             wider = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
             if wider.exported_names() == exports.exported_names():
                 break
-            exports, first_round = dataclasses.replace(wider, uses={}), False
+            exports, first_round = wider, False
             untaken = [path for path in untaken if path not in exports_seen]
         index = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
         importing = set(importers)

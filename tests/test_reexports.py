@@ -141,6 +141,16 @@ def test_lookalikes_and_names_of_other_packages_are_not_taken_for_clients(tmp_pa
     assert codes(check(tmp_path), "app/main.py") == []
 
 
+def test_a_name_bound_by_two_imports_is_not_followed(tmp_path):
+    write(tmp_path, {
+        "pkg/__init__.py": "try:\n    from .factory import get_llm\nexcept ImportError:\n    from .slim import get_llm\n",
+        "pkg/factory.py": FACTORY,
+        "pkg/slim.py": "from mistralai import Mistral\n\n\ndef get_llm():\n    return Mistral()\n",
+        "app/main.py": "from pkg import get_llm\n\nget_llm()." + CALL,
+    })
+    assert codes(check(tmp_path), "app/main.py") == []
+
+
 def test_a_file_found_before_a_reexport_it_imports_is_analysed_again(tmp_path):
     """main.py imports the factory module itself (found in the first round) and a client that the
     package re-exports two deep (known after the second): both calls are found."""
