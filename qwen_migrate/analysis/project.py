@@ -74,7 +74,6 @@ class FileIndex:
         modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
         return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
 
-
     def asks_anew(self, before: ProjectIndex, after: ProjectIndex) -> bool:
         """Whether a name the file imports is, in `after`, an export or a module of the index that
         it was not in `before` (a re-export found later than the file)."""
