@@ -62,8 +62,8 @@ class Cache:
         self.entries: dict[str, dict] = {}
         # what a file's bytes told the last run, by its size and modification time, so that an
         # unchanged file is not read again: [size, mtime_ns, when it was read (ns), whether it
-        # mentions the SDK, its digest if it does, [the exports it was tested against, whether it
-        # may import one of them]]
+        # mentions the SDK, its digest if it does, [[the exports it was tested against, whether it
+        # may import one of them], one pair per round of the last run that tested it]]
         self.seen: dict[str, list] = {}
         if folder is not None:
             self.entries, self.seen = self._read()
@@ -107,12 +107,16 @@ class Cache:
         if self.sorted_before(path, status) is None:
             return None
         seen = self.seen[str(path)]
-        return (seen[5][1], seen[4]) if seen[5] is not None and seen[5][0] == exports else None
+        verdicts = [verdict for tested, verdict in seen[5] or () if tested == exports]
+        return (verdicts[0], seen[4]) if verdicts else None
 
-    def keep_may_import(self, path: Path, exports: str, verdict: bool, content: Optional[str]) -> None:
+    def keep_may_import(self, path: Path, exports: str, verdict: bool, content: Optional[str], first_round: bool) -> None:
+        """Keep a verdict of the import test; a run tests a file again in each round of re-exports
+        found, until it takes it: the verdicts of one run's rounds are kept together."""
         seen = self.seen.get(str(path))
         if seen is not None:
-            seen[4], seen[5] = content, [exports, verdict]
+            earlier = [] if first_round or seen[5] is None else [pair for pair in seen[5] if pair[0] != exports]
+            seen[4], seen[5] = content, [*earlier, [exports, verdict]]
             self.changed = True
 
     def put(self, path: Path, content: str, identity: str, index: str, part: Optional[FileIndex], result: Optional[FileResult]) -> None:

@@ -8,7 +8,9 @@ them, the prefilter keeps those that mention the SDK). Then, in the same workers
    exports and imports goes into the index, and for a file the run was asked about, its findings;
 2. the files that import an export of another module (found by an exact test of their import lines,
    without parsing them) are analysed with the exports: what they use them for goes into the index,
-   and their findings, which depend on the exports alone, stand;
+   and their findings, which depend on the exports alone, stand; what they re-export is an export
+   too, and the files that import it are found and analysed in another round, until a round finds
+   none (a file found before a re-export it imports goes to step 3);
 3. the files of step 1 whose analysis depends on the finished index (they import a name it knows,
    or other modules use a client they export) are analysed again with it, and so are the files to
    fix. For every other file, the findings of step 1 stand: the index could not change them.
@@ -289,10 +291,25 @@ class Run:
                 contents[path] = content
         looks = self._looks(workers, mentions, asked, Project(), "Analysing", contents, cache)
         exports = merged([looks[path].part for path in mentions])
-        importers = self._importers(others, exports, contents, cache)
         # An importer's findings depend on the exports alone: the uses of step 2 only tell the
-        # modules that export a client what it is used for.
-        looks.update(self._looks(workers, importers, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
+        # modules that export a client what it is used for. An importer may re-export what it
+        # imports (`pkg/__init__.py`: `from .llms import get_llm`): then the files that import it
+        # from there are found in another round, until a round finds no new export.
+        importers: list[Path] = []
+        exports_seen: dict[Path, ProjectIndex] = {}  # what each importer was analysed with
+        untaken, first_round = others, True
+        while True:
+            found = self._importers(untaken, exports, contents, cache, first_round)
+            if not found:
+                break
+            importers += found
+            looks.update(self._looks(workers, found, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
+            exports_seen.update((path, exports) for path in found)
+            wider = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
+            if wider.exported_names() == exports.exported_names():
+                break
+            exports, first_round = wider, False
+            untaken = [path for path in untaken if path not in exports_seen]
         index = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
         importing = set(importers)
         self.project = Project(index, frozenset(importing))
@@ -300,7 +317,11 @@ class Run:
         again = []
         for path in sorted(set(looks) & asked):
             look = looks[path]
-            if not look.settled or (path not in importing and look.part.depends_on(index)):
+            if path in importing:  # found before the last re-exports were: its imports may lead to them
+                stale = look.part.asks_anew(exports_seen[path], index)
+            else:
+                stale = look.part.depends_on(index)
+            if not look.settled or stale:
                 again.append(path)
             elif choices is not None and choices.write and isinstance(look.result, FixOutcome):  # not a crashed worker's error
                 results[path] = _written(path, look.result)
@@ -359,9 +380,9 @@ class Run:
         return mentions_it, content
 
     @staticmethod
-    def _importers(others: list[Path], index: ProjectIndex, contents: dict[Path, str], cache: Cache) -> list[Path]:
-        """The files that do not mention the SDK but may import a client from a module that does;
-        with the cache, their digests go into `contents`."""
+    def _importers(others: list[Path], index: ProjectIndex, contents: dict[Path, str], cache: Cache, first_round: bool) -> list[Path]:
+        """The files that do not mention the SDK but may import a client from a module that does,
+        or from one that re-exports it; with the cache, their digests go into `contents`."""
         if not index.exported_names():
             return []
         may_import = ImportTest(index)
@@ -377,7 +398,7 @@ class Run:
                 verdict = may_import(path, data)
                 content = digest(data) if verdict and status is not None else None
                 if status is not None:
-                    cache.keep_may_import(path, tested, verdict, content)
+                    cache.keep_may_import(path, tested, verdict, content, first_round)
             else:
                 verdict, content = known
             if verdict:

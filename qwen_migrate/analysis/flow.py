@@ -139,11 +139,17 @@ class _Resolver:
             origin = Origin(self.context.name, name)
             values = [v for source in sources for v in self._source_values(source, 0)]
             built: list[ClientBinding] = []  # the clients the name stands for, for their base URL
+            imported = self._imported_name(values)
+            if imported is not None:  # first pass: what it is, the project index tells
+                exports.reexports[origin] = imported
             for value in values:
                 if isinstance(value, ClientBinding) and value.origin is None:
                     exports.clients[origin] = value.class_name
                     self._add_external_uses(value, origin)
                 elif isinstance(value, Function):
+                    returned = self._imported_name([v for node, scope in self.collected.returns.get(value.node, ()) for v in self._values(node, scope, 0)])
+                    if returned is not None:
+                        exports.accessors[origin] = returned
                     for binding in self._returned(value.node, 0):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
@@ -158,6 +164,13 @@ class _Resolver:
             if attributes:
                 exports.classes[origin] = attributes
         return exports
+
+    @staticmethod
+    def _imported_name(values: list) -> Optional[Origin]:
+        """The name imported from another module that values stand for, when they stand for it alone."""
+        if values and isinstance(values[0], _ImportedRef) and not values[0].path and all(value == values[0] for value in values):
+            return values[0].origin
+        return None
 
     def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
         if self.index is not None:

@@ -44,6 +44,11 @@ class ProjectIndex:
     classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
     uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
     base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
+    # A module's part: every module-level name imported from another module (`from .factory import
+    # get_llm`), and every function that returns one (`def get_client(): return client`). The
+    # project's: those that lead to an export, each to the export it stands for, where it is built.
+    reexports: dict[Origin, Origin] = field(default_factory=dict)
+    accessors: dict[Origin, Origin] = field(default_factory=dict)
 
     def exported_names(self) -> dict[str, set[str]]:
         """Per module that exports a client, a factory or a class: the names it exports them by."""

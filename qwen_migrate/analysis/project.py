@@ -74,6 +74,15 @@ class FileIndex:
         modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
         return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
 
+    def asks_anew(self, before: ProjectIndex, after: ProjectIndex) -> bool:
+        """Whether a name the file imports is, in `after`, an export or a module of the index that
+        it was not in `before` (a re-export found later than the file)."""
+        return any(_knows(after, origin) and not _knows(before, origin) for origin in self.asked)
+
+
+def _knows(index: ProjectIndex, origin: Origin) -> bool:
+    return _exports_anything(index, origin) or f"{origin.module}.{origin.name}" in index.modules
+
 
 def index_file(path: Path, max_file_size: int) -> FileIndex:
     """Read one file for the index; a file that cannot be read, or safely parsed, adds nothing."""
@@ -146,8 +155,8 @@ class Project:
 
 
 def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> ProjectIndex:
-    """The project's index: the exports of the modules that mention the SDK, then the uses of each
-    export across the project."""
+    """The project's index: the exports of the modules that mention the SDK, the names other
+    modules re-export them by, then the uses of each export across the project."""
     index = ProjectIndex()
     for part in exporters:
         index.modules |= part.exports.modules
@@ -155,6 +164,8 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
         index.factories.update(part.exports.factories)
         index.classes.update(part.exports.classes)
         index.base_urls.update(part.exports.base_urls)
+    importers = list(importers)
+    _follow_reexports(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
         for origin, path in part.uses:
             use = _use(index, origin, [name for name in path if name != "()"])
@@ -163,12 +174,44 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
     return index
 
 
+def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
+    """Each name that stands for an export of another module, at any depth (`pkg.get_llm`, imported
+    from `pkg.llms`, which imports it from `pkg.llms.factory`), becomes an export too, built where
+    the export is; so does a function returning an exported client (a factory of its class). A
+    chain that ends nowhere (a cycle, a name of another package) adds nothing."""
+    reexports = {alias: target for part in parts for alias, target in part.exports.reexports.items()}
+    accessors = {function: target for part in parts for function, target in part.exports.accessors.items()}
+    pending = True
+    while pending:  # one more step of every chain per round: a round that adds nothing ends it
+        pending = False
+        for alias, target in reexports.items():
+            if alias not in index.reexports and _exports_anything(index, target):
+                for exported in (index.clients, index.factories, index.classes, index.base_urls):
+                    if target in exported:
+                        exported[alias] = exported[target]
+                index.reexports[alias] = index.reexports.get(target) or index.accessors.get(target) or target
+                pending = True
+        for function, target in accessors.items():
+            if function not in index.accessors and target in index.clients:
+                index.factories[function] = index.clients[target]
+                if target in index.base_urls:
+                    index.base_urls[function] = index.base_urls[target]
+                index.accessors[function] = index.reexports.get(target, target)
+                pending = True
+    index.modules |= {origin.module for origin in [*index.reexports, *index.accessors]}
+
+
+def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
+    return origin in index.clients or origin in index.factories or origin in index.classes
+
+
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:
     """The export a use goes through, and its API: `client` + chat.completions.create, or
-    `llm` (a module) + client.chat.completions.create."""
+    `llm` (a module) + client.chat.completions.create; a re-export's or an accessor's use is a use
+    of the export it stands for."""
     if origin in index.clients or origin in index.factories:
-        return origin, names[0]
+        return index.reexports.get(origin) or index.accessors.get(origin) or origin, names[0]
     module = f"{origin.module}.{origin.name}"
     if module in index.modules and len(names) >= 3:
-        return Origin(module, names[0]), names[1]
+        return _use(index, Origin(module, names[0]), names[1:])
     return None
