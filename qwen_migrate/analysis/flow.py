@@ -209,7 +209,7 @@ class _Resolver:
                     entries = {parameter: DictEntry(literal, literal)} if literal is not None else None
                 if not entries:
                     continue
-                alone = len(uses) == 1
+                alone = len({(module, call) for _, _, module, call, _ in uses}) == 1  # one call of the project
                 editable = frozenset(e.container for e in entries.values() if alone and e.container is not None and e.container not in unpacked_here)
                 arguments = KeywordArguments({}, True, entries, editable=editable)
                 clients = (ClientBinding("OpenAI", None, None, origin_base_url=base_url),) if base_url is not None else ()
