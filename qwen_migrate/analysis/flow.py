@@ -198,10 +198,8 @@ class _Resolver:
         for origin, uses in self.index.value_uses.items():
             if origin.module != self.context.name:
                 continue
-            groups: dict[tuple[str, str, Optional[str]], set] = defaultdict(set)
-            for method, parameter, module, call, base_url in uses:
-                groups[(method, parameter, base_url)].add((module, call))
-            for (method, parameter, base_url), users in sorted(groups.items(), key=repr):
+            alone = len({(module, call) for _, _, module, call, _ in uses}) == 1  # one call of the project uses it
+            for method, parameter, base_url in sorted({(method, parameter, base_url) for method, parameter, _, _, base_url in uses}, key=repr):
                 if parameter == "**":
                     entries = self._named_dict(origin.name, scope, _END_OF_MODULE, 0)
                 else:
@@ -209,7 +207,6 @@ class _Resolver:
                     entries = {parameter: DictEntry(literal, literal)} if literal is not None else None
                 if not entries:
                     continue
-                alone = len({(module, call) for _, _, module, call, _ in uses}) == 1  # one call of the project
                 editable = frozenset(e.container for e in entries.values() if alone and e.container is not None and e.container not in unpacked_here)
                 arguments = KeywordArguments({}, True, entries, editable=editable)
                 clients = (ClientBinding("OpenAI", None, None, origin_base_url=base_url),) if base_url is not None else ()
