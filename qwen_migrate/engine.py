@@ -270,7 +270,7 @@ def _written_elsewhere(resolved) -> dict[cst.CSTNode, tuple[cst.CSTNode, bool]]:
     """Findings about parameters set in dicts or through constants: the node a finding points at ->
     (where the call names the parameter, whether the parameter is set on some paths only)."""
     elsewhere = {}
-    for call in resolved.calls:
+    for call in [*resolved.calls_elsewhere, *resolved.calls]:  # a call of this module names the parameter best
         arguments = call.arguments
         for name in arguments.names():
             where, written = arguments.where(name), arguments.written_at(name)

@@ -116,6 +116,9 @@ class KeywordArguments:
     constants: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
     call: Optional[cst.Call] = None
     editable: frozenset = frozenset()  # dict literals seen whole and unpacked by this call only
+    # the values another module of the project defines (an imported constant's literal, the values
+    # of an imported dict), read from the project index: findings about them are that module's
+    elsewhere: frozenset = frozenset()
     through_sdk = True  # Qwen-only parameters must travel in extra_body
 
     @classmethod
@@ -250,6 +253,7 @@ class BodyArguments:
 
     body: dict[str, Any]
     through_sdk = False
+    elsewhere: frozenset = frozenset()  # a body holds every value itself
 
     def __contains__(self, name: str) -> bool:
         return name in self.body

@@ -310,9 +310,12 @@ class Run:
                 break
             exports, first_round = wider, False
             untaken = [path for path in untaken if path not in exports_seen]
-        index = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
+        # the modules whose constants or dicts those files pass to SDK calls, read for the index too
+        values = self._value_modules([looks[path].part for path in [*mentions, *importers]], [path for path in others if path not in looks], contents, cache)
+        looks.update(self._looks(workers, values, asked, Project(exports, frozenset(values)), "Indexing", contents, cache))
+        index = merged([looks[path].part for path in mentions], [looks[path].part for path in [*importers, *values]])
         importing = set(importers)
-        self.project = Project(index, frozenset(importing))
+        self.project = Project(index, frozenset(importing | set(values)))
         results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part
         again = []
         for path in sorted(set(looks) & asked):
@@ -321,7 +324,8 @@ class Run:
                 stale = look.part.asks_anew(exports_seen[path], index)
             else:
                 stale = look.part.depends_on(index)
-            if not look.settled or stale:
+            # an importer's findings depend on the exports alone, but for constants and dicts shared with other modules
+            if not look.settled or stale or look.part.shares_values(index):
                 again.append(path)
             elif choices is not None and choices.write and isinstance(look.result, FixOutcome):  # not a crashed worker's error
                 results[path] = _written(path, look.result)
@@ -378,6 +382,20 @@ class Run:
         if status is not None and data is not None:
             cache.keep_sorting(path, status, mentions_it, content)
         return mentions_it, content
+
+    @staticmethod
+    def _value_modules(parts: list[FileIndex], candidates: list[Path], contents: dict[Path, str], cache: Cache) -> list[Path]:
+        """Of the candidates, the modules whose constants or dicts the parts pass to SDK calls; with
+        the cache, their digests go into `contents`."""
+        wanted = {module for part in parts for module in part.value_modules()}
+        if not wanted:
+            return []
+        found = [path for path in candidates if module_name(path)[0] in wanted]
+        for path in found:
+            data = _read(path) if cache.folder is not None else None
+            if data is not None:
+                contents[path] = digest(data)
+        return found
 
     @staticmethod
     def _importers(others: list[Path], index: ProjectIndex, contents: dict[Path, str], cache: Cache, first_round: bool) -> list[Path]:

@@ -175,7 +175,8 @@ def test_only_files_that_need_the_index_are_parsed_again(tmp_path, monkeypatch):
     (tmp_path / "alone.py").write_text("import openai\nfrom llm import helper\nfrom cfg import settings\n\nopenai.OpenAI().embeddings.create(model='m', input=settings.TEXT)\n")
     (tmp_path / "cfg").mkdir()
     (tmp_path / "cfg" / "__init__.py").write_text("")
-    (tmp_path / "cfg" / "settings.py").write_text("# openai settings\nTEXT = 'x'\n")  # a module of the index that holds no client
+    # a module of the index that holds no client (nor a constant: TEXT is read at run time)
+    (tmp_path / "cfg" / "settings.py").write_text("# openai settings\nTEXT = open('prompt.txt').read()\n")
     monkeypatch.chdir(tmp_path)
     parsed = []
     parse = runner_parse = __import__("libcst").parse_module

@@ -5,6 +5,7 @@ unpacks with `**`, and the constants a parameter names; then it builds the Resol
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
@@ -41,6 +42,7 @@ from qwen_migrate.analysis.model import (
     Origin,
     ProjectIndex,
     ResolvedModule,
+    ValueUse,
 )
 from qwen_migrate.facts.openai_sdk import (
     CLIENT_CLASSES,
@@ -85,6 +87,13 @@ class _ImportedRef:
 
 
 @dataclass(frozen=True)
+class _ImportedValue:
+    """A module-level string constant or dict of parameters of another module, known to the index."""
+
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class _ImportedFactory:
     origin: Origin
 
@@ -95,6 +104,8 @@ class _ImportedClass:
 
 
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
+# Where another module reads a module-level name: after every statement of the module, on every path.
+_END_OF_MODULE = Place(sys.maxsize, ())
 
 
 class _Resolver:
@@ -104,6 +115,9 @@ class _Resolver:
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
+        self.value_uses: list[ValueUse] = []
+        self.foreign: dict[Origin, Any] = {}  # by imported constant or dict: its value(s), parsed from the index
+        self.foreign_nodes: set[cst.CSTNode] = set()  # those values
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
         self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
         # by constructor or annotated node; by origin, the one binding for a client of another module
@@ -126,8 +140,10 @@ class _Resolver:
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
+        calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
-            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked)
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
+            self.value_uses, calls_elsewhere,
         )
 
     def _exports(self) -> ProjectIndex:
@@ -163,6 +179,8 @@ class _Resolver:
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
+            if self.index is None:  # the part of the index the first pass makes
+                self._export_value(exports, origin)
         return exports
 
     @staticmethod
@@ -171,6 +189,41 @@ class _Resolver:
         if values and isinstance(values[0], _ImportedRef) and not values[0].path and all(value == values[0] for value in values):
             return values[0].origin
         return None
+    def _export_value(self, exports: ProjectIndex, origin: Origin) -> None:
+        """A module-level string constant, or dict of parameters, as other modules read it (the
+        index keeps those an SDK call of another module uses)."""
+        literal = self._literal(cst.Name(origin.name), self.collected.module_scope)
+        if literal is not None and isinstance(static_value(literal), str):
+            exports.constants[origin] = _code(literal)
+        entries = self._named_dict(origin.name, self.collected.module_scope, _END_OF_MODULE, 0)
+        if entries is not None:
+            exports.dicts[origin] = {key: (_code(entry.value), entry.maybe) for key, entry in entries.items()}
+
+    def _calls_elsewhere(self, calls: list[CallSite]) -> list[CallSite]:
+        """Views of the SDK calls of other modules that take a parameter from a constant or dict of
+        this one: per method, parameter and base URL, the parameters they take from here. The
+        calls' other parameters are unknown here (`has_splat`), so rules about a missing one stay
+        silent; a dict is edited by fixes only when one SDK call of the project alone unpacks it."""
+        scope = self.collected.module_scope
+        unpacked_here = {entry.container for call in calls for entry in call.arguments.entries.values()}
+        views = []
+        for origin, uses in self.index.value_uses.items():
+            if origin.module != self.context.name:
+                continue
+            alone = len({(module, call) for _, _, module, call, _ in uses}) == 1  # one call of the project uses it
+            for method, parameter, base_url in sorted({(method, parameter, base_url) for method, parameter, _, _, base_url in uses}, key=repr):
+                if parameter == "**":
+                    entries = self._named_dict(origin.name, scope, _END_OF_MODULE, 0)
+                else:
+                    literal = self._literal(cst.Name(origin.name), scope)
+                    entries = {parameter: DictEntry(literal, literal)} if literal is not None else None
+                if not entries:
+                    continue
+                editable = frozenset(e.container for e in entries.values() if alone and e.container is not None and e.container not in unpacked_here)
+                arguments = KeywordArguments({}, True, entries, editable=editable)
+                clients = (ClientBinding("OpenAI", None, None, origin_base_url=base_url),) if base_url is not None else ()
+                views.append(CallSite(None, method, clients, arguments))
+        return views
 
     def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
         if self.index is not None:
@@ -215,15 +268,62 @@ class _Resolver:
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
-            return CallSite(node, ".".join(methods[0].path), clients, self._arguments(node, scope))
+            method = ".".join(methods[0].path)
+            if self.index is None:
+                base_urls = {client.base_url for client in clients}
+                base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
+                self._note_value_uses(node, scope, method=method, base_url=base_url if isinstance(base_url, str) else None)
+            return CallSite(node, method, clients, self._arguments(node, scope))
         for imported in (v for v in callees if isinstance(v, _ImportedRef)):
             path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
                 self.imported_uses.append((imported.origin, path))
+                self._note_value_uses(node, scope, via=imported.origin, via_path=path)
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
+
+    def _note_value_uses(self, call: cst.Call, scope: Scope, **where: Any) -> None:
+        """First pass: the parameters of an SDK call (`where` says which) whose value is a name
+        imported from the project, alone: `model=DEFAULT_MODEL`, `**cfg.GEN_KWARGS`."""
+        for arg in call.args:
+            parameter = arg.keyword.value if arg.keyword is not None else "**" if arg.star == "**" else None
+            imported = self._imported_value(arg.value, scope) if parameter is not None else None
+            if isinstance(imported, _ImportedRef):
+                self.value_uses.append(ValueUse(imported.origin, imported.path, parameter, self.collected.places[call].seq, **where))
+
+    def _imported_value(self, node: cst.BaseExpression, scope: Scope) -> Union[_ImportedRef, _ImportedValue, None]:
+        """What a name or attribute stands for when it is a name imported from the project and
+        nothing else (`DEFAULT_MODEL` after `from config.llm import DEFAULT_MODEL`, `cfg.GEN_KWARGS`):
+        in the first pass the import, with the index the constant or dict it knows. None when the
+        name is bound otherwise too (rebound on a branch, say)."""
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name) or not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        sources = scope.lookup(root.value)
+        if len(sources) != 1 or not isinstance(sources[0], (ProjectImport, ModuleImport)):
+            return None
+        values = self._values(node, scope, 0)
+        return values[0] if len(values) == 1 and isinstance(values[0], (_ImportedRef, _ImportedValue)) else None
+
+    def _foreign(self, origin: Origin) -> Any:
+        """An imported constant's literal, or an imported dict's entries, parsed from the index's
+        code once per module: nodes of no module here, that findings must not point at."""
+        if origin not in self.foreign:
+            if origin in self.index.constants:
+                self.foreign[origin] = cst.parse_expression(self.index.constants[origin])
+                self.foreign_nodes.add(self.foreign[origin])
+            else:
+                entries = {}
+                for key, (code, maybe) in self.index.dicts[origin].items():
+                    value = cst.parse_expression(code)
+                    entries[key] = DictEntry(value, value, maybe)
+                    self.foreign_nodes.add(value)
+                self.foreign[origin] = entries
+        return self.foreign[origin]
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
@@ -252,7 +352,13 @@ class _Resolver:
                 else:
                     entries.update(found)
         values = [arg.value for arg in keywords.values()] + [entry.value for entry in entries.values()]
-        return KeywordArguments(keywords, unresolved, entries, self._constants(values, scope), call)
+        constants = self._constants(values, scope)
+        for value in [arg.value for arg in keywords.values()] if self.index is not None else []:
+            imported = self._imported_value(value, scope)
+            if isinstance(imported, _ImportedValue) and imported.origin in self.index.constants:
+                constants[value] = self._foreign(imported.origin)
+        elsewhere = frozenset(node for node in [*constants.values(), *(entry.where for entry in entries.values())] if node in self.foreign_nodes)
+        return KeywordArguments(keywords, unresolved, entries, constants, call, elsewhere=elsewhere)
 
     def _constructor_arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
         """A client constructor's keywords, with the one value each name among them stands for
@@ -281,6 +387,10 @@ class _Resolver:
             if all(arg.keyword is not None for arg in node.args):
                 return {arg.keyword.value: DictEntry(arg.value, arg) for arg in node.args}
             return None
+        if isinstance(node, (cst.Name, cst.Attribute)) and self.index is not None:
+            imported = self._imported_value(node, scope)
+            if isinstance(imported, _ImportedValue):  # a dict of another module: what the index knows of it
+                return dict(self._foreign(imported.origin)) if imported.origin in self.index.dicts else None
         if isinstance(node, cst.Name):
             return self._named_dict(node.value, scope, place, depth)
         if isinstance(node, cst.Call):  # `**self._params()`, `**build()`: what the function returns, one level deep
@@ -446,6 +556,8 @@ class _Resolver:
             return [_ImportedFactory(origin)]
         if origin in self.index.classes:
             return [_ImportedClass(origin)]
+        if origin in self.index.constants or origin in self.index.dicts:
+            return [_ImportedValue(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
         return []
@@ -568,3 +680,8 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
+
+
+def _code(node: cst.CSTNode) -> str:
+    """The source code of an expression, as the index carries it to other modules."""
+    return cst.Module([]).code_for_node(node)

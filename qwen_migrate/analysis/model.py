@@ -31,6 +31,34 @@ class Origin:
     name: str
 
 
+@dataclass(frozen=True)
+class ValueUse:
+    """First pass: an SDK call's parameter whose value is a name imported from the project
+    (`model=DEFAULT_MODEL`, `**cfg.GEN_KWARGS`), for the module that defines it to judge its literal.
+
+    `origin` and `path` are the name as imported (`path`: the attribute taken of it, when the
+    import named a package's module: `from config import llm` ... `llm.MODEL`). A call on a local
+    client names its `method`; a call on a client imported from the project names it by `via` and
+    `via_path`, as `imported_uses` do. `parameter` is the keyword, or "**"; `call` tells the calls
+    of a module apart; `base_url` is the literal one of the call's clients, when they share it."""
+
+    origin: Origin
+    path: tuple[str, ...]
+    parameter: str
+    call: int
+    method: Optional[str] = None
+    via: Optional[Origin] = None
+    via_path: tuple[str, ...] = ()
+    base_url: Optional[str] = None
+
+    @property
+    def value(self) -> Optional[Origin]:
+        """The module-level name of another module the value is: `DEFAULT_MODEL` of `config.llm`."""
+        if not self.path:
+            return self.origin
+        return Origin(f"{self.origin.module}.{self.origin.name}", self.path[0]) if len(self.path) == 1 else None
+
+
 @dataclass
 class ProjectIndex:
     """What the modules of a project export to each other, and how the exports are used.
@@ -49,6 +77,12 @@ class ProjectIndex:
     # project's: those that lead to an export, each to the export it stands for, where it is built.
     reexports: dict[Origin, Origin] = field(default_factory=dict)
     accessors: dict[Origin, Origin] = field(default_factory=dict)
+    # module-level string constants and dicts of parameters that other modules pass to SDK calls:
+    # the constant -> its literal's code; the dict -> key -> (its value's code, set on some paths only)
+    constants: dict[Origin, str] = field(default_factory=dict)
+    dicts: dict[Origin, dict[str, tuple[str, bool]]] = field(default_factory=dict)
+    # constant or dict -> its uses: (method, parameter or "**", using module, call there, the literal base_url or None)
+    value_uses: dict[Origin, set[tuple[str, str, str, int, Optional[str]]]] = field(default_factory=dict)
 
     def exported_names(self) -> dict[str, set[str]]:
         """Per module that exports a client, a factory or a class: the names it exports them by."""
@@ -204,3 +238,8 @@ class ResolvedModule:
     # the names imported from the project that the module followed: with an index that knows none of
     # them, and no other module using its exports, the module's analysis does not depend on the index
     asked: frozenset[Origin] = frozenset()
+    # first pass: SDK call parameters whose value is a name imported from the project
+    value_uses: list[ValueUse] = field(default_factory=list)
+    # with the index: views of the SDK calls of other modules that take parameters from this
+    # module's constants and dicts (`arguments.entries` are the parameters they take from here)
+    calls_elsewhere: list[CallSite] = field(default_factory=list)

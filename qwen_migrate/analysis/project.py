@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from qwen_migrate.analysis.flow import resolve
-from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule
+from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule, ValueUse
 from qwen_migrate.parsing import parse_module
 
 
@@ -57,10 +57,15 @@ class FileIndex:
     exports: ProjectIndex = field(default_factory=ProjectIndex)
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
     asked: frozenset[Origin] = frozenset()
+    value_uses: list[ValueUse] = field(default_factory=list)
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
-        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked)
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses)
+
+    def value_modules(self) -> set[str]:
+        """The modules whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
+        return {use.value.module for use in self.value_uses if use.value is not None}
 
     def depends_on(self, index: ProjectIndex) -> bool:
         """Whether the file's analysis with `index` may differ from its analysis without one: other
@@ -68,6 +73,8 @@ class FileIndex:
         project (`from app import llm`) that holds one, itself or beneath it (`llm.client`,
         `llm.clients.client`). A module that holds none leads, with the index as without it, to nothing."""
         if any(index.uses.get(origin) for origin in [*self.exports.clients, *self.exports.factories]):
+            return True
+        if self.shares_values(index):
             return True
         if any(origin in index.clients or origin in index.factories or origin in index.classes for origin in self.asked):
             return True
@@ -79,10 +86,16 @@ class FileIndex:
         it was not in `before` (a re-export found later than the file)."""
         return any(_knows(after, origin) and not _knows(before, origin) for origin in self.asked)
 
+    def shares_values(self, index: ProjectIndex) -> bool:
+        """Whether the file passes to SDK calls a constant or dict of another module the index
+        knows, or other modules pass its own: findings about them move to the module that defines them."""
+        if any(index.value_uses.get(origin) for origin in [*self.exports.constants, *self.exports.dicts]):
+            return True
+        return any(use.value in index.constants or use.value in index.dicts for use in self.value_uses)
+
 
 def _knows(index: ProjectIndex, origin: Origin) -> bool:
     return _exports_anything(index, origin) or f"{origin.module}.{origin.name}" in index.modules
-
 
 def index_file(path: Path, max_file_size: int) -> FileIndex:
     """Read one file for the index; a file that cannot be read, or safely parsed, adds nothing."""
@@ -148,7 +161,8 @@ class Project:
     """What a module's analysis needs to know of the project: the index, and which files take part."""
 
     index: Optional[ProjectIndex] = None  # None while the index is being built
-    participants: frozenset[Path] = frozenset()  # files that do not mention the SDK but may import a client
+    # files that do not mention the SDK but may import a client, or define a value passed to it
+    participants: frozenset[Path] = frozenset()
 
     def takes_part(self, path: Path, data: bytes) -> bool:
         return path in self.participants or might_use_sdk(data)
@@ -171,6 +185,7 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
+    _add_values(index, [*exporters, *importers])
     return index
 
 
@@ -203,6 +218,34 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
 
 def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
     return origin in index.clients or origin in index.factories or origin in index.classes
+
+
+def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
+    """The constants and dicts that SDK calls of other modules take parameters from, with those uses."""
+    for part in parts:
+        module = next(iter(part.exports.modules), None)
+        for use in part.value_uses:
+            if use.value is None:
+                continue
+            method, base_url = use.method, use.base_url
+            if use.via is not None:  # a call on a client of the project: which one, and its base URL
+                names = [name for name in use.via_path if name != "()"]
+                through = _use(index, use.via, names)
+                if through is None:
+                    continue
+                method = ".".join(names if use.via in index.clients or use.via in index.factories else names[1:])
+                base_url = index.base_urls.get(through[0])
+            index.value_uses.setdefault(use.value, set()).add((method, use.parameter, module, use.call, base_url))
+    for part in parts:
+        for origin, code in part.exports.constants.items():
+            if origin in index.value_uses:
+                index.constants[origin] = code
+        for origin, entries in part.exports.dicts.items():
+            if origin in index.value_uses:
+                index.dicts[origin] = entries
+        if any(origin in index.value_uses for origin in [*part.exports.constants, *part.exports.dicts]):
+            index.modules |= part.exports.modules  # `from config import llm` ... `llm.MODEL`
+    index.value_uses = {origin: uses for origin, uses in index.value_uses.items() if origin in index.constants or origin in index.dicts}
 
 
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:

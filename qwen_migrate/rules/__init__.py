@@ -208,7 +208,12 @@ class CallRule(Rule):
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for call in module.calls:
             if self.applies_to(call) and not _only_elsewhere(call, settings):
-                yield from self.check_call(call, settings)
+                # a value imported from another module is judged there, at its literal
+                yield from (v for v in self.check_call(call, settings) if v.node not in call.arguments.elsewhere)
+        for view in module.calls_elsewhere:  # other modules' calls, with the parameters they take from here
+            if self.applies_to(view) and not _only_elsewhere(view, settings):
+                held = {entry.where for entry in view.arguments.entries.values()}
+                yield from (v for v in self.check_call(view, settings) if v.node in held)
 
     def applies_to(self, call: CallSite) -> bool:
         return call.method in self.methods
