@@ -5,6 +5,7 @@ unpacks with `**`, and the constants a parameter names; then it builds the Resol
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
@@ -25,6 +26,7 @@ from qwen_migrate.analysis.collect import (
     LocalClass,
     ModuleImport,
     OpenAIModule,
+    Parameter,
     Place,
     ProjectImport,
     Scope,
@@ -94,6 +96,17 @@ class _ImportedClass:
     origin: Origin
 
 
+@dataclass(frozen=True)
+class _ImportedFunction:
+    """With the index: a function of another module with parameters its SDK calls go through."""
+
+    origin: Origin
+
+
+# What a parameter may be given for the calls through it to be the SDK's: a client, the module, a resource.
+_CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
+
+
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 
 
@@ -103,6 +116,13 @@ class _Resolver:
         self.context = context
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
+        # first pass: the calls of names imported from the project, with the client classes they pass
+        self.passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = []
+        # the parameters of this module's functions that other modules may pass clients to
+        self.open_parameters: dict[Origin, Parameter] = {}
+        self._passed_memo: dict[Parameter, list] = {}
+        self._passing: set[Parameter] = set()
+        self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
         self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
@@ -127,7 +147,7 @@ class _Resolver:
         exports = self._exports()
         clients = list(self.bindings.values())
         return ResolvedModule(
-            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked)
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.passed
         )
 
     def _exports(self) -> ProjectIndex:
@@ -157,6 +177,12 @@ class _Resolver:
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
+        used = {origin for origin, _ in self.imported_uses}
+        for origin, parameter in self.open_parameters.items():
+            if origin in used:  # SDK calls go through it: the callers elsewhere say with which client
+                params = parameter.function.params
+                names = tuple(param.name.value for param in [*params.posonly_params, *params.params, *params.kwonly_params])
+                exports.parameters[Origin(self.context.name, parameter.function.name.value)] = names
         return exports
 
     def _add_external_uses(self, binding: ClientBinding, origin: Origin) -> None:
@@ -199,14 +225,14 @@ class _Resolver:
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
+        for imported in (v for v in callees if isinstance(v, _ImportedRef)):  # a parameter may be both
+            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
+                self.imported_uses.append((imported.origin, path))
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             return CallSite(node, ".".join(methods[0].path), clients, self._arguments(node, scope))
-        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
-            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
-            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
-                self.imported_uses.append((imported.origin, path))
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
@@ -372,7 +398,7 @@ class _Resolver:
         else:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
-        others = [source for source in sources if not isinstance(source, (Expression, Annotated))]
+        others = [source for source in sources if not isinstance(source, (Expression, Annotated, Parameter))]
         if len(expressions) == 1 and not others and (isinstance(static_value(expressions[0]), str) or environment_literal(expressions[0]) is not None):
             return expressions[0]
         return None
@@ -407,6 +433,8 @@ class _Resolver:
             return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
         if isinstance(node, cst.BooleanOperation):
             return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+        if isinstance(node, cst.Lambda):
+            return [Function(node)]
         return []
 
     def _source_values(self, source: Source, depth: int) -> list:
@@ -420,7 +448,97 @@ class _Resolver:
             return self._annotated_client(source.node, source.annotation, source.scope, depth)
         if isinstance(source, ProjectImport):
             return self._imported(source.origin)
+        if isinstance(source, Parameter):
+            return self._passed(source, depth)
         return []  # Unknown
+
+    def _passed(self, parameter: Parameter, depth: int) -> list:
+        """The clients the calls of a function pass to one of its unannotated parameters (its default
+        where a call passes nothing): those of this module, and with the index, of the others. []
+        unless every call seen passes a client of the SDK: one that passes another SDK's client,
+        or what we cannot follow, means the calls through the parameter may be anything's."""
+        if parameter in self._passed_memo:
+            return self._passed_memo[parameter]
+        if parameter in self._passing:  # a function that calls itself: not followed
+            return []
+        self._passing.add(parameter)
+        try:
+            values = self._callers_pass(parameter, depth)
+        finally:
+            self._passing.discard(parameter)
+        self._passed_memo[parameter] = values
+        return values
+
+    def _callers_pass(self, parameter: Parameter, depth: int) -> list:
+        values = []
+        for call, scope in self._calls_of(parameter.function):
+            argument = _argument(call, parameter.name, parameter.position)
+            if argument is not None:
+                found = self._values(argument, scope, depth)
+            elif parameter.default is not None and not any(arg.star for arg in call.args):
+                found = self._values(parameter.default, parameter.scope, depth)
+            else:
+                return []
+            if not found or not all(isinstance(value, _CLIENT_VALUES) for value in found):
+                return []
+            values += found
+        function = parameter.function
+        if not isinstance(function, cst.FunctionDef) or parameter.scope is not self.collected.module_scope:
+            return values
+        origin = Origin(self.context.name, f"{function.name.value}.{parameter.name}")  # other modules may call it
+        if self.index is None:  # first pass: what the calls through it use, for the clients passed to know
+            self.open_parameters[origin] = parameter
+            return values + [_ImportedRef(origin, ())]
+        classes = self.index.arguments.get(origin, set())
+        if "" in classes:
+            return []
+        for class_name in sorted(classes):
+            key = (origin, class_name)
+            if key not in self.bindings:
+                self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
+            values.append(self.bindings[key])
+        return values
+
+    def _calls_of(self, function: Union[cst.FunctionDef, cst.Lambda]) -> list[tuple[cst.Call, Scope]]:
+        """The calls of this module that call the function: by its name, or a name its lambda is bound to."""
+        if self._calls_by_name is None:
+            self._calls_by_name = defaultdict(list)
+            for call, scope in self.collected.calls:
+                func = call.func
+                self._calls_by_name[func.value if isinstance(func, cst.Name) else func.attr.value].append((call, scope))
+        names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
+        return [
+            (call, scope)
+            for name in sorted(names)
+            for call, scope in self._calls_by_name.get(name, ())
+            if Function(function) in self._values(call.func, scope, 0)
+        ]
+
+    def _lend(self, call: cst.Call, scope: Scope, function: Origin, depth: int) -> None:
+        """A call of another module's function that takes clients: what the calls through its
+        parameters use there counts for the clients passed here (for their base URL)."""
+        for position, name in enumerate(self.index.parameters[function]):
+            uses = self.index.uses.get(Origin(function.module, f"{function.name}.{name}"))
+            argument = _argument(call, name, position) if uses else None
+            for value in self._values(argument, scope, depth):
+                if isinstance(value, ClientBinding):
+                    value.external_apis = value.external_apis | frozenset(uses)
+
+    def _passing_classes(self, call: cst.Call, scope: Scope, depth: int) -> tuple[tuple[str, str], ...]:
+        """What a call passes, by position ("0") or keyword: the class of the SDK client it passes
+        there, or "" (anything else, or `*args`/`**kwargs` as "*")."""
+        passed = []
+        positions = itertools.count()
+        for arg in call.args:
+            if arg.star:  # what follows by position is not where it seems
+                passed.append(("*", ""))
+                positions = None
+                continue
+            if arg.keyword is None and positions is None:
+                continue
+            classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in self._values(arg.value, scope, depth)}
+            passed.append((arg.keyword.value if arg.keyword is not None else str(next(positions)), classes.pop() if len(classes) == 1 else ""))
+        return tuple(passed)
 
     def _imported(self, origin: Origin) -> list:
         """A name imported from another module of the project, as far as clients are concerned."""
@@ -435,6 +553,8 @@ class _Resolver:
             return [_ImportedClass(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
+        if origin in self.index.parameters:
+            return [_ImportedFunction(origin)]
         return []
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
@@ -504,15 +624,19 @@ class _Resolver:
             elif isinstance(callee, _ImportedFactory):
                 values.append(self._proxy(callee.origin, self.index.factories[callee.origin]))
             elif isinstance(callee, _ImportedRef):  # a factory, perhaps: what its result is used for counts
+                if not callee.path and node.args:  # a function, perhaps, whose parameters take clients
+                    self.passed.append((callee.origin, self._passing_classes(node, scope, depth)))
                 values.append(_ImportedRef(callee.origin, callee.path + ("()",)))
+            elif isinstance(callee, _ImportedFunction):
+                self._lend(node, scope, callee.origin, depth)
         return values
 
-    def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
+    def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[ClientBinding]:
         """The clients a call of one of our functions returns: from its return values, else its annotation."""
         values = [
             v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
         ]
-        if not values and function.returns is not None:
+        if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
         return [v for v in values if isinstance(v, ClientBinding)]
@@ -555,3 +679,13 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
+
+
+def _argument(call: cst.Call, name: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
+    """What a call passes to a parameter by keyword, or by position before any `*args`; None if
+    neither (its default, or what `*args`/`**kwargs` hold)."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    leading = list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
+    return leading[position].value if position is not None and position < len(leading) else None

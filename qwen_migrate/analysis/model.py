@@ -44,11 +44,21 @@ class ProjectIndex:
     classes: dict[Origin, dict[str, str]] = field(default_factory=dict)  # class -> client-typed attributes
     uses: dict[Origin, set[str]] = field(default_factory=dict)  # client or factory -> APIs used through it anywhere
     base_urls: dict[Origin, str] = field(default_factory=dict)  # client or factory -> the literal base_url it is built with
+    # function -> its parameters, when SDK calls go through one (`def run_query(model_client, prompt)`)
+    parameters: dict[Origin, tuple[str, ...]] = field(default_factory=dict)
+    # a parameter of a function of `parameters`, as Origin(module, "function.parameter") -> the client
+    # classes other modules pass there ("" for anything else); what is used through it is in `uses`
+    arguments: dict[Origin, set[str]] = field(default_factory=dict)
+
+    def is_parameter(self, origin: Origin) -> bool:
+        """Whether `origin` names a parameter of a function of `parameters`: Origin(module, "function.parameter")."""
+        function, _, name = origin.name.rpartition(".")
+        return name in self.parameters.get(Origin(origin.module, function), ())
 
     def exported_names(self) -> dict[str, set[str]]:
-        """Per module that exports a client, a factory or a class: the names it exports them by."""
+        """Per module that exports a client, a factory, a class or a function that takes clients: the names it exports them by."""
         names: dict[str, set[str]] = {}
-        for origin in [*self.clients, *self.factories, *self.classes]:
+        for origin in [*self.clients, *self.factories, *self.classes, *self.parameters]:
             names.setdefault(origin.module, set()).add(origin.name)
         return names
 
@@ -199,3 +209,5 @@ class ResolvedModule:
     # the names imported from the project that the module followed: with an index that knows none of
     # them, and no other module using its exports, the module's analysis does not depend on the index
     asked: frozenset[Origin] = frozenset()
+    # first pass: the calls of names imported from the project, with what they pass (see flow's `_passing_classes`)
+    passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = field(default_factory=list)

@@ -57,19 +57,23 @@ class FileIndex:
     exports: ProjectIndex = field(default_factory=ProjectIndex)
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
     asked: frozenset[Origin] = frozenset()
+    passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = field(default_factory=list)  # what its calls of imported names pass
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
-        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked)
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.passed)
 
     def depends_on(self, index: ProjectIndex) -> bool:
         """Whether the file's analysis with `index` may differ from its analysis without one: other
-        modules use a client it exports; or a name it imports is an export, or a module of the
-        project (`from app import llm`) that holds one, itself or beneath it (`llm.client`,
-        `llm.clients.client`). A module that holds none leads, with the index as without it, to nothing."""
+        modules use a client it exports, or pass clients to a function it exports; or a name it
+        imports is an export, or a module of the project (`from app import llm`) that holds one,
+        itself or beneath it (`llm.client`, `llm.clients.client`). A module that holds none leads,
+        with the index as without it, to nothing."""
         if any(index.uses.get(origin) for origin in [*self.exports.clients, *self.exports.factories]):
             return True
-        if any(origin in index.clients or origin in index.factories or origin in index.classes for origin in self.asked):
+        if any(Origin(function.module, f"{function.name}.{name}") in index.arguments for function, names in self.exports.parameters.items() for name in names):
+            return True
+        if any(origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters for origin in self.asked):
             return True
         modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
         return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
@@ -155,18 +159,31 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
         index.factories.update(part.exports.factories)
         index.classes.update(part.exports.classes)
         index.base_urls.update(part.exports.base_urls)
+        index.parameters.update(part.exports.parameters)
     for part in [*exporters, *importers]:
         for origin, path in part.uses:
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
+    for part in [*exporters, *importers]:
+        for function, passed in part.passed:
+            _add_arguments(index, function, dict(passed))
     return index
+
+
+def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, str]) -> None:
+    """What one call of a function of `index.parameters` passes to its parameters that SDK calls go
+    through: a client class, or "" for anything else (a parameter it does not pass gets its default)."""
+    for position, name in enumerate(index.parameters.get(function, ())):
+        parameter = Origin(function.module, f"{function.name}.{name}")
+        if parameter in index.uses:
+            index.arguments.setdefault(parameter, set()).add(passed.get(name, passed.get(str(position), "")))
 
 
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:
     """The export a use goes through, and its API: `client` + chat.completions.create, or
     `llm` (a module) + client.chat.completions.create."""
-    if origin in index.clients or origin in index.factories:
+    if origin in index.clients or origin in index.factories or index.is_parameter(origin):
         return origin, names[0]
     module = f"{origin.module}.{origin.name}"
     if module in index.modules and len(names) >= 3:
