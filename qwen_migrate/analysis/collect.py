@@ -191,7 +191,7 @@ class Scope:
         self.parameters: set[str] = set()  # function scopes: what a caller binds
 
     def lookup(self, name: str) -> list[Source]:
-        """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
+        """What the name is bound to; [] when unbound."""
         sources = self.binding(name)
         return [] if sources is None else sources
 

@@ -479,7 +479,7 @@ class _Resolver:
                 found = self._values(parameter.default, parameter.scope, depth)
             else:
                 return []
-            if not found or not all(isinstance(value, _CLIENT_VALUES) for value in found):
+            if not found or not all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
                 return []
             values += found
         function = parameter.function
@@ -498,6 +498,11 @@ class _Resolver:
                 self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
             values.append(self.bindings[key])
         return values
+
+    def _open(self, value: Any) -> bool:
+        """First pass: whether a value is what other modules pass to a parameter here (`def outer(c):
+        run_query(c, ...)`), so that what is used through `run_query`'s is used through `outer`'s too."""
+        return isinstance(value, _ImportedRef) and not value.path and value.origin in self.open_parameters
 
     def _calls_of(self, function: Union[cst.FunctionDef, cst.Lambda]) -> list[tuple[cst.Call, Scope]]:
         """The calls of this module that call the function: by its name, or a name its lambda is bound to."""
