@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.cli import main
 
 HEADER = "from openai import OpenAI\nfrom groq import Groq\n\nclient = OpenAI()\n"
@@ -66,6 +67,17 @@ def test_a_parameter_that_may_be_anything_else_is_not_followed(source):
     assert sdk_calls(source) == []
 
 
+def test_a_parameter_some_callers_pass_an_openai_client_is_on_some_paths_only():
+    mixed = resolved("def run_query(model_client, prompt):\n    return model_client.chat.completions.with_raw_response.create(model='m', messages=[])\n\nrun_query(client, 'a')\nrun_query(Groq(), 'b')\n")
+    assert [(method, parameter) for _, method, parameter in mixed.some_paths] == [("chat.completions.create", "model_client")]
+    assert mixed.calls == []
+    # passed on: outer's callers disagree, so run_query's one caller passes a client on some paths
+    chained = resolved("def run_query(c):\n    return c.embeddings.create(model='m', input='x')\n\ndef outer(d):\n    return run_query(d)\n\nouter(client)\nouter(Groq())\n")
+    assert [(method, parameter) for _, method, parameter in chained.some_paths] == [("embeddings.create", "c")]
+    # no caller passes an OpenAI client: nothing to review
+    assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").some_paths == []
+
+
 def test_the_calls_through_a_parameter_count_for_the_client_passed():
     module = resolved("def draft(c, ticket):\n    return c.responses.create(model='m', input=ticket)\n\ndraft(client, 't')\n")
     [built] = [c for c in module.clients if c.constructed_here]
@@ -76,6 +88,12 @@ def test_a_parameter_default_is_still_read_as_a_constant():
     module = resolved("def ask(c, model='gpt-4o'):\n    return c.chat.completions.create(model=model, messages=[])\n\nask(client)\n")
     [call] = module.calls
     assert [cst.Module([]).code_for_node(v) for v in call.arguments.constants.values()] == ["'gpt-4o'"]
+
+
+def test_only_functions_whose_parameters_sdk_calls_go_through_are_exported():
+    source = "def run_query(model_client, prompt):\n    return model_client.chat.completions.create(model='m')\n\ndef process(df, key):\n    return df.groupby(key).agg.apply()\n"
+    exports = resolve(cst.parse_module(source), ModuleContext("desk.helpers")).exports
+    assert exports.parameters == {Origin("desk.helpers", "run_query"): ("model_client", "prompt")}
 
 
 HELPERS = """\
@@ -148,3 +166,16 @@ def test_a_lookalike_caller_in_a_module_that_never_mentions_the_sdk_unbinds_the_
     assert codes(check("."), "desk/helpers.py") == [(5, "QW210")]  # with the cache
     write(project, {"desk/digest.py": "from groq import Groq\nfrom desk.helpers import run_query\n\nrun_query(Groq(), 'q')\n"})
     assert codes(check("."), "desk/helpers.py") == []  # the index changed: the cached result is not reused
+
+
+def test_calls_on_some_paths_are_listed_for_review(project):
+    write(project, {
+        "desk/triage.py": "from openai import OpenAI\nfrom desk.helpers import run_query\n\nclient = OpenAI()\nrun_query(client, 'q')\n",
+        "desk/digest.py": "from groq import Groq\nfrom desk.helpers import run_query\n\nrun_query(Groq(), 'q')\n",
+    })
+    listed = CliRunner().invoke(main, ["check", "--explain-unresolved", "desk/helpers.py"]).output
+    assert "desk/helpers.py:5:12: chat.completions.create() through 'model_client' is an OpenAI call on some paths only" in listed
+    document = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "."]).output)
+    assert document["unresolved"] == [{"path": "desk/helpers.py", "line": 5, "column": 12, "method": "chat.completions.create", "parameter": "model_client"}]
+    statistics = CliRunner().invoke(main, ["check", "--statistics", "."]).output
+    assert "1 calls through a parameter are OpenAI calls on some paths only (see --explain-unresolved)." in statistics

@@ -107,6 +107,15 @@ class _ImportedFunction:
 _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
 
 
+@dataclass(frozen=True)
+class _OnSomePaths:
+    """A parameter some callers pass an OpenAI client to, and others something else: the calls
+    through it are OpenAI calls on some paths only, listed by `--explain-unresolved`, never reported."""
+
+    parameter: str
+    path: tuple[str, ...]
+
+
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 
 
@@ -120,6 +129,8 @@ class _Resolver:
         self.passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = []
         # the parameters of this module's functions that other modules may pass clients to
         self.open_parameters: dict[Origin, Parameter] = {}
+        # the SDK-shaped calls through a parameter some callers pass an OpenAI client to, others not
+        self.some_paths: list[tuple[cst.Call, str, str]] = []
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
@@ -147,7 +158,7 @@ class _Resolver:
         exports = self._exports()
         clients = list(self.bindings.values())
         return ResolvedModule(
-            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.passed
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.passed, self.some_paths
         )
 
     def _exports(self) -> ProjectIndex:
@@ -177,9 +188,9 @@ class _Resolver:
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
-        used = {origin for origin, _ in self.imported_uses}
+        used = {origin for origin, path in self.imported_uses if path[0] in CLIENT_RESOURCES}
         for origin, parameter in self.open_parameters.items():
-            if origin in used:  # SDK calls go through it: the callers elsewhere say with which client
+            if origin in used:  # SDK calls go through it (`c.chat.completions.create`): callers elsewhere say with which client
                 params = parameter.function.params
                 names = tuple(param.name.value for param in [*params.posonly_params, *params.params, *params.kwonly_params])
                 exports.parameters[Origin(self.context.name, parameter.function.name.value)] = names
@@ -230,6 +241,9 @@ class _Resolver:
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
                 self.imported_uses.append((imported.origin, path))
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        maybe = [v for v in callees if isinstance(v, _OnSomePaths) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
+        if maybe and not methods:
+            self.some_paths.append((node, ".".join(maybe[0].path), maybe[0].parameter))
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             return CallSite(node, ".".join(methods[0].path), clients, self._arguments(node, scope))
@@ -471,6 +485,7 @@ class _Resolver:
 
     def _callers_pass(self, parameter: Parameter, depth: int) -> list:
         values = []
+        others = False  # a caller passes something else: another SDK's client, what we cannot follow
         for call, scope in self._calls_of(parameter.function):
             argument = _argument(call, parameter.name, parameter.position)
             if argument is not None:
@@ -478,26 +493,32 @@ class _Resolver:
             elif parameter.default is not None and not any(arg.star for arg in call.args):
                 found = self._values(parameter.default, parameter.scope, depth)
             else:
-                return []
-            if not found or not all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
-                return []
-            values += found
+                found = []
+            if found and all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
+                values += found
+            else:
+                others = True
+                values += [value for value in found if isinstance(value, _OnSomePaths)]
+        opened = []  # first pass: the parameter as other modules see it
         function = parameter.function
-        if not isinstance(function, cst.FunctionDef) or parameter.scope is not self.collected.module_scope:
-            return values
-        origin = Origin(self.context.name, f"{function.name.value}.{parameter.name}")  # other modules may call it
-        if self.index is None:  # first pass: what the calls through it use, for the clients passed to know
-            self.open_parameters[origin] = parameter
-            return values + [_ImportedRef(origin, ())]
-        classes = self.index.arguments.get(origin, set())
-        if "" in classes:
-            return []
-        for class_name in sorted(classes):
-            key = (origin, class_name)
-            if key not in self.bindings:
-                self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
-            values.append(self.bindings[key])
-        return values
+        if isinstance(function, cst.FunctionDef) and parameter.scope is self.collected.module_scope:
+            origin = Origin(self.context.name, f"{function.name.value}.{parameter.name}")  # other modules may call it
+            if self.index is None:  # what the calls through it use, for the clients passed to know
+                self.open_parameters[origin] = parameter
+                opened.append(_ImportedRef(origin, ()))
+            else:
+                classes = self.index.arguments.get(origin, set())
+                others = others or "" in classes
+                for class_name in sorted(classes - {""}):
+                    key = (origin, class_name)
+                    if key not in self.bindings:
+                        self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
+                    values.append(self.bindings[key])
+        if not others:
+            return values + opened
+        if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
+            return [_OnSomePaths(parameter.name, ())] + opened
+        return opened
 
     def _open(self, value: Any) -> bool:
         """First pass: whether a value is what other modules pass to a parameter here (`def outer(c):
@@ -581,6 +602,8 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base, (name,))]
         if isinstance(base, _ResourceRef):
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
+        if isinstance(base, _OnSomePaths):
+            return [base] if name in RESPONSE_VIEWS else [_OnSomePaths(base.parameter, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
         if isinstance(base, ModuleImport):

@@ -211,3 +211,6 @@ class ResolvedModule:
     asked: frozenset[Origin] = frozenset()
     # first pass: the calls of names imported from the project, with what they pass (see flow's `_passing_classes`)
     passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = field(default_factory=list)
+    # calls through a parameter that some callers pass an OpenAI client, others something else:
+    # (call, method, parameter), OpenAI calls on some paths only, never reported
+    some_paths: list[tuple[cst.Call, str, str]] = field(default_factory=list)
