@@ -179,3 +179,17 @@ def test_calls_on_some_paths_are_listed_for_review(project):
     assert document["unresolved"] == [{"path": "desk/helpers.py", "line": 5, "column": 12, "method": "chat.completions.create", "parameter": "model_client"}]
     statistics = CliRunner().invoke(main, ["check", "--statistics", "."]).output
     assert "1 calls through a parameter are OpenAI calls on some paths only (see --explain-unresolved)." in statistics
+
+
+def test_a_client_imported_from_the_project_and_passed_on(project):
+    # neither caller mentions the SDK: they import the clients, and the helpers
+    write(project, {
+        "desk/llm.py": "from openai import OpenAI\n\nclient = OpenAI()\ndrafter = OpenAI()\n",
+        "desk/triage.py": "from desk.llm import client\nfrom desk.helpers import run_query\n\nrun_query(client, 'q')\n",
+        "desk/replies.py": "from desk.llm import drafter\nfrom desk.helpers import draft\n\ndraft(drafter, 't')\n",
+    })
+    whole = check(".")
+    assert codes(whole, "desk/helpers.py") == [(5, "QW210")]
+    fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/llm.py" and f["code"] == "QW101"}
+    assert fixes[3].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # client: chat, through run_query
+    assert fixes[4].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # drafter: Responses, through draft

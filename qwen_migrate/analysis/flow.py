@@ -126,7 +126,7 @@ class _Resolver:
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
         # first pass: the calls of names imported from the project, with the client classes they pass
-        self.passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = []
+        self.passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = []
         # the parameters of this module's functions that other modules may pass clients to
         self.open_parameters: dict[Origin, Parameter] = {}
         # the SDK-shaped calls through a parameter some callers pass an OpenAI client to, others not
@@ -188,7 +188,7 @@ class _Resolver:
             attributes = self._typed_attributes(name)
             if attributes:
                 exports.classes[origin] = attributes
-        used = {origin for origin, path in self.imported_uses if path[0] in CLIENT_RESOURCES}
+        used = {origin for origin, _ in self.imported_uses}
         for origin, parameter in self.open_parameters.items():
             if origin in used:  # SDK calls go through it (`c.chat.completions.create`): callers elsewhere say with which client
                 params = parameter.function.params
@@ -238,6 +238,8 @@ class _Resolver:
         callees = self._values(node.func, scope, 0)
         for imported in (v for v in callees if isinstance(v, _ImportedRef)):  # a parameter may be both
             path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if imported.origin in self.open_parameters and path[0] not in CLIENT_RESOURCES:  # `df.groupby(...).agg()`
+                continue
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
                 self.imported_uses.append((imported.origin, path))
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
@@ -550,20 +552,21 @@ class _Resolver:
                 if isinstance(value, ClientBinding):
                     value.external_apis = value.external_apis | frozenset(uses)
 
-    def _passing_classes(self, call: cst.Call, scope: Scope, depth: int) -> tuple[tuple[str, str], ...]:
-        """What a call passes, by position ("0") or keyword: the class of the SDK client it passes
-        there, or "" (anything else, or `*args`/`**kwargs` as "*")."""
+    def _passing_classes(self, call: cst.Call, scope: Scope, depth: int) -> tuple[tuple[str, Union[str, Origin]], ...]:
+        """Where a call passes a client of the SDK, by position ("0", before any `*args`) or keyword:
+        the class of a client built here, or the origin of a name imported from the project (a
+        client, perhaps); a parameter it passes nothing to, or anything else, is not among them."""
+        positional = itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args)
+        arguments = [(str(position), arg) for position, arg in enumerate(positional)]
+        arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
         passed = []
-        positions = itertools.count()
-        for arg in call.args:
-            if arg.star:  # what follows by position is not where it seems
-                passed.append(("*", ""))
-                positions = None
-                continue
-            if arg.keyword is None and positions is None:
-                continue
-            classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in self._values(arg.value, scope, depth)}
-            passed.append((arg.keyword.value if arg.keyword is not None else str(next(positions)), classes.pop() if len(classes) == 1 else ""))
+        for key, arg in arguments:
+            values = self._values(arg.value, scope, depth)
+            classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
+            if len(classes) == 1 and "" not in classes:
+                passed.append((key, classes.pop()))
+            elif len(values) == 1 and isinstance(values[0], _ImportedRef) and not values[0].path:
+                passed.append((key, values[0].origin))
         return tuple(passed)
 
     def _imported(self, origin: Origin) -> list:

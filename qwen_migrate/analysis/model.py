@@ -210,7 +210,7 @@ class ResolvedModule:
     # them, and no other module using its exports, the module's analysis does not depend on the index
     asked: frozenset[Origin] = frozenset()
     # first pass: the calls of names imported from the project, with what they pass (see flow's `_passing_classes`)
-    passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = field(default_factory=list)
+    passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)
     # calls through a parameter that some callers pass an OpenAI client, others something else:
     # (call, method, parameter), OpenAI calls on some paths only, never reported
     some_paths: list[tuple[cst.Call, str, str]] = field(default_factory=list)

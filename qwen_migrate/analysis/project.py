@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule
@@ -57,7 +57,7 @@ class FileIndex:
     exports: ProjectIndex = field(default_factory=ProjectIndex)
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
     asked: frozenset[Origin] = frozenset()
-    passed: list[tuple[Origin, tuple[tuple[str, str], ...]]] = field(default_factory=list)  # what its calls of imported names pass
+    passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)  # what its calls of imported names pass
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
@@ -171,13 +171,21 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
     return index
 
 
-def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, str]) -> None:
+def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Union[str, Origin]]) -> None:
     """What one call of a function of `index.parameters` passes to its parameters that SDK calls go
-    through: a client class, or "" for anything else (a parameter it does not pass gets its default)."""
+    through: a client class, or "" for anything else (what `passed` does not name: another value,
+    the parameter's default, `*args`). A client of the project passed there is used for what is
+    called through the parameter, for its base URL."""
     for position, name in enumerate(index.parameters.get(function, ())):
         parameter = Origin(function.module, f"{function.name}.{name}")
-        if parameter in index.uses:
-            index.arguments.setdefault(parameter, set()).add(passed.get(name, passed.get(str(position), "")))
+        if parameter not in index.uses:
+            continue
+        value = passed.get(name, passed.get(str(position), ""))
+        if isinstance(value, Origin):
+            if value in index.clients:
+                index.uses.setdefault(value, set()).update(index.uses[parameter])
+            value = index.clients.get(value, "")
+        index.arguments.setdefault(parameter, set()).add(value)
 
 
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:
