@@ -67,6 +67,12 @@ def test_a_parameter_that_may_be_anything_else_is_not_followed(source):
     assert sdk_calls(source) == []
 
 
+def test_a_parameter_called_or_used_otherwise_is_no_sdk_call():
+    source = "def apply(callback, rows):\n    return callback(rows)\n\ndef frame(df):\n    return df.groupby('a').agg()\n\napply(print, [])\n"
+    module = resolve(cst.parse_module(source), ModuleContext("desk.helpers"))
+    assert module.calls == [] and module.imported_uses == [] and module.exports.parameters == {}
+
+
 def test_a_parameter_some_callers_pass_an_openai_client_is_on_some_paths_only():
     mixed = resolved("def run_query(model_client, prompt):\n    return model_client.chat.completions.with_raw_response.create(model='m', messages=[])\n\nrun_query(client, 'a')\nrun_query(Groq(), 'b')\n")
     assert [(method, parameter) for _, method, parameter in mixed.some_paths] == [("chat.completions.create", "model_client")]

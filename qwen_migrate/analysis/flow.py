@@ -137,8 +137,9 @@ class _Resolver:
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
         self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
-        # by constructor or annotated node; by origin, the one binding for a client of another module
-        self.bindings: dict[Union[cst.CSTNode, Origin], ClientBinding] = {}
+        # by constructor or annotated node; by origin, the one binding for a client of another module;
+        # by (origin, class), a client other modules pass to a parameter here
+        self.bindings: dict[Union[cst.CSTNode, Origin, tuple[Origin, str]], ClientBinding] = {}
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int], list] = {}
@@ -238,7 +239,7 @@ class _Resolver:
         callees = self._values(node.func, scope, 0)
         for imported in (v for v in callees if isinstance(v, _ImportedRef)):  # a parameter may be both
             path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
-            if imported.origin in self.open_parameters and path[0] not in CLIENT_RESOURCES:  # `df.groupby(...).agg()`
+            if imported.origin in self.open_parameters and (not path or path[0] not in CLIENT_RESOURCES):  # `df.groupby(...).agg()`
                 continue
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
                 self.imported_uses.append((imported.origin, path))
@@ -470,9 +471,10 @@ class _Resolver:
 
     def _passed(self, parameter: Parameter, depth: int) -> list:
         """The clients the calls of a function pass to one of its unannotated parameters (its default
-        where a call passes nothing): those of this module, and with the index, of the others. []
-        unless every call seen passes a client of the SDK: one that passes another SDK's client,
-        or what we cannot follow, means the calls through the parameter may be anything's."""
+        where a call passes nothing): those of this module, and with the index, of the others. Only
+        when every call seen passes a client of the SDK: where one passes another SDK's client, or
+        what we cannot follow, the calls through the parameter may be anything's (`_OnSomePaths`
+        when other calls pass a client; nothing when none does)."""
         if parameter in self._passed_memo:
             return self._passed_memo[parameter]
         if parameter in self._passing:  # a function that calls itself: not followed
