@@ -35,6 +35,8 @@ class FileResult:
     clean_call_sites: int = 0  # of those, the calls no finding points into
     # calls whose `*args`/`**kwargs` the analysis could not follow: (line, column, method)
     unresolved: list[tuple[int, int, str]] = field(default_factory=list)
+    # calls through a parameter that some callers pass an OpenAI client: (line, column, method, parameter)
+    some_paths: list[tuple[int, int, str, str]] = field(default_factory=list)
     error: Optional[str] = None  # the file could not be read
 
 
@@ -131,10 +133,11 @@ class Checker:
         ]
         comments = suppression_comments(module) if might_suppress(data) else []
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
-        if not violations and not comments and not unfollowed:
+        if not violations and not comments and not unfollowed and not resolved.some_paths:
             return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
         positions = Positions(module, tree)
         unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
+        some_paths = [(positions[node].start.line, positions[node].start.column + 1, method, name) for node, method, name in resolved.some_paths]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
         written = _written_elsewhere(resolved)
@@ -148,7 +151,7 @@ class Checker:
         findings.sort(key=lambda f: f.sort_key)
         clean = sum(1 for where, _ in calls if not any(_inside(f, where) for f in findings))
         lines = frame_lines(data, module.encoding, findings)
-        return FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved)
+        return FileResult(path, findings, lines, len(calls), clean, unresolved=unresolved, some_paths=some_paths)
 
     def _not_parsed(self, path: str, data: bytes, refusal: NotParsed, ignored: frozenset = frozenset()) -> FileResult:
         finding = RefusedFileRule.finding_for(path, refusal)

@@ -82,9 +82,21 @@ class Annotated:
 
 @dataclass(frozen=True)
 class Function:
-    """A function of ours, whose calls return what it returns."""
+    """A function of ours (or a lambda), whose calls return what it returns."""
 
-    node: cst.FunctionDef
+    node: Union[cst.FunctionDef, cst.Lambda]
+
+
+@dataclass(frozen=True, eq=False)
+class Parameter:
+    """A parameter without an annotation: what the calls of its function pass there (flow.py reads
+    every call of the function it can see)."""
+
+    function: Union[cst.FunctionDef, cst.Lambda]
+    name: str
+    position: Optional[int]  # among what a call passes by position (after self or cls); None: keyword-only
+    default: Optional[cst.BaseExpression]
+    scope: Scope  # where the function is defined, and its default evaluated
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +126,7 @@ class Unknown:
     """Anything we do not follow (it shadows what was imported)."""
 
 
-Source = Union[Expression, OpenAIModule, ClientClass, LegacySymbol, Annotated, Function, LocalClass, ProjectImport, ModuleImport, Unknown]
+Source = Union[Expression, OpenAIModule, ClientClass, LegacySymbol, Annotated, Function, Parameter, LocalClass, ProjectImport, ModuleImport, Unknown]
 
 
 # What happens to a name that may hold request parameters, in source order.
@@ -179,7 +191,7 @@ class Scope:
         self.parameters: set[str] = set()  # function scopes: what a caller binds
 
     def lookup(self, name: str) -> list[Source]:
-        """What the name is bound to (nothing followed for a bare parameter); [] when unbound."""
+        """What the name is bound to; [] when unbound."""
         sources = self.binding(name)
         return [] if sources is None else sources
 
@@ -227,8 +239,9 @@ class Collector(cst.CSTVisitor):
         self.dict_events: dict[tuple[Scope, str], list[DictEvent]] = defaultdict(list)
         self.return_places: dict[cst.CSTNode, Place] = {}  # by the returned value
         self.attribute_assignments: list[AttributeAssignment] = []
-        self.returns: dict[cst.FunctionDef, list[tuple[cst.BaseExpression, Scope]]] = defaultdict(list)
+        self.returns: dict[Union[cst.FunctionDef, cst.Lambda], list[tuple[cst.BaseExpression, Scope]]] = defaultdict(list)
         self.function_stack: list[cst.FunctionDef] = []
+        self.lambda_names: dict[cst.Lambda, set[str]] = defaultdict(set)  # what a lambda is called by: `ask = lambda ...`
         self.classes: dict[str, Scope] = {}
         self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
 
@@ -280,12 +293,31 @@ class Collector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         enclosing = self.scope
         enclosing.names[node.name.value].append(Function(node))
+        decorators = {dotted_name(d.decorator) for d in node.decorators}
+        self.scope = self._function_scope(node, enclosing, enclosing.kind == "class" and "staticmethod" not in decorators)
+        self.function_stack.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scope = self.scope.parent
+        self.function_stack.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        enclosing = self.scope
+        self.scope = self._function_scope(node, enclosing, is_method=False)
+        self.returns[node].append((node.body, self.scope))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scope = self.scope.parent
+
+    @staticmethod
+    def _function_scope(node: Union[cst.FunctionDef, cst.Lambda], enclosing: Scope, is_method: bool) -> Scope:
+        """The scope of a function's body, with its parameters bound: the first of a method to its
+        class, the others to their annotation, their default, and what callers pass."""
         scope = Scope("function", enclosing)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         stars = [star for star in (node.params.star_arg, node.params.star_kwarg) if isinstance(star, cst.Param)]
         scope.parameters = {param.name.value for param in [*params, *stars]}
-        decorators = {dotted_name(d.decorator) for d in node.decorators}
-        is_method = enclosing.kind == "class" and "staticmethod" not in decorators
+        positional = len(node.params.posonly_params) + len(node.params.params)
         for index, param in enumerate(params):
             if is_method and index == 0:
                 scope.names[param.name.value].append(LocalClass(enclosing))
@@ -293,14 +325,12 @@ class Collector(cst.CSTVisitor):
             sources = scope.names[param.name.value]
             if param.annotation is not None:
                 sources.append(Annotated(param, param.annotation.annotation, enclosing))
+            else:
+                position = index - is_method if index < positional else None
+                sources.append(Parameter(node, param.name.value, position, param.default, enclosing))
             if param.default is not None:
                 sources.append(Expression(param.default, enclosing))
-        self.scope = scope
-        self.function_stack.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scope = self.scope.parent
-        self.function_stack.pop()
+        return scope
 
     def _place(self, node: cst.CSTNode) -> Place:
         self.seq += 1
@@ -361,6 +391,8 @@ class Collector(cst.CSTVisitor):
         self._bind(node.target, None, node)
 
     def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
+        if isinstance(target, (cst.Name, cst.Attribute)) and isinstance(value, cst.Lambda):  # `ask = lambda cli, q: ...`
+            self.lambda_names[value].add(target.value if isinstance(target, cst.Name) else target.attr.value)
         if isinstance(target, cst.Name):
             source = Expression(value, self.scope) if value is not None else Unknown()
             self.scope.names[target.value].append(source)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
@@ -26,6 +27,7 @@ from qwen_migrate.analysis.collect import (
     LocalClass,
     ModuleImport,
     OpenAIModule,
+    Parameter,
     Place,
     ProjectImport,
     Scope,
@@ -103,6 +105,26 @@ class _ImportedClass:
     origin: Origin
 
 
+@dataclass(frozen=True)
+class _ImportedFunction:
+    """With the index: a function of another module with parameters its SDK calls go through."""
+
+    origin: Origin
+
+
+# What a parameter may be given for the calls through it to be the SDK's: a client, the module, a resource.
+_CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
+
+
+@dataclass(frozen=True)
+class _OnSomePaths:
+    """A parameter some callers pass an OpenAI client to, and others something else: the calls
+    through it are OpenAI calls on some paths only, listed by `--explain-unresolved`, never reported."""
+
+    parameter: str
+    path: tuple[str, ...]
+
+
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 # Where another module reads a module-level name: after every statement of the module, on every path.
 _END_OF_MODULE = Place(sys.maxsize, ())
@@ -114,14 +136,24 @@ class _Resolver:
         self.context = context
         self.index = context.index
         self.imported_uses: list[tuple[Origin, tuple[str, ...]]] = []
+        # first pass: the calls of names imported from the project, with the client classes they pass
+        self.passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = []
+        # the parameters of this module's functions that other modules may pass clients to
+        self.open_parameters: dict[Origin, Parameter] = {}
+        # the SDK-shaped calls through a parameter some callers pass an OpenAI client to, others not
+        self.some_paths: list[tuple[cst.Call, str, str]] = []
+        self._passed_memo: dict[Parameter, list] = {}
+        self._passing: set[Parameter] = set()
+        self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         self.value_uses: list[ValueUse] = []
         self.foreign: dict[Origin, Any] = {}  # by imported constant or dict: its value(s), parsed from the index
         self.foreign_nodes: set[cst.CSTNode] = set()  # those values
         # `self.<name> = ...` in the methods of a class: (class scope, name) -> sources
         self.instance_attributes: dict[tuple[Scope, str], list[Source]] = defaultdict(list)
-        # by constructor or annotated node; by origin, the one binding for a client of another module
-        self.bindings: dict[Union[cst.CSTNode, Origin], ClientBinding] = {}
+        # by constructor or annotated node; by origin, the one binding for a client of another module;
+        # by (origin, class), a client other modules pass to a parameter here
+        self.bindings: dict[Union[cst.CSTNode, Origin, tuple[Origin, str]], ClientBinding] = {}
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int], list] = {}
@@ -143,7 +175,7 @@ class _Resolver:
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
-            self.value_uses, calls_elsewhere,
+            self.value_uses, calls_elsewhere, self.passed, self.some_paths,
         )
 
     def _exports(self) -> ProjectIndex:
@@ -181,6 +213,12 @@ class _Resolver:
                 exports.classes[origin] = attributes
             if self.index is None:  # the part of the index the first pass makes
                 self._export_value(exports, origin)
+        used = {origin for origin, _ in self.imported_uses}
+        for origin, parameter in self.open_parameters.items():
+            if origin in used:  # SDK calls go through it (`c.chat.completions.create`): callers elsewhere say with which client
+                params = parameter.function.params
+                names = tuple(param.name.value for param in [*params.posonly_params, *params.params, *params.kwonly_params])
+                exports.parameters[Origin(self.context.name, parameter.function.name.value)] = names
         return exports
 
     @staticmethod
@@ -266,6 +304,17 @@ class _Resolver:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        for imported in (v for v in callees if isinstance(v, _ImportedRef)):  # a parameter may be both
+            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if imported.origin in self.open_parameters and (not path or path[0] not in CLIENT_RESOURCES):  # `df.groupby(...).agg()`
+                continue
+            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
+                self.imported_uses.append((imported.origin, path))
+                if not methods:  # else noted below, once
+                    self._note_value_uses(node, scope, via=imported.origin, via_path=path)
+        maybe = [v for v in callees if isinstance(v, _OnSomePaths) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
+        if maybe and not methods:
+            self.some_paths.append((node, ".".join(maybe[0].path), maybe[0].parameter))
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             method = ".".join(methods[0].path)
@@ -274,11 +323,6 @@ class _Resolver:
                 base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
                 self._note_value_uses(node, scope, method=method, base_url=base_url if isinstance(base_url, str) else None)
             return CallSite(node, method, clients, self._arguments(node, scope))
-        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
-            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
-            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
-                self.imported_uses.append((imported.origin, path))
-                self._note_value_uses(node, scope, via=imported.origin, via_path=path)
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
@@ -495,7 +539,7 @@ class _Resolver:
         else:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
-        others = [source for source in sources if not isinstance(source, (Expression, Annotated))]
+        others = [source for source in sources if not isinstance(source, (Expression, Annotated, Parameter))]
         if len(expressions) == 1 and not others and (isinstance(static_value(expressions[0]), str) or environment_literal(expressions[0]) is not None):
             return expressions[0]
         return None
@@ -530,6 +574,8 @@ class _Resolver:
             return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
         if isinstance(node, cst.BooleanOperation):
             return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+        if isinstance(node, cst.Lambda):
+            return [Function(node)]
         return []
 
     def _source_values(self, source: Source, depth: int) -> list:
@@ -543,7 +589,111 @@ class _Resolver:
             return self._annotated_client(source.node, source.annotation, source.scope, depth)
         if isinstance(source, ProjectImport):
             return self._imported(source.origin)
+        if isinstance(source, Parameter):
+            return self._passed(source, depth)
         return []  # Unknown
+
+    def _passed(self, parameter: Parameter, depth: int) -> list:
+        """The clients the calls of a function pass to one of its unannotated parameters (its default
+        where a call passes nothing): those of this module, and with the index, of the others. Only
+        when every call seen passes a client of the SDK: where one passes another SDK's client, or
+        what we cannot follow, the calls through the parameter may be anything's (`_OnSomePaths`
+        when other calls pass a client; nothing when none does)."""
+        if parameter in self._passed_memo:
+            return self._passed_memo[parameter]
+        if parameter in self._passing:  # a function that calls itself: not followed
+            return []
+        self._passing.add(parameter)
+        try:
+            values = self._callers_pass(parameter, depth)
+        finally:
+            self._passing.discard(parameter)
+        self._passed_memo[parameter] = values
+        return values
+
+    def _callers_pass(self, parameter: Parameter, depth: int) -> list:
+        values = []
+        others = False  # a caller passes something else: another SDK's client, what we cannot follow
+        for call, scope in self._calls_of(parameter.function):
+            argument = _argument(call, parameter.name, parameter.position)
+            if argument is not None:
+                found = self._values(argument, scope, depth)
+            elif parameter.default is not None and not any(arg.star for arg in call.args):
+                found = self._values(parameter.default, parameter.scope, depth)
+            else:
+                found = []
+            if found and all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
+                values += found
+            else:
+                others = True
+                values += [value for value in found if isinstance(value, _OnSomePaths)]
+        opened = []  # first pass: the parameter as other modules see it
+        function = parameter.function
+        if isinstance(function, cst.FunctionDef) and parameter.scope is self.collected.module_scope:
+            origin = Origin(self.context.name, f"{function.name.value}.{parameter.name}")  # other modules may call it
+            if self.index is None:  # what the calls through it use, for the clients passed to know
+                self.open_parameters[origin] = parameter
+                opened.append(_ImportedRef(origin, ()))
+            else:
+                classes = self.index.arguments.get(origin, set())
+                others = others or "" in classes
+                for class_name in sorted(classes - {""}):
+                    key = (origin, class_name)
+                    if key not in self.bindings:
+                        self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
+                    values.append(self.bindings[key])
+        if not others:
+            return values + opened
+        if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
+            return [_OnSomePaths(parameter.name, ())] + opened
+        return opened
+
+    def _open(self, value: Any) -> bool:
+        """First pass: whether a value is what other modules pass to a parameter here (`def outer(c):
+        run_query(c, ...)`), so that what is used through `run_query`'s is used through `outer`'s too."""
+        return isinstance(value, _ImportedRef) and not value.path and value.origin in self.open_parameters
+
+    def _calls_of(self, function: Union[cst.FunctionDef, cst.Lambda]) -> list[tuple[cst.Call, Scope]]:
+        """The calls of this module that call the function: by its name, or a name its lambda is bound to."""
+        if self._calls_by_name is None:
+            self._calls_by_name = defaultdict(list)
+            for call, scope in self.collected.calls:
+                func = call.func
+                self._calls_by_name[func.value if isinstance(func, cst.Name) else func.attr.value].append((call, scope))
+        names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
+        return [
+            (call, scope)
+            for name in sorted(names)
+            for call, scope in self._calls_by_name.get(name, ())
+            if Function(function) in self._values(call.func, scope, 0)
+        ]
+
+    def _lend(self, call: cst.Call, scope: Scope, function: Origin, depth: int) -> None:
+        """A call of another module's function that takes clients: what the calls through its
+        parameters use there counts for the clients passed here (for their base URL)."""
+        for position, name in enumerate(self.index.parameters[function]):
+            uses = self.index.uses.get(Origin(function.module, f"{function.name}.{name}"))
+            argument = _argument(call, name, position) if uses else None
+            for value in self._values(argument, scope, depth):
+                if isinstance(value, ClientBinding):
+                    value.external_apis = value.external_apis | frozenset(uses)
+
+    def _passing_classes(self, call: cst.Call, scope: Scope, depth: int) -> tuple[tuple[str, Union[str, Origin]], ...]:
+        """Where a call passes a client of the SDK, by position ("0", before any `*args`) or keyword:
+        the class of a client built here, or the origin of a name imported from the project (a
+        client, perhaps); a parameter it passes nothing to, or anything else, is not among them."""
+        positional = itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args)
+        arguments = [(str(position), arg) for position, arg in enumerate(positional)]
+        arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
+        passed = []
+        for key, arg in arguments:
+            values = self._values(arg.value, scope, depth)
+            classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
+            if len(classes) == 1 and "" not in classes:
+                passed.append((key, classes.pop()))
+            elif len(values) == 1 and isinstance(values[0], _ImportedRef) and not values[0].path:
+                passed.append((key, values[0].origin))
+        return tuple(passed)
 
     def _imported(self, origin: Origin) -> list:
         """A name imported from another module of the project, as far as clients are concerned."""
@@ -560,6 +710,8 @@ class _Resolver:
             return [_ImportedValue(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
+        if origin in self.index.parameters:
+            return [_ImportedFunction(origin)]
         return []
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
@@ -581,6 +733,8 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base, (name,))]
         if isinstance(base, _ResourceRef):
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
+        if isinstance(base, _OnSomePaths):
+            return [base] if name in RESPONSE_VIEWS else [_OnSomePaths(base.parameter, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
         if isinstance(base, ModuleImport):
@@ -629,15 +783,19 @@ class _Resolver:
             elif isinstance(callee, _ImportedFactory):
                 values.append(self._proxy(callee.origin, self.index.factories[callee.origin]))
             elif isinstance(callee, _ImportedRef):  # a factory, perhaps: what its result is used for counts
+                if not callee.path and node.args:  # a function, perhaps, whose parameters take clients
+                    self.passed.append((callee.origin, self._passing_classes(node, scope, depth)))
                 values.append(_ImportedRef(callee.origin, callee.path + ("()",)))
+            elif isinstance(callee, _ImportedFunction):
+                self._lend(node, scope, callee.origin, depth)
         return values
 
-    def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
+    def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[ClientBinding]:
         """The clients a call of one of our functions returns: from its return values, else its annotation."""
         values = [
             v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
         ]
-        if not values and function.returns is not None:
+        if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
         return [v for v in values if isinstance(v, ClientBinding)]
@@ -685,3 +843,13 @@ class _Resolver:
 def _code(node: cst.CSTNode) -> str:
     """The source code of an expression, as the index carries it to other modules."""
     return cst.Module([]).code_for_node(node)
+
+
+def _argument(call: cst.Call, name: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
+    """What a call passes to a parameter by keyword, or by position before any `*args`; None if
+    neither (its default, or what `*args`/`**kwargs` hold)."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    leading = list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
+    return leading[position].value if position is not None and position < len(leading) else None

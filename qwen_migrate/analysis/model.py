@@ -83,11 +83,21 @@ class ProjectIndex:
     dicts: dict[Origin, dict[str, tuple[str, bool]]] = field(default_factory=dict)
     # constant or dict -> its uses: (method, parameter or "**", using module, call there, the literal base_url or None)
     value_uses: dict[Origin, set[tuple[str, str, str, int, Optional[str]]]] = field(default_factory=dict)
+    # function -> its parameters, when SDK calls go through one (`def run_query(model_client, prompt)`)
+    parameters: dict[Origin, tuple[str, ...]] = field(default_factory=dict)
+    # a parameter of a function of `parameters`, as Origin(module, "function.parameter") -> the client
+    # classes other modules pass there ("" for anything else); what is used through it is in `uses`
+    arguments: dict[Origin, set[str]] = field(default_factory=dict)
+
+    def is_parameter(self, origin: Origin) -> bool:
+        """Whether `origin` names a parameter of a function of `parameters`: Origin(module, "function.parameter")."""
+        function, _, name = origin.name.rpartition(".")
+        return name in self.parameters.get(Origin(origin.module, function), ())
 
     def exported_names(self) -> dict[str, set[str]]:
-        """Per module that exports a client, a factory or a class: the names it exports them by."""
+        """Per module that exports a client, a factory, a class or a function that takes clients: the names it exports them by."""
         names: dict[str, set[str]] = {}
-        for origin in [*self.clients, *self.factories, *self.classes]:
+        for origin in [*self.clients, *self.factories, *self.classes, *self.parameters]:
             names.setdefault(origin.module, set()).add(origin.name)
         return names
 
@@ -243,3 +253,8 @@ class ResolvedModule:
     # with the index: views of the SDK calls of other modules that take parameters from this
     # module's constants and dicts (`arguments.entries` are the parameters they take from here)
     calls_elsewhere: list[CallSite] = field(default_factory=list)
+    # first pass: the calls of names imported from the project, with what they pass (see flow's `_passing_classes`)
+    passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)
+    # calls through a parameter that some callers pass an OpenAI client, others something else:
+    # (call, method, parameter), OpenAI calls on some paths only, never reported
+    some_paths: list[tuple[cst.Call, str, str]] = field(default_factory=list)

@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from qwen_migrate.analysis.flow import resolve
 from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule, ValueUse
@@ -58,10 +58,11 @@ class FileIndex:
     uses: list[tuple[Origin, tuple[str, ...]]] = field(default_factory=list)
     asked: frozenset[Origin] = frozenset()
     value_uses: list[ValueUse] = field(default_factory=list)
+    passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)  # what its calls of imported names pass
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
-        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses)
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed)
 
     def value_modules(self) -> set[str]:
         """The modules whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
@@ -69,14 +70,17 @@ class FileIndex:
 
     def depends_on(self, index: ProjectIndex) -> bool:
         """Whether the file's analysis with `index` may differ from its analysis without one: other
-        modules use a client it exports; or a name it imports is an export, or a module of the
-        project (`from app import llm`) that holds one, itself or beneath it (`llm.client`,
-        `llm.clients.client`). A module that holds none leads, with the index as without it, to nothing."""
+        modules use a client it exports, or pass clients to a function it exports; or a name it
+        imports is an export, or a module of the project (`from app import llm`) that holds one,
+        itself or beneath it (`llm.client`, `llm.clients.client`). A module that holds none leads,
+        with the index as without it, to nothing."""
         if any(index.uses.get(origin) for origin in [*self.exports.clients, *self.exports.factories]):
             return True
         if self.shares_values(index):
             return True
-        if any(origin in index.clients or origin in index.factories or origin in index.classes for origin in self.asked):
+        if any(Origin(function.module, f"{function.name}.{name}") in index.arguments for function, names in self.exports.parameters.items() for name in names):
+            return True
+        if any(origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters for origin in self.asked):
             return True
         modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
         return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
@@ -178,6 +182,7 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
         index.factories.update(part.exports.factories)
         index.classes.update(part.exports.classes)
         index.base_urls.update(part.exports.base_urls)
+        index.parameters.update(part.exports.parameters)
     importers = list(importers)
     _follow_reexports(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
@@ -186,6 +191,9 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
     _add_values(index, [*exporters, *importers])
+    for part in [*exporters, *importers]:
+        for function, passed in part.passed:
+            _add_arguments(index, function, dict(passed))
     return index
 
 
@@ -248,11 +256,28 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
     index.value_uses = {origin: uses for origin, uses in index.value_uses.items() if origin in index.constants or origin in index.dicts}
 
 
+def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Union[str, Origin]]) -> None:
+    """What one call of a function of `index.parameters` passes to its parameters that SDK calls go
+    through: a client class, or "" for anything else (what `passed` does not name: another value,
+    the parameter's default, `*args`). A client of the project passed there is used for what is
+    called through the parameter, for its base URL."""
+    for position, name in enumerate(index.parameters.get(function, ())):
+        parameter = Origin(function.module, f"{function.name}.{name}")
+        if parameter not in index.uses:
+            continue
+        value = passed.get(name, passed.get(str(position), ""))
+        if isinstance(value, Origin):
+            if value in index.clients:
+                index.uses.setdefault(value, set()).update(index.uses[parameter])
+            value = index.clients.get(value, "")
+        index.arguments.setdefault(parameter, set()).add(value)
+
+
 def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tuple[Origin, str]]:
     """The export a use goes through, and its API: `client` + chat.completions.create, or
     `llm` (a module) + client.chat.completions.create; a re-export's or an accessor's use is a use
     of the export it stands for."""
-    if origin in index.clients or origin in index.factories:
+    if origin in index.clients or origin in index.factories or index.is_parameter(origin):
         return index.reexports.get(origin) or index.accessors.get(origin) or origin, names[0]
     module = f"{origin.module}.{origin.name}"
     if module in index.modules and len(names) >= 3:

@@ -36,6 +36,11 @@ def render_json(run: RunResult) -> str:
         "findings": [finding_to_json(f) for f in run.findings],
         "unresolved": [
             {"path": r.path, "line": line, "column": column, "method": method} for r in run.files for line, column, method in r.unresolved
+        ]
+        + [
+            {"path": r.path, "line": line, "column": column, "method": method, "parameter": parameter}
+            for r in run.files
+            for line, column, method, parameter in r.some_paths
         ],
         "errors": [{"path": r.path, "message": mask(r.error)} for r in run.errors],
         "summary": summary(run),

@@ -28,6 +28,9 @@ def render_statistics(run: RunResult, console: Console) -> None:
     )
     if sites["unresolved"]:
         console.print(Text(f"{sites['unresolved']} SDK calls take parameters the analysis cannot follow (see --explain-unresolved)."))
+    some_paths = sum(len(r.some_paths) for r in run.files)
+    if some_paths:
+        console.print(Text(f"{some_paths} calls through a parameter are OpenAI calls on some paths only (see --explain-unresolved)."))
     _print_baseline(console, run)
 
 
@@ -41,10 +44,13 @@ def _print_baseline(console: Console, run: RunResult) -> None:
 
 
 def render_unresolved(run: RunResult, console: Console) -> None:
-    """The calls whose `**kwargs` could not be followed: for a person to review."""
+    """The calls whose `**kwargs` could not be followed, and those through a parameter whose callers
+    pass an OpenAI client on some paths only: for a person to review."""
     for result in run.files:
         for line, column, method in result.unresolved:
             console.print(Text(f"{result.path}:{line}:{column}: {method}() takes parameters the analysis cannot follow (**kwargs from a parameter, another module or a call)"))
+        for line, column, method, parameter in result.some_paths:
+            console.print(Text(f"{result.path}:{line}:{column}: {method}() through '{parameter}' is an OpenAI call on some paths only: some callers pass an OpenAI client there, others another SDK's client or a value the analysis cannot follow"))
 
 
 def render_text(run: RunResult, console: Console) -> None:
