@@ -372,7 +372,7 @@ class Collector(cst.CSTVisitor):
                 self._bind(element.value, None, statement)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, (cst.Attribute, cst.Name)):
+        if isinstance(node.func, (cst.Attribute, cst.Name, cst.Call)):  # a call of a call: `partial(...)(...)`
             self.calls.append((node, self.scope))
             self._place(node)
         func = node.func

@@ -77,6 +77,16 @@ class _ResourceRef:
 
 
 @dataclass(frozen=True)
+class _Partial:
+    """`functools.partial(client.chat.completions.create, model=...)`: an SDK method with some of its
+    keywords given, in `call`; every call through it sends them."""
+
+    method: _ResourceRef
+    call: cst.Call
+    scope: Scope
+
+
+@dataclass(frozen=True)
 class _ImportedRef:
     """First pass: a name imported from the project, and the attributes taken of it so far."""
 
@@ -112,6 +122,8 @@ class _Resolver:
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int], list] = {}
         self._active: set[tuple[int, int]] = set()
+        self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
+        self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -123,6 +135,12 @@ class _Resolver:
                 calls.append(call)
                 for client in call.clients:
                     client.calls.append(call)
+        for node, partial in self.partials.items():
+            if node not in self.partials_called:  # called where we cannot see: its keywords, and any others
+                arguments = dataclasses.replace(self._partial_arguments(partial), has_splat=True)
+                call = CallSite(node, ".".join(partial.method.path), (partial.method.client,), arguments)
+                calls.append(call)
+                partial.method.client.calls.append(call)
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
@@ -199,10 +217,14 @@ class _Resolver:
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
-        methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        partials = [v for v in callees if isinstance(v, _Partial)]
+        methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
-            return CallSite(node, ".".join(methods[0].path), clients, self._arguments(node, scope))
+            arguments = self._arguments(node, scope)
+            if partials:
+                arguments = self._through_partial(arguments, partials, alone=len(methods) == len(partials))
+            return CallSite(node, ".".join(methods[0].path), clients, arguments)
         for imported in (v for v in callees if isinstance(v, _ImportedRef)):
             path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
             if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
@@ -214,14 +236,19 @@ class _Resolver:
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
-        """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it."""
+        """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it; a
+        partial's keywords always are, in the partial: every call through it sends them as they are."""
         users: dict[cst.Dict, set] = defaultdict(set)
         for call in calls:
             for entry in call.arguments.entries.values():
                 if entry.container is not None:
                     users[entry.container].add(call.node)
         for call in calls:
-            mine = frozenset(e.container for e in call.arguments.entries.values() if e.container is not None and len(users[e.container]) == 1)
+            mine = frozenset(
+                e.container
+                for e in call.arguments.entries.values()
+                if e.container is not None and (isinstance(e.container, cst.Call) or len(users[e.container]) == 1)
+            )
             if mine:
                 call.arguments = dataclasses.replace(call.arguments, editable=mine)
 
@@ -240,6 +267,28 @@ class _Resolver:
                     entries.update(found)
         values = [arg.value for arg in keywords.values()] + [entry.value for entry in entries.values()]
         return KeywordArguments(keywords, unresolved, entries, self._constants(values, scope), call)
+
+    def _through_partial(self, arguments: KeywordArguments, partials: list[_Partial], alone: bool) -> KeywordArguments:
+        """A call through a partial: its own parameters, and the partial's keywords as entries that
+        live in the partial, where findings about them point and fixes edit them. Where the callee
+        may be another partial or the method itself, which keywords are sent is not known."""
+        self.partials_called.update(partial.call for partial in partials)
+        if not alone or len({partial.call for partial in partials}) > 1:
+            return dataclasses.replace(arguments, has_splat=True)
+        given = self._partial_arguments(partials[0])
+        entries = {name: DictEntry(arg.value, arg, container=given.call) for name, arg in given.keywords.items()}
+        entries.update(given.entries)
+        entries.update(arguments.entries)  # the call's own parameters replace the partial's
+        return dataclasses.replace(
+            arguments, has_splat=arguments.has_splat or given.has_splat, entries=entries, constants={**given.constants, **arguments.constants}
+        )
+
+    def _partial_arguments(self, partial: _Partial) -> KeywordArguments:
+        """The keywords a partial gives its method (a positional argument past the method, which SDK
+        methods do not take, is not read)."""
+        given = self._arguments(partial.call, partial.scope)
+        positional = [arg for arg in partial.call.args if arg.keyword is None and not arg.star]
+        return dataclasses.replace(given, has_splat=True) if len(positional) > 1 else given
 
     def _constructor_arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
         """A client constructor's keywords, with the one value each name among them stands for
@@ -495,6 +544,8 @@ class _Resolver:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
             return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
+        if self._is_partial(func, scope):
+            return self._partial(node, scope, depth)
         values = []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, ClientClass):
@@ -506,6 +557,26 @@ class _Resolver:
             elif isinstance(callee, _ImportedRef):  # a factory, perhaps: what its result is used for counts
                 values.append(_ImportedRef(callee.origin, callee.path + ("()",)))
         return values
+
+    @staticmethod
+    def _is_partial(func: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether `func` is `functools.partial` (imported by `from functools import partial`, under any alias)."""
+        if isinstance(func, cst.Name):
+            return scope.binding(func.value) is not None and scope.means(func.value, "functools.partial")
+        if isinstance(func, cst.Attribute) and func.attr.value == "partial" and isinstance(func.value, cst.Name):
+            return scope.binding(func.value.value) is not None and scope.means(func.value.value, "functools")
+        return False
+
+    def _partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
+        """`partial(<SDK method>, ...)`: the method with the call's keywords given."""
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if not positional:
+            return []
+        methods = [v for v in self._values(positional[0].value, scope, depth) if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
+            return []
+        self.partials[node] = _Partial(methods[0], node, scope)
+        return [self.partials[node]]
 
     def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
         """The clients a call of one of our functions returns: from its return values, else its annotation."""
