@@ -18,6 +18,7 @@ from qwen_migrate.analysis.collect import (
     DictBound,
     DictEvent,
     DictMerged,
+    Element,
     Expression,
     Function,
     KeySet,
@@ -52,7 +53,7 @@ from qwen_migrate.facts.openai_sdk import (
     MODULE_CLIENT_SETTINGS,
     RESPONSE_VIEWS,
 )
-from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
+from qwen_migrate.request import DYNAMIC, DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
 
 
 def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
@@ -84,6 +85,23 @@ class _Partial:
     method: _ResourceRef
     call: cst.Call
     scope: Scope
+
+
+@dataclass(frozen=True)
+class _Container:
+    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`."""
+
+    node: Union[cst.Dict, cst.List, cst.Tuple]
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class _Unfollowed:
+    """What may be a client or something else (an item of a container that holds clients and
+    other things, by a key we cannot tell), and the attributes taken of it: its calls are neither
+    taken for SDK calls nor dropped, but listed as unresolved."""
+
+    path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,7 @@ class _Resolver:
         self._active: set[tuple[int, int]] = set()
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
+        self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -145,7 +164,7 @@ class _Resolver:
         exports = self._exports()
         clients = list(self.bindings.values())
         return ResolvedModule(
-            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked)
+            clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked), self.unfollowed
         )
 
     def _exports(self) -> ProjectIndex:
@@ -162,7 +181,7 @@ class _Resolver:
                     exports.clients[origin] = value.class_name
                     self._add_external_uses(value, origin)
                 elif isinstance(value, Function):
-                    for binding in self._returned(value.node, 0):
+                    for binding in (v for v in self._returned(value.node, 0) if isinstance(v, ClientBinding)):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
                             self._add_external_uses(binding, origin)
@@ -217,6 +236,10 @@ class _Resolver:
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
+        unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
+        if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
+            self.unfollowed.append((node, ".".join(unfollowed[0].path)))
+            return None
         partials = [v for v in callees if isinstance(v, _Partial)]
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
         if methods:
@@ -456,7 +479,65 @@ class _Resolver:
             return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
         if isinstance(node, cst.BooleanOperation):
             return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+        if isinstance(node, (cst.Dict, cst.List, cst.Tuple)):
+            return [_Container(node, scope)]
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, scope, depth)
         return []
+
+    def _subscript(self, node: cst.Subscript, scope: Scope, depth: int) -> list:
+        """`registry["primary"]`, `clients[0]`, `registry[name]` (any of its items)."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return []
+        key = static_value(node.slice[0].slice.value)
+        return self._either(self._items_of(node.value, scope, key, depth))
+
+    def _dict_get(self, node: cst.Call, scope: Scope, depth: int) -> list:
+        """`registry.get("primary")`: the item, or the default where the key may be absent (without
+        one, None: its calls fail, so it stands for no other value)."""
+        func = node.func
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth)):
+            return []
+        key = static_value(positional[0])
+        alternatives = self._items_of(func.value, scope, key, depth)
+        if len(positional) > 1 and (key is DYNAMIC or not alternatives):
+            alternatives.append(self._values(positional[1], scope, depth))
+        return self._either(alternatives)
+
+    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int) -> list[list]:
+        """What `node[key]` may be, one list of values per item it may be (key DYNAMIC: any item).
+        An item we cannot see (`**others`, `*more`, or one added somewhere: `registry["x"] = ...`,
+        `clients.append(...)`) is a list holding None."""
+        containers = [v for v in self._values(node, scope, depth) if isinstance(v, _Container)]
+        held_by = node.value if isinstance(node, cst.Name) else node.attr.value if isinstance(node, cst.Attribute) else None
+        alternatives: list[list] = [[None]] if containers and held_by in self.collected.grown else []
+        for container in containers:
+            elements = container.node.elements
+            if isinstance(container.node, cst.Dict):
+                keys = [static_value(e.key) if isinstance(e, cst.DictElement) else DYNAMIC for e in elements]
+                if DYNAMIC in keys:
+                    alternatives.append([None])
+                matching = [e.value for e, k in zip(elements, keys) if k is not DYNAMIC and (key is DYNAMIC or k == key)]
+                items = matching if key is DYNAMIC else matching[-1:]  # the last of a repeated key wins
+            elif any(not isinstance(e, cst.Element) for e in elements):  # `[*more]`: positions unknown
+                alternatives.append([None])
+                items = [e.value for e in elements if isinstance(e, cst.Element)] if key is DYNAMIC else []
+            elif key is DYNAMIC:
+                items = [e.value for e in elements]
+            else:
+                items = [elements[key].value] if isinstance(key, int) and -len(elements) <= key < len(elements) else []
+            alternatives += [self._values(item, container.scope, depth) for item in items]
+        return alternatives
+
+    @staticmethod
+    def _either(alternatives: list[list]) -> list:
+        """Values one of several alternatives holds. Where some may be clients (or their methods) and
+        others not, which it is cannot be told: _Unfollowed (a look-alike's call is never an OpenAI call)."""
+        clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
+        if clients and len(clients) < len(alternatives):
+            return [_Unfollowed(())]
+        return [v for found in alternatives for v in found if v is not None]
 
     def _source_values(self, source: Source, depth: int) -> list:
         if isinstance(source, Expression):
@@ -469,6 +550,8 @@ class _Resolver:
             return self._annotated_client(source.node, source.annotation, source.scope, depth)
         if isinstance(source, ProjectImport):
             return self._imported(source.origin)
+        if isinstance(source, Element):
+            return self._either(self._items_of(source.iterable, source.scope, DYNAMIC, depth))
         return []  # Unknown
 
     def _imported(self, origin: Origin) -> list:
@@ -507,6 +590,8 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
+        if isinstance(base, _Unfollowed):
+            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,))]
         if isinstance(base, ModuleImport):
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
@@ -546,7 +631,7 @@ class _Resolver:
             return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
         if self._is_partial(func, scope):
             return self._partial(node, scope, depth)
-        values = []
+        values = self._dict_get(node, scope, depth) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
@@ -578,15 +663,16 @@ class _Resolver:
         self.partials[node] = _Partial(methods[0], node, scope)
         return [self.partials[node]]
 
-    def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
-        """The clients a call of one of our functions returns: from its return values, else its annotation."""
+    def _returned(self, function: cst.FunctionDef, depth: int) -> list[Union[ClientBinding, _Unfollowed]]:
+        """The clients a call of one of our functions returns (or what may be one): from its return
+        values, else its annotation."""
         values = [
             v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
         ]
         if not values and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
-        return [v for v in values if isinstance(v, ClientBinding)]
+        return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed))]
 
     def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """A client known by its annotation; or an object of a class with client attributes."""

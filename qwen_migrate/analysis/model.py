@@ -199,3 +199,6 @@ class ResolvedModule:
     # the names imported from the project that the module followed: with an index that knows none of
     # them, and no other module using its exports, the module's analysis does not depend on the index
     asked: frozenset[Origin] = frozenset()
+    # calls on what may be a client or something else (an item of a container holding both, by a key
+    # we cannot tell), with their method: neither reported nor dropped, but listed as unresolved
+    unfollowed: list[tuple[cst.Call, str]] = field(default_factory=list)

@@ -27,7 +27,7 @@ def render_statistics(run: RunResult, console: Console) -> None:
         Text(f"Migration progress: {sites['without_findings']} of {sites['total']} SDK call sites have no findings ({share:.0f}%).")
     )
     if sites["unresolved"]:
-        console.print(Text(f"{sites['unresolved']} SDK calls take parameters the analysis cannot follow (see --explain-unresolved)."))
+        console.print(Text(f"{sites['unresolved']} SDK calls the analysis cannot follow whole (see --explain-unresolved)."))
     _print_baseline(console, run)
 
 
@@ -41,10 +41,10 @@ def _print_baseline(console: Console, run: RunResult) -> None:
 
 
 def render_unresolved(run: RunResult, console: Console) -> None:
-    """The calls whose `**kwargs` could not be followed: for a person to review."""
+    """The calls whose `**kwargs`, or whose client, could not be followed: for a person to review."""
     for result in run.files:
         for line, column, method in result.unresolved:
-            console.print(Text(f"{result.path}:{line}:{column}: {method}() takes parameters the analysis cannot follow (**kwargs from a parameter, another module or a call)"))
+            console.print(Text(f"{result.path}:{line}:{column}: {method}() is a call the analysis cannot follow whole: **kwargs from a parameter, another module or a call, or a client that may be another SDK's"))
 
 
 def render_text(run: RunResult, console: Console) -> None:
