@@ -1,7 +1,11 @@
 """SDK methods bound with `functools.partial`: the partial's keywords are part of every call made through it."""
+import json
 from textwrap import dedent
 
 import pytest
+from click.testing import CliRunner
+
+from qwen_migrate.cli import main
 
 from qwen_migrate.engine import Checker
 from qwen_migrate.fixer import Fixer
@@ -144,3 +148,19 @@ def test_partials_of_other_things_are_not_sdk_calls(body):
 )
 def test_odd_partials_are_no_trouble(body):
     check(source(body))
+
+
+def test_a_partial_of_a_client_imported_from_the_project(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text('import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv("DASHSCOPE_API_KEY"))\n')
+    (tmp_path / "app" / "agent.py").write_text(
+        'from functools import partial\n\nfrom app.llm import client\n\nrespond = partial(client.responses.create, model="gpt-4.1")\nrespond(input="hi")\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "."]).output)
+    found = {(f["path"], f["code"]): f for f in document["findings"]}
+    assert ("app/agent.py", "QW210") in found
+    # the client serves the Responses API, through the partial in another module
+    assert found[("app/llm.py", "QW101")]["fix"]["description"].endswith("/api/v2/apps/protocols/compatible-mode/v1")

@@ -248,14 +248,18 @@ class _Resolver:
             if partials:
                 arguments = self._through_partial(arguments, partials, alone=len(methods) == len(partials))
             return CallSite(node, ".".join(methods[0].path), clients, arguments)
-        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
-            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
-            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
-                self.imported_uses.append((imported.origin, path))
+        self._note_imported_uses(callees)
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
+
+    def _note_imported_uses(self, callees: list) -> None:
+        """First pass: the SDK methods called on names imported from the project, for the index."""
+        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
+            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
+                self.imported_uses.append((imported.origin, path))
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
@@ -657,7 +661,9 @@ class _Resolver:
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         if not positional:
             return []
-        methods = [v for v in self._values(positional[0].value, scope, depth) if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        given = self._values(positional[0].value, scope, depth)
+        self._note_imported_uses(given)  # first pass: what an imported client is bound for
+        methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
             return []
         self.partials[node] = _Partial(methods[0], node, scope)
