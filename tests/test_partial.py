@@ -164,3 +164,16 @@ def test_a_partial_of_a_client_imported_from_the_project(tmp_path, monkeypatch):
     assert ("app/agent.py", "QW210") in found
     # the client serves the Responses API, through the partial in another module
     assert found[("app/llm.py", "QW101")]["fix"]["description"].endswith("/api/v2/apps/protocols/compatible-mode/v1")
+
+
+def test_a_partial_is_not_edited_when_a_call_through_it_passes_its_own_extra_body():
+    code = source(
+        """
+        ask = partial(client.chat.completions.create, model="qwen3.6-plus", top_k=5)
+        ask(messages=[])
+        ask(messages=[], extra_body={"enable_thinking": False})
+        """
+    )
+    findings = check(code)
+    assert [(f.code, covered_text(code, f), f.fix) for f in findings] == [("QW209", "top_k=5", None)]  # once, without a fix
+    assert fixed(code) == code

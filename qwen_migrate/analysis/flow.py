@@ -264,17 +264,23 @@ class _Resolver:
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
         """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it; a
-        partial's keywords always are, in the partial: every call through it sends them as they are."""
+        partial's keywords are, in the partial, whatever calls go through it (they all send them as
+        they are), unless one of them passes its own `extra_body`: that replaces the partial's, so
+        what a fix moves there would be lost for that call."""
         users: dict[cst.Dict, set] = defaultdict(set)
+        own_extra_body: set[cst.Call] = set()  # partials some call through which passes extra_body itself
         for call in calls:
             for entry in call.arguments.entries.values():
                 if entry.container is not None:
                     users[entry.container].add(call.node)
+                    if isinstance(entry.container, cst.Call) and "extra_body" in call.arguments.keywords:
+                        own_extra_body.add(entry.container)
         for call in calls:
             mine = frozenset(
                 e.container
                 for e in call.arguments.entries.values()
-                if e.container is not None and (isinstance(e.container, cst.Call) or len(users[e.container]) == 1)
+                if e.container is not None
+                and (e.container not in own_extra_body if isinstance(e.container, cst.Call) else len(users[e.container]) == 1)
             )
             if mine:
                 call.arguments = dataclasses.replace(call.arguments, editable=mine)
