@@ -147,7 +147,7 @@ def _prepare(options: CodeOptions, **cache) -> tuple[Settings, runner.Run]:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in this baseline file (entries no longer found are pruned).")
 @click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with findings, merging with noqa comments there.")
-@click.option("--explain-unresolved", is_flag=True, help="Also list the SDK calls whose **kwargs the analysis cannot follow, and those through a parameter only some callers pass an OpenAI client.")
+@click.option("--explain-unresolved", is_flag=True, help="Also list the SDK calls whose **kwargs, or whose client, the analysis cannot follow, and those through a parameter only some callers pass an OpenAI client.")
 @click.option("--no-cache", is_flag=True, envvar="QWEN_MIGRATE_NO_CACHE", help="Neither read nor write the cache (also: QWEN_MIGRATE_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="QWEN_MIGRATE_CACHE_DIR", help=f"Where the cache is kept (also: QWEN_MIGRATE_CACHE_DIR) [default: {DEFAULT_FOLDER} in the project's root].")
 def check(

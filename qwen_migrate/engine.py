@@ -133,10 +133,13 @@ class Checker:
         ]
         comments = suppression_comments(module) if might_suppress(data) else []
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
-        if not violations and not comments and not unfollowed and not resolved.some_paths:
+        if not violations and not comments and not unfollowed and not resolved.unfollowed and not resolved.some_paths:
             return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
         positions = Positions(module, tree)
-        unresolved = [(positions[c.node].start.line, positions[c.node].start.column + 1, c.method) for c in unfollowed]
+        unresolved = sorted(
+            (positions[node].start.line, positions[node].start.column + 1, method)
+            for node, method in [*((c.node, c.method) for c in unfollowed), *resolved.unfollowed]
+        )
         some_paths = [(positions[node].start.line, positions[node].start.column + 1, method, name) for node, method, name in resolved.some_paths]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]

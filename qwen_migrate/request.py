@@ -6,7 +6,7 @@ request body in a batch input file (and, later, a request seen at run time).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Union
 
 import libcst as cst
 
@@ -93,12 +93,14 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
 
 @dataclass(frozen=True)
 class DictEntry:
-    """A parameter set in a dict that the call unpacks: `params = {"store": True}; create(**params)`."""
+    """A parameter set in a dict that the call unpacks: `params = {"store": True}; create(**params)`;
+    or given by the partial the call goes through: `ask = partial(create, store=True); ask()`."""
 
     value: cst.BaseExpression
-    where: cst.CSTNode  # the dict element, the `params["store"]` target, or the keyword of update()
+    where: cst.CSTNode  # the dict element, the `params["store"]` target, or the keyword of update() or partial()
     maybe: bool = False  # set on some paths only (under an `if`, in a loop, ...)
-    container: Optional[cst.Dict] = None  # the dict literal that holds it as an element
+    # the dict literal that holds it as an element, or the partial(...) call that holds it as a keyword
+    container: Optional[Union[cst.Dict, cst.Call]] = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,9 @@ class KeywordArguments:
         if name in self.keywords:
             return RemoveKeyword(self.call, name)
         entry = self._editable_entry(name)
-        return RemoveDictElement(entry.container, entry.where) if entry else None
+        if entry is None:
+            return None
+        return RemoveKeyword(entry.container, name) if isinstance(entry.container, cst.Call) else RemoveDictElement(entry.container, entry.where)
 
     def rename(self, name: str, new_name: str):
         from qwen_migrate.edits import RenameDictKey, RenameKeyword
@@ -186,11 +190,15 @@ class KeywordArguments:
         if name in self.keywords:
             return RenameKeyword(self.call, name, new_name)
         entry = self._editable_entry(name)
-        return RenameDictKey(entry.container, entry.where, new_name) if entry else None
+        if entry is None:
+            return None
+        if isinstance(entry.container, cst.Call):
+            return RenameKeyword(entry.container, name, new_name)
+        return RenameDictKey(entry.container, entry.where, new_name)
 
     def move_to_extra_body(self, name: str, entries: tuple):
         """The edit that replaces the parameter by `entries` (key, value) in `extra_body`: among the
-        call's keywords, or in the dict literal the parameter comes from.
+        call's keywords, or in the dict literal (or the partial) the parameter comes from.
 
         None where the result would fail at run time: an `extra_body` given elsewhere (a keyword
         beside the dict, another dict) would be passed twice, and the SDK merges `extra_body` into

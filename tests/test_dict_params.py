@@ -213,9 +213,9 @@ def test_unresolved_calls_are_listed_and_counted(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text(in_function("client.chat.completions.create(**kwargs)"))
     listed = CliRunner().invoke(main, ["check", "--explain-unresolved", "app.py"]).output
-    assert "app.py:7:5: chat.completions.create() takes parameters the analysis cannot follow" in listed
+    assert "app.py:7:5: chat.completions.create() is a call the analysis cannot follow whole" in listed
     statistics = CliRunner().invoke(main, ["check", "--statistics", "app.py"]).output
-    assert "1 SDK calls take parameters the analysis cannot follow" in statistics
+    assert "1 SDK calls the analysis cannot follow whole" in statistics
     document = json.loads(CliRunner().invoke(main, ["check", "--format", "json", "app.py"]).output)
     assert document["unresolved"] == [{"path": "app.py", "line": 7, "column": 5, "method": "chat.completions.create"}]
 

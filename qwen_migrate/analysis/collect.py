@@ -121,12 +121,20 @@ class ModuleImport:
     name: str
 
 
+@dataclass(frozen=True, eq=False)
+class Element:
+    """A loop's target: an item of what it iterates (`for client in clients`)."""
+
+    iterable: cst.BaseExpression
+    scope: Scope
+
+
 @dataclass(frozen=True)
 class Unknown:
     """Anything we do not follow (it shadows what was imported)."""
 
 
-Source = Union[Expression, OpenAIModule, ClientClass, LegacySymbol, Annotated, Function, Parameter, LocalClass, ProjectImport, ModuleImport, Unknown]
+Source = Union[Expression, OpenAIModule, ClientClass, LegacySymbol, Annotated, Function, Parameter, LocalClass, ProjectImport, ModuleImport, Element, Unknown]
 
 
 # What happens to a name that may hold request parameters, in source order.
@@ -244,6 +252,9 @@ class Collector(cst.CSTVisitor):
         self.lambda_names: dict[cst.Lambda, set[str]] = defaultdict(set)  # what a lambda is called by: `ask = lambda ...`
         self.classes: dict[str, Scope] = {}
         self.openai_import: Optional[tuple[cst.Import, str]] = None  # the first `import openai` at module level
+        # names (or attribute names) of containers whose items are written or added to anywhere in the
+        # module (`registry["x"] = ...`, `clients.append(...)`): what they hold is not only their display
+        self.grown: set[str] = set()
 
     # imports
     def visit_Import(self, node: cst.Import) -> None:
@@ -359,6 +370,8 @@ class Collector(cst.CSTVisitor):
         for target in node.targets:
             self._bind(target.target, node.value, node)
             subscript = target.target
+            if isinstance(subscript, cst.Subscript):
+                self._grow(subscript.value)
             if isinstance(subscript, cst.Subscript) and isinstance(subscript.value, cst.Name) and len(subscript.slice) == 1:
                 index = subscript.slice[0].slice
                 key = static_value(index.value) if isinstance(index, cst.Index) else None
@@ -367,6 +380,8 @@ class Collector(cst.CSTVisitor):
                     self.dict_events[(self.scope, subscript.value.value)].append(event)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, (cst.BitOrAssign, cst.AddAssign)):
+            self._grow(node.target)
         if isinstance(node.operator, cst.BitOrAssign) and isinstance(node.target, cst.Name):  # params |= {...}
             self.dict_events[(self.scope, node.target.value)].append(DictMerged(node.value, self._place(node)))
 
@@ -388,7 +403,17 @@ class Collector(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._enter_block(node)
-        self._bind(node.target, None, node)
+        if isinstance(node.target, cst.Name):  # an item of what it iterates
+            self.scope.names[node.target.value].append(Element(node.iter, self.scope))
+            self.dict_events[(self.scope, node.target.value)].append(DictBound(None, self._place(node)))
+        else:
+            self._bind(node.target, None, node)
+
+    def _grow(self, container: cst.BaseExpression) -> None:
+        if isinstance(container, cst.Name):
+            self.grown.add(container.value)
+        elif isinstance(container, cst.Attribute):
+            self.grown.add(container.attr.value)
 
     def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
         if isinstance(target, (cst.Name, cst.Attribute)) and isinstance(value, cst.Lambda):  # `ask = lambda cli, q: ...`
@@ -404,9 +429,14 @@ class Collector(cst.CSTVisitor):
                 self._bind(element.value, None, statement)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, (cst.Attribute, cst.Name)):
+        if isinstance(node.func, (cst.Attribute, cst.Name, cst.Call)):  # a call of a call: `partial(...)(...)`
             self.calls.append((node, self.scope))
             self._place(node)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
             self.dict_events[(self.scope, func.value.value)].append(DictUpdated(node, self.places[node]))
+        if isinstance(func, cst.Attribute) and func.attr.value in _GROWING:
+            self._grow(func.value)
+
+
+_GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "add"})  # methods that add items

@@ -20,6 +20,7 @@ from qwen_migrate.analysis.collect import (
     DictBound,
     DictEvent,
     DictMerged,
+    Element,
     Expression,
     Function,
     KeySet,
@@ -56,7 +57,7 @@ from qwen_migrate.facts.openai_sdk import (
     MODULE_CLIENT_SETTINGS,
     RESPONSE_VIEWS,
 )
-from qwen_migrate.request import DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
+from qwen_migrate.request import DYNAMIC, DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
 
 
 def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
@@ -77,6 +78,33 @@ class _ResourceRef:
     """A resource of a client, or one of its methods: `client.chat.completions`."""
 
     client: Client
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """`functools.partial(client.chat.completions.create, model=...)`: an SDK method with some of its
+    keywords given, in `call`; every call through it sends them."""
+
+    method: _ResourceRef
+    call: cst.Call
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class _Container:
+    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`."""
+
+    node: Union[cst.Dict, cst.List, cst.Tuple]
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class _Unfollowed:
+    """What may be a client or something else (an item of a container that holds clients and
+    other things, by a key we cannot tell), and the attributes taken of it: its calls are neither
+    taken for SDK calls nor dropped, but listed as unresolved."""
+
     path: tuple[str, ...]
 
 
@@ -158,6 +186,9 @@ class _Resolver:
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int], list] = {}
         self._active: set[tuple[int, int]] = set()
+        self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
+        self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
+        self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -169,13 +200,19 @@ class _Resolver:
                 calls.append(call)
                 for client in call.clients:
                     client.calls.append(call)
+        for node, partial in self.partials.items():
+            if node not in self.partials_called:  # called where we cannot see: its keywords, and any others
+                arguments = dataclasses.replace(self._partial_arguments(partial), has_splat=True)
+                call = CallSite(node, ".".join(partial.method.path), (partial.method.client,), arguments)
+                calls.append(call)
+                partial.method.client.calls.append(call)
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
-            self.value_uses, calls_elsewhere, self.passed, self.some_paths,
+            self.value_uses, calls_elsewhere, self.passed, self.some_paths, self.unfollowed,
         )
 
     def _exports(self) -> ProjectIndex:
@@ -198,7 +235,7 @@ class _Resolver:
                     returned = self._imported_name([v for node, scope in self.collected.returns.get(value.node, ()) for v in self._values(node, scope, 0)])
                     if returned is not None:
                         exports.accessors[origin] = returned
-                    for binding in self._returned(value.node, 0):
+                    for binding in (v for v in self._returned(value.node, 0) if isinstance(v, ClientBinding)):
                         exports.factories[origin] = binding.class_name
                         if binding.origin is None:
                             self._add_external_uses(binding, origin)
@@ -303,15 +340,15 @@ class _Resolver:
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
         callees = self._values(node.func, scope, 0)
-        methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
-        for imported in (v for v in callees if isinstance(v, _ImportedRef)):  # a parameter may be both
-            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
-            if imported.origin in self.open_parameters and (not path or path[0] not in CLIENT_RESOURCES):  # `df.groupby(...).agg()`
-                continue
-            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
-                self.imported_uses.append((imported.origin, path))
-                if not methods:  # else noted below, once
-                    self._note_value_uses(node, scope, via=imported.origin, via_path=path)
+        partials = [v for v in callees if isinstance(v, _Partial)]
+        methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
+        for origin, path in self._note_imported_uses(callees):  # a parameter may be both
+            if not methods:  # else noted below, once
+                self._note_value_uses(node, scope, via=origin, via_path=path)
+        unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
+        if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
+            self.unfollowed.append((node, ".".join(unfollowed[0].path)))
+            return None
         maybe = [v for v in callees if isinstance(v, _OnSomePaths) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if maybe and not methods:
             self.some_paths.append((node, ".".join(maybe[0].path), maybe[0].parameter))
@@ -322,11 +359,27 @@ class _Resolver:
                 base_urls = {client.base_url for client in clients}
                 base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
                 self._note_value_uses(node, scope, method=method, base_url=base_url if isinstance(base_url, str) else None)
-            return CallSite(node, method, clients, self._arguments(node, scope))
+            arguments = self._arguments(node, scope)
+            if partials:
+                arguments = self._through_partial(arguments, partials, alone=len(methods) == len(partials))
+            return CallSite(node, method, clients, arguments)
         legacy = [v for v in callees if isinstance(v, _LegacyRef) and v.path[-1] in LEGACY_V0_METHODS]
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
+
+    def _note_imported_uses(self, callees: list) -> list[tuple[Origin, tuple[str, ...]]]:
+        """First pass: the SDK methods called on names imported from the project, for the index
+        (what is called on a parameter only when it is an SDK resource: not `df.groupby(...).agg()`)."""
+        noted = []
+        for imported in (v for v in callees if isinstance(v, _ImportedRef)):
+            path = tuple(name for name in imported.path if name not in RESPONSE_VIEWS)
+            if imported.origin in self.open_parameters and (not path or path[0] not in CLIENT_RESOURCES):
+                continue
+            if len([name for name in path if name != "()"]) >= 2:  # `client.chat.completions.create`
+                self.imported_uses.append((imported.origin, path))
+                noted.append((imported.origin, path))
+        return noted
 
     def _note_value_uses(self, call: cst.Call, scope: Scope, **where: Any) -> None:
         """First pass: the parameters of an SDK call (`where` says which) whose value is a name
@@ -371,14 +424,25 @@ class _Resolver:
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
-        """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it."""
+        """A dict literal of parameters is edited by fixes only when one SDK call alone unpacks it; a
+        partial's keywords are, in the partial, whatever calls go through it (they all send them as
+        they are), unless one of them passes its own `extra_body`: that replaces the partial's, so
+        what a fix moves there would be lost for that call."""
         users: dict[cst.Dict, set] = defaultdict(set)
+        own_extra_body: set[cst.Call] = set()  # partials some call through which passes extra_body itself
         for call in calls:
             for entry in call.arguments.entries.values():
                 if entry.container is not None:
                     users[entry.container].add(call.node)
+                    if isinstance(entry.container, cst.Call) and "extra_body" in call.arguments.keywords:
+                        own_extra_body.add(entry.container)
         for call in calls:
-            mine = frozenset(e.container for e in call.arguments.entries.values() if e.container is not None and len(users[e.container]) == 1)
+            mine = frozenset(
+                e.container
+                for e in call.arguments.entries.values()
+                if e.container is not None
+                and (e.container not in own_extra_body if isinstance(e.container, cst.Call) else len(users[e.container]) == 1)
+            )
             if mine:
                 call.arguments = dataclasses.replace(call.arguments, editable=mine)
 
@@ -403,6 +467,28 @@ class _Resolver:
                 constants[value] = self._foreign(imported.origin)
         elsewhere = frozenset(node for node in [*constants.values(), *(entry.where for entry in entries.values())] if node in self.foreign_nodes)
         return KeywordArguments(keywords, unresolved, entries, constants, call, elsewhere=elsewhere)
+
+    def _through_partial(self, arguments: KeywordArguments, partials: list[_Partial], alone: bool) -> KeywordArguments:
+        """A call through a partial: its own parameters, and the partial's keywords as entries that
+        live in the partial, where findings about them point and fixes edit them. Where the callee
+        may be another partial or the method itself, which keywords are sent is not known."""
+        self.partials_called.update(partial.call for partial in partials)
+        if not alone or len({partial.call for partial in partials}) > 1:
+            return dataclasses.replace(arguments, has_splat=True)
+        given = self._partial_arguments(partials[0])
+        entries = {name: DictEntry(arg.value, arg, container=given.call) for name, arg in given.keywords.items()}
+        entries.update(given.entries)
+        entries.update(arguments.entries)  # the call's own parameters replace the partial's
+        return dataclasses.replace(
+            arguments, has_splat=arguments.has_splat or given.has_splat, entries=entries, constants={**given.constants, **arguments.constants}
+        )
+
+    def _partial_arguments(self, partial: _Partial) -> KeywordArguments:
+        """The keywords a partial gives its method (a positional argument past the method, which SDK
+        methods do not take, is not read)."""
+        given = self._arguments(partial.call, partial.scope)
+        positional = [arg for arg in partial.call.args if arg.keyword is None and not arg.star]
+        return dataclasses.replace(given, has_splat=True) if len(positional) > 1 else given
 
     def _constructor_arguments(self, call: cst.Call, scope: Scope) -> KeywordArguments:
         """A client constructor's keywords, with the one value each name among them stands for
@@ -576,7 +662,65 @@ class _Resolver:
             return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
         if isinstance(node, cst.Lambda):
             return [Function(node)]
+        if isinstance(node, (cst.Dict, cst.List, cst.Tuple)):
+            return [_Container(node, scope)]
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, scope, depth)
         return []
+
+    def _subscript(self, node: cst.Subscript, scope: Scope, depth: int) -> list:
+        """`registry["primary"]`, `clients[0]`, `registry[name]` (any of its items)."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return []
+        key = static_value(node.slice[0].slice.value)
+        return self._either(self._items_of(node.value, scope, key, depth))
+
+    def _dict_get(self, node: cst.Call, scope: Scope, depth: int) -> list:
+        """`registry.get("primary")`: the item, or the default where the key may be absent (without
+        one, None: its calls fail, so it stands for no other value)."""
+        func = node.func
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth)):
+            return []
+        key = static_value(positional[0])
+        alternatives = self._items_of(func.value, scope, key, depth)
+        if len(positional) > 1 and (key is DYNAMIC or not alternatives):
+            alternatives.append(self._values(positional[1], scope, depth))
+        return self._either(alternatives)
+
+    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int) -> list[list]:
+        """What `node[key]` may be, one list of values per item it may be (key DYNAMIC: any item).
+        An item we cannot see (`**others`, `*more`, or one added somewhere: `registry["x"] = ...`,
+        `clients.append(...)`) is a list holding None."""
+        containers = [v for v in self._values(node, scope, depth) if isinstance(v, _Container)]
+        held_by = node.value if isinstance(node, cst.Name) else node.attr.value if isinstance(node, cst.Attribute) else None
+        alternatives: list[list] = [[None]] if containers and held_by in self.collected.grown else []
+        for container in containers:
+            elements = container.node.elements
+            if isinstance(container.node, cst.Dict):
+                keys = [static_value(e.key) if isinstance(e, cst.DictElement) else DYNAMIC for e in elements]
+                if DYNAMIC in keys:
+                    alternatives.append([None])
+                matching = [e.value for e, k in zip(elements, keys) if k is not DYNAMIC and (key is DYNAMIC or k == key)]
+                items = matching if key is DYNAMIC else matching[-1:]  # the last of a repeated key wins
+            elif any(not isinstance(e, cst.Element) for e in elements):  # `[*more]`: positions unknown
+                alternatives.append([None])
+                items = [e.value for e in elements if isinstance(e, cst.Element)] if key is DYNAMIC else []
+            elif key is DYNAMIC:
+                items = [e.value for e in elements]
+            else:
+                items = [elements[key].value] if isinstance(key, int) and -len(elements) <= key < len(elements) else []
+            alternatives += [self._values(item, container.scope, depth) for item in items]
+        return alternatives
+
+    @staticmethod
+    def _either(alternatives: list[list]) -> list:
+        """Values one of several alternatives holds. Where some may be clients (or their methods) and
+        others not, which it is cannot be told: _Unfollowed (a look-alike's call is never an OpenAI call)."""
+        clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
+        if clients and len(clients) < len(alternatives):
+            return [_Unfollowed(())]
+        return [v for found in alternatives for v in found if v is not None]
 
     def _source_values(self, source: Source, depth: int) -> list:
         if isinstance(source, Expression):
@@ -591,6 +735,8 @@ class _Resolver:
             return self._imported(source.origin)
         if isinstance(source, Parameter):
             return self._passed(source, depth)
+        if isinstance(source, Element):
+            return self._either(self._items_of(source.iterable, source.scope, DYNAMIC, depth))
         return []  # Unknown
 
     def _passed(self, parameter: Parameter, depth: int) -> list:
@@ -737,6 +883,8 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_OnSomePaths(base.parameter, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
+        if isinstance(base, _Unfollowed):
+            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,))]
         if isinstance(base, ModuleImport):
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
@@ -774,7 +922,9 @@ class _Resolver:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
             return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
-        values = []
+        if self._is_partial(func, scope):
+            return self._partial(node, scope, depth)
+        values = self._dict_get(node, scope, depth) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
         for callee in self._values(func, scope, depth):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
@@ -790,15 +940,38 @@ class _Resolver:
                 self._lend(node, scope, callee.origin, depth)
         return values
 
-    def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[ClientBinding]:
-        """The clients a call of one of our functions returns: from its return values, else its annotation."""
+    @staticmethod
+    def _is_partial(func: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether `func` is `functools.partial` (imported by `from functools import partial`, under any alias)."""
+        if isinstance(func, cst.Name):
+            return scope.binding(func.value) is not None and scope.means(func.value, "functools.partial")
+        if isinstance(func, cst.Attribute) and func.attr.value == "partial" and isinstance(func.value, cst.Name):
+            return scope.binding(func.value.value) is not None and scope.means(func.value.value, "functools")
+        return False
+
+    def _partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
+        """`partial(<SDK method>, ...)`: the method with the call's keywords given."""
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if not positional:
+            return []
+        given = self._values(positional[0].value, scope, depth)
+        self._note_imported_uses(given)  # first pass: what an imported client is bound for
+        methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
+            return []
+        self.partials[node] = _Partial(methods[0], node, scope)
+        return [self.partials[node]]
+
+    def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[Union[ClientBinding, _Unfollowed]]:
+        """The clients a call of one of our functions returns (or what may be one): from its return
+        values, else its annotation."""
         values = [
             v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
         ]
         if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
-        return [v for v in values if isinstance(v, ClientBinding)]
+        return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed))]
 
     def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """A client known by its annotation; or an object of a class with client attributes."""

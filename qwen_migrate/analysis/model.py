@@ -258,3 +258,6 @@ class ResolvedModule:
     # calls through a parameter that some callers pass an OpenAI client, others something else:
     # (call, method, parameter), OpenAI calls on some paths only, never reported
     some_paths: list[tuple[cst.Call, str, str]] = field(default_factory=list)
+    # calls on what may be a client or something else (an item of a container holding both, by a key
+    # we cannot tell), with their method: neither reported nor dropped, but listed as unresolved
+    unfollowed: list[tuple[cst.Call, str]] = field(default_factory=list)

@@ -27,7 +27,7 @@ def render_statistics(run: RunResult, console: Console) -> None:
         Text(f"Migration progress: {sites['without_findings']} of {sites['total']} SDK call sites have no findings ({share:.0f}%).")
     )
     if sites["unresolved"]:
-        console.print(Text(f"{sites['unresolved']} SDK calls take parameters the analysis cannot follow (see --explain-unresolved)."))
+        console.print(Text(f"{sites['unresolved']} SDK calls the analysis cannot follow whole (see --explain-unresolved)."))
     some_paths = sum(len(r.some_paths) for r in run.files)
     if some_paths:
         console.print(Text(f"{some_paths} calls through a parameter are OpenAI calls on some paths only (see --explain-unresolved)."))
@@ -44,11 +44,11 @@ def _print_baseline(console: Console, run: RunResult) -> None:
 
 
 def render_unresolved(run: RunResult, console: Console) -> None:
-    """The calls whose `**kwargs` could not be followed, and those through a parameter whose callers
-    pass an OpenAI client on some paths only: for a person to review."""
+    """The calls whose `**kwargs`, or whose client, could not be followed, and those through a
+    parameter whose callers pass an OpenAI client on some paths only: for a person to review."""
     for result in run.files:
         for line, column, method in result.unresolved:
-            console.print(Text(f"{result.path}:{line}:{column}: {method}() takes parameters the analysis cannot follow (**kwargs from a parameter, another module or a call)"))
+            console.print(Text(f"{result.path}:{line}:{column}: {method}() is a call the analysis cannot follow whole: **kwargs from a parameter, another module or a call, or a client that may be another SDK's"))
         for line, column, method, parameter in result.some_paths:
             console.print(Text(f"{result.path}:{line}:{column}: {method}() through '{parameter}' is an OpenAI call on some paths only: some callers pass an OpenAI client there, others another SDK's client or a value the analysis cannot follow"))
 
