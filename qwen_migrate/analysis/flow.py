@@ -110,14 +110,14 @@ class _Resolver:
         self.bindings: dict[Union[cst.CSTNode, Origin], ClientBinding] = {}
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
-        self._memo: dict[tuple[int, int], list] = {}
-        self._active: set[tuple[int, int]] = set()
+        self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
+        self._active: set[tuple[int, int, Optional[Place]]] = set()
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
         calls = []
         for node, scope in self.collected.calls:
-            self._values(node, scope, 0)  # every constructor call makes a client, used here or not
+            self._values(node, scope, 0, self.collected.places[node])  # every constructor call makes a client, used here or not
             call = self._call_site(node, scope)
             if call is not None:
                 calls.append(call)
@@ -198,7 +198,7 @@ class _Resolver:
 
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
-        callees = self._values(node.func, scope, 0)
+        callees = self._values(node.func, scope, 0, self.collected.places[node])
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
@@ -377,41 +377,78 @@ class _Resolver:
             return expressions[0]
         return None
 
-    def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int) -> list:
-        """What an expression may evaluate to, as far as clients are concerned."""
+    def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int, place: Optional[Place] = None) -> list:
+        """What an expression may evaluate to, as far as clients are concerned. `place`: where the
+        expression stands, so that its names mean only the bindings that may reach it there;
+        without one, a name means all its bindings."""
         if node is None or depth > _MAX_DEPTH:
             return []
-        key = (id(node), id(scope))
+        key = (id(node), id(scope), place)
         if key in self._memo:
             return self._memo[key]
         if key in self._active:  # `client = client or OpenAI()`
             return []
         self._active.add(key)
         try:
-            values = self._evaluate(node, scope, depth + 1)
+            values = self._evaluate(node, scope, depth + 1, place)
         finally:
             self._active.discard(key)
         self._memo[key] = values
         return values
 
-    def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int) -> list:
+    def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int, place: Optional[Place]) -> list:
         if isinstance(node, cst.Name):
-            return [v for source in scope.lookup(node.value) for v in self._source_values(source, depth)]
+            return [v for source in self._reaching(node.value, scope, place) for v in self._source_values(source, depth)]
         if isinstance(node, cst.Attribute):
-            return [v for base in self._values(node.value, scope, depth) for v in self._attribute(base, node.attr.value, depth)]
+            return [v for base in self._values(node.value, scope, depth, place) for v in self._attribute(base, node.attr.value, depth)]
         if isinstance(node, cst.Call):
-            return self._call_values(node, scope, depth)
+            return self._call_values(node, scope, depth, place)
         if isinstance(node, cst.Await):
-            return self._values(node.expression, scope, depth)
+            return self._values(node.expression, scope, depth, place)
         if isinstance(node, cst.IfExp):
-            return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
+            return self._values(node.body, scope, depth, place) + self._values(node.orelse, scope, depth, place)
         if isinstance(node, cst.BooleanOperation):
-            return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+            return self._values(node.left, scope, depth, place) + self._values(node.right, scope, depth, place)
         return []
 
+    def _reaching(self, name: str, scope: Scope, place: Optional[Place]) -> list[Source]:
+        """The bindings of `name` a use at `place` in `scope` may see: the last binding before it on
+        every path to it, the bindings after that one (on branches), and, in a loop, the bindings
+        later in the loop that no binding in the loop before the use undoes (the next iteration
+        sees them). All its bindings where the name is bound in an enclosing scope (the function
+        runs later) or the place is unknown; a binding whose place is not recorded (an import, a
+        def, a parameter's annotation or default) is always seen."""
+        sources = scope.lookup(name)
+        if place is None or name not in scope.names:  # names of enclosing scopes: see Scope.binding
+            return sources
+        placed = [(where, source) for source in sources for where in [self.collected.binding_places.get(id(source))] if where is not None]
+        before = [(where, source) for where, source in placed if where.seq < place.seq and self._may_precede(where, place)]
+        dominating = [index for index, (where, _) in enumerate(before) if where.on_every_path_to(place)]
+        reaching = before[dominating[-1] :] if dominating else before
+        last = before[dominating[-1]][0] if dominating else None
+        loops = {block for block in place.blocks if block in self.collected.loops}
+        for where, source in placed:
+            if where.seq >= place.seq:  # itself too: `client = wrap(client)` in a loop
+                shared = loops.intersection(where.blocks)
+                if shared and (last is None or not shared.issubset(last.blocks)):
+                    reaching.append((where, source))
+        seen = {id(source) for _, source in reaching}
+        placed_ids = {id(source) for _, source in placed}
+        return [source for source in sources if id(source) in seen or id(source) not in placed_ids]
+
+    def _may_precede(self, earlier: Place, later: Place) -> bool:
+        """Whether a path goes from `earlier` to `later` (further down in the same scope) without
+        going round a loop: not when they stand in two alternatives of one statement (the if and
+        the else of one if, two handlers of one try)."""
+        for mine, theirs in zip(earlier.blocks, later.blocks):
+            if mine != theirs:
+                statement = self.collected.alternatives.get(mine)
+                return statement is None or statement != self.collected.alternatives.get(theirs)
+        return True
+
     def _source_values(self, source: Source, depth: int) -> list:
-        if isinstance(source, Expression):
-            return self._values(source.value, source.scope, depth)
+        if isinstance(source, Expression):  # evaluated where it is bound
+            return self._values(source.value, source.scope, depth, self.collected.binding_places.get(id(source)))
         if isinstance(source, (OpenAIModule, ClientClass, Function, LocalClass, ModuleImport)):
             return [source]  # the binding is the value
         if isinstance(source, LegacySymbol):
@@ -491,12 +528,12 @@ class _Resolver:
                     pending.append(self.collected.classes[name])
         return seen
 
-    def _call_values(self, node: cst.Call, scope: Scope, depth: int) -> list:
+    def _call_values(self, node: cst.Call, scope: Scope, depth: int, place: Optional[Place]) -> list:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
-            return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
+            return [v for v in self._values(func.value, scope, depth, place) if isinstance(v, ClientBinding)]
         values = []
-        for callee in self._values(func, scope, depth):
+        for callee in self._values(func, scope, depth, place):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
             elif isinstance(callee, Function):
@@ -510,7 +547,9 @@ class _Resolver:
     def _returned(self, function: cst.FunctionDef, depth: int) -> list[ClientBinding]:
         """The clients a call of one of our functions returns: from its return values, else its annotation."""
         values = [
-            v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
+            v
+            for value, scope in self.collected.returns.get(function, ())
+            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
         ]
         if not values and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
