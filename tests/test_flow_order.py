@@ -146,6 +146,16 @@ def test_a_function_sees_every_binding_of_a_name_of_an_enclosing_scope():
     ) == {"1": ["A"], "2": ["B"]}
 
 
+def test_a_lambda_is_called_later():
+    assert reached(
+        """
+        client = Groq()
+        ask = lambda text: client.chat.completions.create(model="1", messages=[text])
+        client = OpenAI(base_url="A")
+        """
+    ) == {"1": ["A"]}
+
+
 def test_with_and_walrus_bind_in_order():
     assert reached(
         """

@@ -229,6 +229,8 @@ class Collector(cst.CSTVisitor):
         # Where each binding of a name or attribute stands (by the id of the Source it appended):
         # a use of the name in the same scope sees only the bindings that may reach it.
         self.binding_places: dict[int, Place] = {}
+        self.lambdas = 0  # how many lambdas the walk is in
+        self.in_lambdas: set[cst.Call] = set()  # calls made when a lambda is called, not where they stand
         # what happens to names that may hold request parameters: (scope, name) -> events
         self.dict_events: dict[tuple[Scope, str], list[DictEvent]] = defaultdict(list)
         self.return_places: dict[cst.CSTNode, Place] = {}  # by the returned value
@@ -362,6 +364,12 @@ class Collector(cst.CSTVisitor):
     visit_IfExp = _enter_block
     leave_IfExp = _leave_block
 
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.lambdas += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.lambdas -= 1
+
     def visit_Return(self, node: cst.Return) -> None:
         place = self._place(node)
         if self.function_stack and node.value is not None:
@@ -426,6 +434,8 @@ class Collector(cst.CSTVisitor):
         if isinstance(node.func, (cst.Attribute, cst.Name)):
             self.calls.append((node, self.scope))
             self._place(node)
+            if self.lambdas:
+                self.in_lambdas.add(node)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
             self.dict_events[(self.scope, func.value.value)].append(DictUpdated(node, self.places[node]))

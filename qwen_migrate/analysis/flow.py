@@ -117,7 +117,7 @@ class _Resolver:
         self._collect_attribute_assignments()
         calls = []
         for node, scope in self.collected.calls:
-            self._values(node, scope, 0, self.collected.places[node])  # every constructor call makes a client, used here or not
+            self._values(node, scope, 0, self._call_place(node))  # every constructor call makes a client, used here or not
             call = self._call_site(node, scope)
             if call is not None:
                 calls.append(call)
@@ -198,7 +198,7 @@ class _Resolver:
 
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
-        callees = self._values(node.func, scope, 0, self.collected.places[node])
+        callees = self._values(node.func, scope, 0, self._call_place(node))
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
@@ -211,6 +211,11 @@ class _Resolver:
         if legacy:
             self.legacy.append(LegacyUse(node, ".".join(legacy[0].path)))
         return None
+
+    def _call_place(self, node: cst.Call) -> Optional[Place]:
+        """Where a call's names are looked up: where it stands; in a lambda, which may be called
+        after any of the bindings, nowhere in particular (a name means all its bindings)."""
+        return None if node in self.collected.in_lambdas else self.collected.places[node]
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
