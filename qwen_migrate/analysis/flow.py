@@ -292,7 +292,7 @@ class _Resolver:
             return None
         events = self.collected.dict_events.get((owner, name), [])
         if owner is scope and place is not None:  # in the same function: only what happens before the call
-            events = [event for event in events if event.place.seq < place.seq]
+            events = [event for event in events if event.place.seq < place.seq and self._may_precede(event.place, place)]
         binds = [event for event in events if isinstance(event, DictBound)]
         if not binds or binds[-1].value is None:
             return None
