@@ -87,6 +87,18 @@ def test_a_dict_chosen_on_branches_sets_its_keys_on_some_paths(body):
     assert finding.message == "store is silently ignored by DashScope (set on some paths only)"
 
 
+@pytest.mark.parametrize(
+    "branch",
+    [
+        'params = {"model": "qwen3.6-plus", "messages": [], "store": True}',
+        'params["store"] = True',
+    ],
+)
+def test_what_a_branch_does_to_a_dict_does_not_reach_the_other_branch(branch):
+    body = f'params = {{"model": "qwen3.6-plus", "messages": []}}\nif flag:\n    {branch}\nelse:\n    client.chat.completions.create(**params)'
+    assert codes(in_function(body)) == []
+
+
 def test_a_dict_chosen_on_branches_does_not_hide_a_missing_parameter():
     body = 'if n:\n    extra = {"dimensions": n}\nelse:\n    extra = {}\nclient.embeddings.create(model="text-embedding-v4", input=texts, **extra)'
     assert codes(in_function(body)) == ["QW401"]

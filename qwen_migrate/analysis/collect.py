@@ -243,6 +243,14 @@ class Collector(cst.CSTVisitor):
         self.seq = 0
         self.blocks: list[int] = []
         self.places: dict[cst.CSTNode, Place] = {}
+        self.branches: set[int] = set()  # the nodes that open a block (see _branches)
+        self.loops: set[int] = set()  # of those, the loop bodies: they run again after their end
+        self.alternatives: dict[int, int] = {}  # of those, the if/else, except/else, case: -> their statement
+        # Where each binding of a name or attribute stands (by the id of the Source it appended):
+        # a use of the name in the same scope sees only the bindings that may reach it.
+        self.binding_places: dict[int, Place] = {}
+        self.lambdas = 0  # how many lambdas the walk is in
+        self.in_lambdas: set[cst.Call] = set()  # calls made when a lambda is called, not where they stand
         # what happens to names that may hold request parameters: (scope, name) -> events
         self.dict_events: dict[tuple[Scope, str], list[DictEvent]] = defaultdict(list)
         self.return_places: dict[cst.CSTNode, Place] = {}  # by the returned value
@@ -316,9 +324,11 @@ class Collector(cst.CSTVisitor):
         enclosing = self.scope
         self.scope = self._function_scope(node, enclosing, is_method=False)
         self.returns[node].append((node.body, self.scope))
+        self.lambdas += 1
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.scope = self.scope.parent
+        self.lambdas -= 1
 
     @staticmethod
     def _function_scope(node: Union[cst.FunctionDef, cst.Lambda], enclosing: Scope, is_method: bool) -> Scope:
@@ -354,10 +364,48 @@ class Collector(cst.CSTVisitor):
     def _leave_block(self, original_node: cst.CSTNode) -> None:
         self.blocks.pop()
 
-    visit_If = visit_Else = visit_While = visit_Try = visit_ExceptHandler = visit_Finally = _enter_block
-    leave_If = leave_Else = leave_For = leave_While = leave_Try = leave_ExceptHandler = leave_Finally = _leave_block
-    visit_Match = visit_MatchCase = visit_IfExp = _enter_block
-    leave_Match = leave_MatchCase = leave_IfExp = _leave_block
+    # A block is one branch: the body of an if, each elif and else, of a loop, of a try and each of
+    # its handlers, of each case. The branches of one statement are blocks side by side, not one
+    # inside the other, so what an if's body binds is not taken to stand on every path to its else.
+    def _branches(self, *nodes: Optional[cst.CSTNode], alternatives: Optional[cst.CSTNode] = None) -> None:
+        """`alternatives`: the statement of which at most one of these branches runs."""
+        for node in nodes:
+            if node is not None:
+                self.branches.add(id(node))
+                if alternatives is not None:
+                    self.alternatives[id(node)] = id(alternatives)
+
+    def _enter_branch(self, node: cst.CSTNode) -> None:
+        if id(node) in self.branches:
+            self._enter_block(node)
+
+    def _leave_branch(self, original_node: cst.CSTNode) -> None:
+        if id(original_node) in self.branches:
+            self._leave_block(original_node)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._enter_branch(node)  # an elif
+        self._branches(node.body, node.orelse, alternatives=node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops.add(id(node.body))
+        self._branches(node.body, node.orelse)
+
+    def visit_Try(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        self._branches(node.body)  # `finally` runs on every path
+        self._branches(*node.handlers, node.orelse, alternatives=node)  # the body may run, in part, before any
+
+    visit_TryStar = visit_Try
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._branches(*node.cases, alternatives=node)
+
+    visit_Else = visit_IndentedBlock = visit_SimpleStatementSuite = visit_ExceptHandler = visit_ExceptStarHandler = _enter_branch
+    visit_MatchCase = _enter_branch
+    leave_If = leave_Else = leave_IndentedBlock = leave_SimpleStatementSuite = leave_ExceptHandler = _leave_branch
+    leave_ExceptStarHandler = leave_MatchCase = _leave_branch
+    visit_IfExp = _enter_block
+    leave_IfExp = _leave_block
 
     def visit_Return(self, node: cst.Return) -> None:
         place = self._place(node)
@@ -402,12 +450,18 @@ class Collector(cst.CSTVisitor):
             self._bind(node.asname.name, node.item, node)
 
     def visit_For(self, node: cst.For) -> None:
-        self._enter_block(node)
+        self.loops.add(id(node.body))
+        self._branches(node.body, node.orelse)
+        self._enter_block(node.body)  # the target is bound in the loop, on its paths only
         if isinstance(node.target, cst.Name):  # an item of what it iterates
-            self.scope.names[node.target.value].append(Element(node.iter, self.scope))
-            self.dict_events[(self.scope, node.target.value)].append(DictBound(None, self._place(node)))
+            source = Element(node.iter, self.scope)
+            self.scope.names[node.target.value].append(source)
+            place = self._place(node)
+            self.binding_places[id(source)] = place
+            self.dict_events[(self.scope, node.target.value)].append(DictBound(None, place))
         else:
             self._bind(node.target, None, node)
+        self._leave_block(node.body)
 
     def _grow(self, container: cst.BaseExpression) -> None:
         if isinstance(container, cst.Name):
@@ -421,9 +475,13 @@ class Collector(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             source = Expression(value, self.scope) if value is not None else Unknown()
             self.scope.names[target.value].append(source)
-            self.dict_events[(self.scope, target.value)].append(DictBound(value, self._place(statement)))
+            place = self._place(statement)
+            self.binding_places[id(source)] = place
+            self.dict_events[(self.scope, target.value)].append(DictBound(value, place))
         elif isinstance(target, cst.Attribute) and value is not None:
-            self.attribute_assignments.append(AttributeAssignment(target, Expression(value, self.scope), statement, self.scope))
+            source = Expression(value, self.scope)
+            self.binding_places[id(source)] = self._place(statement)
+            self.attribute_assignments.append(AttributeAssignment(target, source, statement, self.scope))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind(element.value, None, statement)
@@ -432,6 +490,8 @@ class Collector(cst.CSTVisitor):
         if isinstance(node.func, (cst.Attribute, cst.Name, cst.Call)):  # a call of a call: `partial(...)(...)`
             self.calls.append((node, self.scope))
             self._place(node)
+            if self.lambdas:
+                self.in_lambdas.add(node)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
             self.dict_events[(self.scope, func.value.value)].append(DictUpdated(node, self.places[node]))

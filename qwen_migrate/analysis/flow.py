@@ -184,8 +184,8 @@ class _Resolver:
         self.bindings: dict[Union[cst.CSTNode, Origin, tuple[Origin, str]], ClientBinding] = {}
         self.module_client: Optional[ModuleClient] = None
         self.legacy: list[LegacyUse] = []
-        self._memo: dict[tuple[int, int], list] = {}
-        self._active: set[tuple[int, int]] = set()
+        self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
+        self._active: set[tuple[int, int, Optional[Place]]] = set()
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
@@ -194,7 +194,7 @@ class _Resolver:
         self._collect_attribute_assignments()
         calls = []
         for node, scope in self.collected.calls:
-            self._values(node, scope, 0)  # every constructor call makes a client, used here or not
+            self._values(node, scope, 0, self._call_place(node))  # every constructor call makes a client, used here or not
             call = self._call_site(node, scope)
             if call is not None:
                 calls.append(call)
@@ -339,7 +339,7 @@ class _Resolver:
 
     def _call_site(self, node: cst.Call, scope: Scope) -> Optional[CallSite]:
         """The SDK call that `node` is: a call of a method of a client resource (or a v0 API object)."""
-        callees = self._values(node.func, scope, 0)
+        callees = self._values(node.func, scope, 0, self._call_place(node))
         partials = [v for v in callees if isinstance(v, _Partial)]
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
         for origin, path in self._note_imported_uses(callees):  # a parameter may be both
@@ -421,6 +421,11 @@ class _Resolver:
                     self.foreign_nodes.add(value)
                 self.foreign[origin] = entries
         return self.foreign[origin]
+
+    def _call_place(self, node: cst.Call) -> Optional[Place]:
+        """Where a call's names are looked up: where it stands; in a lambda, which may be called
+        after any of the bindings, nowhere in particular (a name means all its bindings)."""
+        return None if node in self.collected.in_lambdas else self.collected.places[node]
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
@@ -540,7 +545,7 @@ class _Resolver:
             return None
         events = self.collected.dict_events.get((owner, name), [])
         if owner is scope and place is not None:  # in the same function: only what happens before the call
-            events = [event for event in events if event.place.seq < place.seq]
+            events = [event for event in events if event.place.seq < place.seq and self._may_precede(event.place, place)]
         binds = [event for event in events if isinstance(event, DictBound)]
         if not binds or binds[-1].value is None:
             return None
@@ -630,50 +635,52 @@ class _Resolver:
             return expressions[0]
         return None
 
-    def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int) -> list:
-        """What an expression may evaluate to, as far as clients are concerned."""
+    def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int, place: Optional[Place] = None) -> list:
+        """What an expression may evaluate to, as far as clients are concerned. `place`: where the
+        expression stands, so that its names mean only the bindings that may reach it there;
+        without one, a name means all its bindings."""
         if node is None or depth > _MAX_DEPTH:
             return []
-        key = (id(node), id(scope))
+        key = (id(node), id(scope), place)
         if key in self._memo:
             return self._memo[key]
         if key in self._active:  # `client = client or OpenAI()`
             return []
         self._active.add(key)
         try:
-            values = self._evaluate(node, scope, depth + 1)
+            values = self._evaluate(node, scope, depth + 1, place)
         finally:
             self._active.discard(key)
         self._memo[key] = values
         return values
 
-    def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int) -> list:
+    def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int, place: Optional[Place]) -> list:
         if isinstance(node, cst.Name):
-            return [v for source in scope.lookup(node.value) for v in self._source_values(source, depth)]
+            return [v for source in self._reaching(node.value, scope, place) for v in self._source_values(source, depth)]
         if isinstance(node, cst.Attribute):
-            return [v for base in self._values(node.value, scope, depth) for v in self._attribute(base, node.attr.value, depth)]
+            return [v for base in self._values(node.value, scope, depth, place) for v in self._attribute(base, node.attr.value, depth)]
         if isinstance(node, cst.Call):
-            return self._call_values(node, scope, depth)
+            return self._call_values(node, scope, depth, place)
         if isinstance(node, cst.Await):
-            return self._values(node.expression, scope, depth)
+            return self._values(node.expression, scope, depth, place)
         if isinstance(node, cst.IfExp):
-            return self._values(node.body, scope, depth) + self._values(node.orelse, scope, depth)
+            return self._values(node.body, scope, depth, place) + self._values(node.orelse, scope, depth, place)
         if isinstance(node, cst.BooleanOperation):
-            return self._values(node.left, scope, depth) + self._values(node.right, scope, depth)
+            return self._values(node.left, scope, depth, place) + self._values(node.right, scope, depth, place)
         if isinstance(node, cst.Lambda):
             return [Function(node)]
         if isinstance(node, (cst.Dict, cst.List, cst.Tuple)):
             return [_Container(node, scope)]
         if isinstance(node, cst.Subscript):
-            return self._subscript(node, scope, depth)
+            return self._subscript(node, scope, depth, place)
         return []
 
-    def _subscript(self, node: cst.Subscript, scope: Scope, depth: int) -> list:
+    def _subscript(self, node: cst.Subscript, scope: Scope, depth: int, place: Optional[Place]) -> list:
         """`registry["primary"]`, `clients[0]`, `registry[name]` (any of its items)."""
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
             return []
         key = static_value(node.slice[0].slice.value)
-        return self._either(self._items_of(node.value, scope, key, depth))
+        return self._either(self._items_of(node.value, scope, key, depth, place))
 
     def _dict_get(self, node: cst.Call, scope: Scope, depth: int) -> list:
         """`registry.get("primary")`: the item, or the default where the key may be absent (without
@@ -688,11 +695,11 @@ class _Resolver:
             alternatives.append(self._values(positional[1], scope, depth))
         return self._either(alternatives)
 
-    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int) -> list[list]:
+    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int, place: Optional[Place] = None) -> list[list]:
         """What `node[key]` may be, one list of values per item it may be (key DYNAMIC: any item).
         An item we cannot see (`**others`, `*more`, or one added somewhere: `registry["x"] = ...`,
         `clients.append(...)`) is a list holding None."""
-        containers = [v for v in self._values(node, scope, depth) if isinstance(v, _Container)]
+        containers = [v for v in self._values(node, scope, depth, place) if isinstance(v, _Container)]
         held_by = node.value if isinstance(node, cst.Name) else node.attr.value if isinstance(node, cst.Attribute) else None
         alternatives: list[list] = [[None]] if containers and held_by in self.collected.grown else []
         for container in containers:
@@ -722,9 +729,44 @@ class _Resolver:
             return [_Unfollowed(())]
         return [v for found in alternatives for v in found if v is not None]
 
+    def _reaching(self, name: str, scope: Scope, place: Optional[Place]) -> list[Source]:
+        """The bindings of `name` a use at `place` in `scope` may see: the last binding before it on
+        every path to it, the bindings after that one (on branches), and, in a loop, the bindings
+        later in the loop that no binding in the loop before the use undoes (the next iteration
+        sees them). All its bindings where the name is bound in an enclosing scope (the function
+        runs later) or the place is unknown; a binding whose place is not recorded (an import, a
+        def, a parameter's annotation or default) is always seen."""
+        sources = scope.lookup(name)
+        if place is None or name not in scope.names:  # names of enclosing scopes: see Scope.binding
+            return sources
+        placed = [(where, source) for source in sources for where in [self.collected.binding_places.get(id(source))] if where is not None]
+        before = [(where, source) for where, source in placed if where.seq < place.seq and self._may_precede(where, place)]
+        dominating = [index for index, (where, _) in enumerate(before) if where.on_every_path_to(place)]
+        reaching = before[dominating[-1] :] if dominating else before
+        last = before[dominating[-1]][0] if dominating else None
+        loops = {block for block in place.blocks if block in self.collected.loops}
+        for where, source in placed:
+            if where.seq >= place.seq:  # itself too: `client = wrap(client)` in a loop
+                shared = loops.intersection(where.blocks)
+                if shared and (last is None or not shared.issubset(last.blocks)):
+                    reaching.append((where, source))
+        seen = {id(source) for _, source in reaching}
+        placed_ids = {id(source) for _, source in placed}
+        return [source for source in sources if id(source) in seen or id(source) not in placed_ids]
+
+    def _may_precede(self, earlier: Place, later: Place) -> bool:
+        """Whether a path goes from `earlier` to `later` (further down in the same scope) without
+        going round a loop: not when they stand in two alternatives of one statement (the if and
+        the else of one if, two handlers of one try)."""
+        for mine, theirs in zip(earlier.blocks, later.blocks):
+            if mine != theirs:
+                statement = self.collected.alternatives.get(mine)
+                return statement is None or statement != self.collected.alternatives.get(theirs)
+        return True
+
     def _source_values(self, source: Source, depth: int) -> list:
-        if isinstance(source, Expression):
-            return self._values(source.value, source.scope, depth)
+        if isinstance(source, Expression):  # evaluated where it is bound
+            return self._values(source.value, source.scope, depth, self.collected.binding_places.get(id(source)))
         if isinstance(source, (OpenAIModule, ClientClass, Function, LocalClass, ModuleImport)):
             return [source]  # the binding is the value
         if isinstance(source, LegacySymbol):
@@ -736,7 +778,7 @@ class _Resolver:
         if isinstance(source, Parameter):
             return self._passed(source, depth)
         if isinstance(source, Element):
-            return self._either(self._items_of(source.iterable, source.scope, DYNAMIC, depth))
+            return self._either(self._items_of(source.iterable, source.scope, DYNAMIC, depth, self.collected.binding_places.get(id(source))))
         return []  # Unknown
 
     def _passed(self, parameter: Parameter, depth: int) -> list:
@@ -763,7 +805,7 @@ class _Resolver:
         for call, scope in self._calls_of(parameter.function):
             argument = _argument(call, parameter.name, parameter.position)
             if argument is not None:
-                found = self._values(argument, scope, depth)
+                found = self._values(argument, scope, depth, self._call_place(call))
             elif parameter.default is not None and not any(arg.star for arg in call.args):
                 found = self._values(parameter.default, parameter.scope, depth)
             else:
@@ -805,7 +847,8 @@ class _Resolver:
             self._calls_by_name = defaultdict(list)
             for call, scope in self.collected.calls:
                 func = call.func
-                self._calls_by_name[func.value if isinstance(func, cst.Name) else func.attr.value].append((call, scope))
+                if isinstance(func, (cst.Name, cst.Attribute)):  # not `partial(...)(...)`
+                    self._calls_by_name[func.value if isinstance(func, cst.Name) else func.attr.value].append((call, scope))
         names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
         return [
             (call, scope)
@@ -918,14 +961,14 @@ class _Resolver:
                     pending.append(self.collected.classes[name])
         return seen
 
-    def _call_values(self, node: cst.Call, scope: Scope, depth: int) -> list:
+    def _call_values(self, node: cst.Call, scope: Scope, depth: int, place: Optional[Place]) -> list:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_COPIES:
-            return [v for v in self._values(func.value, scope, depth) if isinstance(v, ClientBinding)]
+            return [v for v in self._values(func.value, scope, depth, place) if isinstance(v, ClientBinding)]
         if self._is_partial(func, scope):
             return self._partial(node, scope, depth)
         values = self._dict_get(node, scope, depth) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
-        for callee in self._values(func, scope, depth):
+        for callee in self._values(func, scope, depth, place):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
             elif isinstance(callee, Function):
@@ -966,7 +1009,9 @@ class _Resolver:
         """The clients a call of one of our functions returns (or what may be one): from its return
         values, else its annotation."""
         values = [
-            v for value, scope in self.collected.returns.get(function, ()) for v in self._values(value, scope, depth)
+            v
+            for value, scope in self.collected.returns.get(function, ())
+            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
         ]
         if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
