@@ -125,6 +125,7 @@ _code_options = _given_as(
         click.option("--responses-base-url", help="Custom Responses/Conversations base URL (overrides the region's)."),
         click.option("--responses-endpoint", type=click.Choice(sorted(dashscope.RESPONSES_ENDPOINTS)), help="Where Responses is served: the spec's protocols path, or compatible-mode (newer Model Studio page) [default: protocols]."),
         click.option("--max-completion-tokens", type=click.Choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS), help="ignored (the spec: QW208 renames it to max_tokens) or supported (Model Studio notice 724) [default: ignored]."),
+        click.option("--responses-instructions", type=click.Choice(dashscope.RESPONSES_INSTRUCTIONS_SETTINGS), help="supported (the spec) or ignored (the newer Responses page: QW305 reports it) [default: supported]."),
         click.option("--api-key-env", help="Environment variable that holds the DashScope key [default: DASHSCOPE_API_KEY]."),
         click.option("--max-file-size", type=click.IntRange(min=1), help="Files larger than this many bytes are not analysed (QW003) [default: 1000000]."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=runner.default_jobs, show_default="the number of CPUs", help="Worker processes (1: run in this process)."),

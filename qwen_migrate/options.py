@@ -40,6 +40,7 @@ class CodeOptions(RunOptions):
     responses_base_url: Optional[str] = field(metadata=_SETTING)
     responses_endpoint: Optional[str] = field(metadata=_SETTING)
     max_completion_tokens: Optional[str] = field(metadata=_SETTING)
+    responses_instructions: Optional[str] = field(metadata=_SETTING)
     api_key_env: Optional[str] = field(metadata=_SETTING)
     max_file_size: Optional[int] = field(metadata=_SETTING)
     jobs: int

@@ -23,6 +23,7 @@ class Settings:
     responses_base_url: Optional[str] = None  # custom Responses URL, overrides the region's
     responses_endpoint: str = "protocols"  # dashscope.RESPONSES_ENDPOINTS: the spec's path, or the newer page's
     max_completion_tokens: str = "ignored"  # dashscope.MAX_COMPLETION_TOKENS_SETTINGS: spec, or notice 724
+    responses_instructions: str = "supported"  # dashscope.RESPONSES_INSTRUCTIONS_SETTINGS: spec, or the newer page
     api_key_env: str = "DASHSCOPE_API_KEY"
     models: dict[str, str] = field(default_factory=dict)
     select: tuple[str, ...] = ()  # code prefixes; empty: every rule
@@ -49,6 +50,10 @@ class Settings:
     @property
     def serves_max_completion_tokens(self) -> bool:
         return self.max_completion_tokens == "supported"
+
+    @property
+    def serves_responses_instructions(self) -> bool:
+        return self.responses_instructions == "supported"
 
     def provider(self, url: str) -> str:
         """Who serves a base URL found in code; the configured endpoints (a stand-in, a proxy) are DashScope."""
@@ -182,6 +187,7 @@ def _keys(rule_codes: Collection[str]) -> dict[str, tuple[str, Callable[[Any, st
         "responses-base-url": ("responses_base_url", _url),
         "responses-endpoint": ("responses_endpoint", _choice(tuple(dashscope.RESPONSES_ENDPOINTS))),
         "max-completion-tokens": ("max_completion_tokens", _choice(dashscope.MAX_COMPLETION_TOKENS_SETTINGS)),
+        "responses-instructions": ("responses_instructions", _choice(dashscope.RESPONSES_INSTRUCTIONS_SETTINGS)),
         "api-key-env": ("api_key_env", _string),
         "models": ("models", _models),
         "select": ("select", codes),

@@ -1,7 +1,11 @@
 """Rule behaviour beyond the embedded examples: the edges the corpus runs found."""
+import json
+
 import pytest
 
-from helpers import check, codes
+from helpers import check, check_batch, codes, covered_text
+from qwen_migrate.engine import Checker
+from qwen_migrate.fixer import Fixer
 from qwen_migrate.settings import Settings
 
 CLIENT = """\
@@ -80,3 +84,144 @@ def test_the_azure_fix_waits_for_a_mapping_of_every_deployment_name():
     assert unmapped.fix is None and unmapped.message.endswith("(no fix until the models map names a Qwen model for 'support-bot-prod')")
     [mapped] = [f for f in check(source, Settings(models={"support-bot-prod": "qwen3.6-flash"})) if f.code == "QW104"]
     assert mapped.fix is not None and "no fix" not in mapped.message
+
+
+RESPONSES = CLIENT.replace("/compatible-mode/v1", "/api/v2/apps/protocols/compatible-mode/v1")
+
+
+def fixed(source: str, unsafe: bool = False, add_todo: bool = False) -> str:
+    return Fixer(Checker(Settings()), unsafe=unsafe, add_todo=add_todo).fix_source(source.encode(), "example.py").fixed.decode()
+
+
+def reported(source: str, code: str, settings: Settings = None) -> list[tuple[str, str]]:
+    return [(covered_text(source, f), f.message) for f in check(source, settings) if f.code == code]
+
+
+def batch_line(url: str, body: dict) -> str:
+    return json.dumps({"custom_id": "r1", "method": "POST", "url": url, "body": body}) + "\n"
+
+
+def batch_messages(text: str, tmp_path, settings: Settings = None) -> list[str]:
+    return [f.message for f in check_batch(text, tmp_path, settings)]
+
+
+@pytest.mark.parametrize(
+    "arguments, at",
+    [
+        ("top_k=500", "top_k=500"),
+        ('extra_body={"top_k": 0}', '"top_k": 0'),
+        ('extra_body={"enable_thinking": False, "top_k": -3}', '"top_k": -3'),
+        ('extra_body={"top_k": 100}', None),
+        ("top_k=1", None),
+        ('extra_body={"top_k": k}', None),
+        ("extra_body=extra", None),
+    ],
+)
+def test_top_k_outside_its_range_is_reported_wherever_it_is_written(arguments, at):
+    source = CLIENT + f'client.chat.completions.create(model="qwen3.6-plus", messages=[], {arguments})\n'
+    found = reported(source, "QW214")
+    assert [text for text, _ in found] == ([at] if at else [])
+
+
+def test_top_k_moved_into_extra_body_by_qw209_is_still_out_of_range():
+    source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], top_k=500)\n'
+    after = fixed(source)
+    assert 'extra_body={"top_k": 500}' in after
+    assert reported(after, "QW214") == [('"top_k": 500', "top_k=500 is outside DashScope's range (0, 100]")]
+
+
+def test_batch_bodies_are_judged_by_the_new_rules(tmp_path):
+    chat = {"model": "qwen-plus", "messages": [{"role": "user", "content": "Hi"}]}
+    lines = batch_line("/v1/chat/completions", {**chat, "top_k": 500, "functions": [], "reasoning_effort": "low"})
+    messages = batch_messages(lines, tmp_path)
+    assert "QW214 top_k=500 is outside DashScope's range (0, 100]" in messages
+    assert "QW215 functions is not accepted by DashScope's Chat Completions: use tools" in messages
+    assert any(m.startswith("QW208 reasoning_effort") and "enable_thinking / thinking_budget" in m for m in messages)
+    embeddings = batch_line("/v1/embeddings", {"model": "text-embedding-v4", "input": [str(i) for i in range(11)], "encoding_format": "float"})
+    assert "QW404 11 inputs in one request: DashScope's embedding models take at most 10" in batch_messages(embeddings, tmp_path)
+
+
+def test_functions_have_no_fix_while_other_unaccepted_chat_parameters_are_removed():
+    source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], functions=fs, moderation=m)\n'
+    fixes = {covered_text(source, f): f.fix for f in check(source) if f.code == "QW215"}
+    assert fixes["functions=fs"] is None
+    assert fixes["moderation=m"].description == "Remove moderation"
+    assert "moderation" not in fixed(source, unsafe=True) and "functions=fs" in fixed(source, unsafe=True)
+
+
+def test_qwen_only_keywords_of_responses_merge_into_an_existing_extra_body():
+    source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", enable_thinking=True, extra_body={"thinking_budget": 50})\n'
+    assert 'extra_body={"thinking_budget": 50, "enable_thinking": True}' in fixed(source)
+
+
+def test_responses_instructions_follow_their_setting():
+    source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", instructions="Be brief")\n'
+    assert reported(source, "QW305") == []
+    found = check(source, Settings(responses_instructions="ignored"))
+    assert [(covered_text(source, f), f.severity.value, f.fix) for f in found if f.code == "QW305"] == [('instructions="Be brief"', "warning", None)]
+
+
+def test_ignored_responses_parameters_are_warnings_and_retrieve_is_judged_too():
+    source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", store=False, parse_as=Answer)\nclient.responses.retrieve("resp_1", include_obfuscation=False)\n'
+    found = [(covered_text(source, f), f.severity.value) for f in check(source) if f.code == "QW305"]
+    assert found == [("store=False", "warning"), ("include_obfuscation=False", "warning")]
+
+
+@pytest.mark.parametrize(
+    "value, count",
+    [
+        ("[" + ", ".join(str(i) for i in range(40)) + "]", None),  # one text as its token ids
+        ("[" + ", ".join(f'"t{i}"' for i in range(10)) + "]", None),
+        ("[" + ", ".join(f"t{i}" for i in range(12)) + "]", 12),
+        ("[*texts]", None),
+        ("texts", None),
+    ],
+)
+def test_embedding_inputs_over_ten_are_reported_when_their_number_is_known(value, count):
+    source = CLIENT + f'client.embeddings.create(model="text-embedding-v4", input={value}, encoding_format="float")\n'
+    found = [message for _, message in reported(source, "QW404")]
+    assert found == ([f"{count} inputs in one request: DashScope's embedding models take at most 10"] if count else [])
+
+
+@pytest.mark.parametrize(
+    "arguments, found",
+    [
+        ('endpoint="/v1/embeddings"', []),
+        ("endpoint=ENDPOINT", []),
+        ('endpoint="/v1/completions"', ['endpoint="/v1/completions"']),
+        ('endpoint="/v1/chat/completions", output_expires_after=after', ["output_expires_after=after"]),
+    ],
+)
+def test_batch_endpoints_the_batch_api_does_not_run(arguments, found):
+    source = CLIENT + f'client.batches.create(input_file_id="file-1", completion_window="24h", {arguments})\n'
+    assert [text for text, _ in reported(source, "QW603")] == found
+
+
+def test_file_expiry_is_removed_by_the_unsafe_fix_only():
+    source = CLIENT + 'client.files.create(file=f, purpose="batch", expires_after={"anchor": "created_at", "seconds": 60})\n'
+    assert "expires_after" in fixed(source)
+    assert "expires_after" not in fixed(source, unsafe=True)
+
+
+def test_reasoning_effort_points_to_the_thinking_parameters_in_its_todo():
+    source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], reasoning_effort="high")\n'
+    assert fixed(source, add_todo=True).splitlines()[-2] == (
+        "# TODO(qwen-migrate): QW208 reasoning_effort is silently ignored by DashScope; "
+        "to control thinking, pass enable_thinking / thinking_budget in extra_body"
+    )
+
+
+@pytest.mark.parametrize(
+    "settings, line, expected",
+    [
+        (Settings(), ("/v1/chat/completions", "gpt-4o"), "QW210 'gpt-4o' is an OpenAI model, not served by DashScope (the Batch API of region 'intl' runs qwen-max, qwen-plus)"),
+        (Settings(), ("/v1/embeddings", "text-embedding-3-small"), "QW210 'text-embedding-3-small' is an OpenAI model, not served by DashScope (the Batch API of region 'intl' runs no model for these requests)"),
+        (Settings(models={"gpt-4o": "qwen-plus"}), ("/v1/chat/completions", "gpt-4o"), "QW210 'gpt-4o' is an OpenAI model, not served by DashScope (use 'qwen-plus')"),
+        (Settings(region="cn"), ("/v1/chat/completions", "gpt-4o"), "QW210 'gpt-4o' is an OpenAI model, not served by DashScope (use 'qwen3.6-plus')"),
+        (Settings(), ("/v1/chat/completions", "qwen-turbo"), "QW213 'qwen-turbo' was retired by Model Studio on 2026-10-10 (the Batch API of region 'intl' runs qwen-max, qwen-plus)"),
+    ],
+)
+def test_check_batch_suggests_only_a_model_the_batch_api_runs(tmp_path, settings, line, expected):
+    url, model = line
+    body = {"model": model, "messages": [], "input": "x", "encoding_format": "float"} if "embeddings" in url else {"model": model, "messages": []}
+    assert expected in batch_messages(batch_line(url, body), tmp_path, settings)

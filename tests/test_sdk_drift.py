@@ -55,3 +55,23 @@ def test_embeddings_default_to_base64_in_the_sdk():
 
     context = prepare_embedding_request(None, {"model": "m", "input": "x"}, encoding_format=omit)
     assert context.body["encoding_format"] == "base64"
+
+
+CLASSIFIED = [
+    pytest.param(method, name, id=f"{method}-{name}")
+    for method, table in sorted(dashscope.PARAMETERS.items())
+    for name, kind in table.items()
+    if kind != dashscope.SUPPORTED
+]
+
+
+@pytest.mark.parametrize("method, name", CLASSIFIED)
+def test_every_parameter_the_facts_classify_is_read_by_a_rule(method, name):
+    # A parameter classified as ignored, renamed or unsupported that no rule reports is a fact no
+    # user hears about: some finding must point at it, whatever its value.
+    from helpers import check, covered_text
+    from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT
+
+    client = RESPONSES_CLIENT if method.startswith(("responses.", "conversations.")) else DASHSCOPE_CLIENT
+    source = client + f"client.{method}({name}=value)\n"
+    assert [f.code for f in check(source) if covered_text(source, f) == f"{name}=value"] != [], f"no rule reports {method}({name}=...)"

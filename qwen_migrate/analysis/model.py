@@ -210,13 +210,14 @@ class CallSite:
     """One request to an API method, e.g. `chat.completions.create`.
 
     In code: an SDK call (`node` is the cst.Call) on the clients it may go through. In a batch input
-    file: a request body (`node` marks the line, `clients` is empty).
+    file: a request body (`node` marks the line, `clients` is empty, `in_batch` is true).
     """
 
     node: Any
     method: str  # the resource path without response views: "chat.completions.create"
     clients: tuple[Client, ...]
     arguments: Union[KeywordArguments, BodyArguments]
+    in_batch: bool = False  # run by the Batch API, whose models are not every model's
 
     @property
     def api(self) -> str:

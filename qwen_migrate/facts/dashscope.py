@@ -54,6 +54,11 @@ RESPONSES_ENDPOINTS = {"protocols": RESPONSES_PATH, "compatible-mode": COMPATIBL
 # output-token parameter (Model Studio notice 724, 2026-04-20,
 # https://www.alibabacloud.com/en/notice/model_studio_notice_of_changes_to_certain_model_fields_724).
 MAX_COMPLETION_TOKENS_SETTINGS = ("ignored", "supported")
+# Responses `instructions`: served (the spec documents no exception for it), or ignored per the
+# newer "OpenAI-compatible Responses" reference
+# (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses: "Some OpenAI
+# Responses API parameters are not supported, such as instructions and background").
+RESPONSES_INSTRUCTIONS_SETTINGS = ("supported", "ignored")
 
 # Spec, "Chat Completions" › "Qwen-specific parameters": the SDK raises TypeError on them as keywords.
 QWEN_ONLY_CHAT_PARAMS = (
@@ -65,12 +70,19 @@ QWEN_ONLY_CHAT_PARAMS = (
     "vl_high_resolution_images",
     "enable_code_interpreter",
 )
+# Spec, "Qwen-specific parameters": top_k's range is (0, 100].
+TOP_K_RANGE = (0, 100)
+# Spec, "Unsupported parameters" lists reasoning_effort as ignored; Model Studio docs, "Deep thinking"
+# (https://www.alibabacloud.com/help/en/model-studio/deep-thinking): thinking is turned on and bounded
+# by these Qwen-only parameters instead.
+THINKING_PARAMS = ("enable_thinking", "thinking_budget")
 
 # How DashScope treats every parameter of the SDK methods qwen-migrate knows. A test reads the
 # installed SDK's signatures and fails on a parameter missing here, so a new SDK release is a
 # decision to make, not a silent gap. Kinds:
 #   supported    sent and honoured (values may be limited: see the rules)
-#   ignored      accepted and silently ignored (spec, "Unsupported parameters")
+#   ignored      accepted and silently ignored (spec, "Unsupported parameters"; for Responses, the
+#                Model Studio page cited there)
 #   renamed      not accepted; DashScope has another parameter for it (the value names it)
 #   unsupported  not documented by DashScope: rejected, or unknown to the endpoint
 # The SDK's own request options (openai_sdk.SDK_REQUEST_OPTIONS) apply everywhere.
@@ -98,6 +110,10 @@ _CHAT_PARAMETERS = {
         UNSUPPORTED,
     ),
 }
+# What replaces the deprecated function-calling parameters: the spec's "Behavioral differences"
+# documents `tools` (function type) and `tool_choice`; OpenAI's API reference marks `functions` and
+# `function_call` deprecated in their favour.
+CHAT_PARAMETER_SUCCESSORS = {"functions": "tools", "function_call": "tool_choice"}
 _RESPONSES_PARAMETERS = {
     # Spec, "Responses API": input, tools, multi-turn with previous_response_id, conversations.
     **dict.fromkeys(
@@ -106,14 +122,22 @@ _RESPONSES_PARAMETERS = {
         metadata response_id starting_after""".split(),
         SUPPORTED,
     ),
-    # OpenAI-only features the spec does not document; text_format becomes a json_schema format.
+    # Never sent: the SDK parses the reply with it locally ("Only `text_format` sets the request
+    # schema", openai/resources/responses/responses.py).
+    "parse_as": SUPPORTED,
+    # Model Studio docs, "OpenAI-compatible Responses"
+    # (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses): "Requests
+    # process only the parameters explicitly listed in this document. Any OpenAI parameters that are
+    # not mentioned are ignored"; `background` is named among them ("only synchronous calls are
+    # supported"). `instructions` is named too: see RESPONSES_INSTRUCTIONS_SETTINGS.
     **dict.fromkeys(
         """access_programs background background_options context_management image max_tool_calls
         moderation prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning
-        safety_identifier service_tier store top_logprobs truncation user verbosity text_format
-        parse_as""".split(),
-        UNSUPPORTED,
+        safety_identifier service_tier store top_logprobs truncation user verbosity""".split(),
+        IGNORED,
     ),
+    # The SDK turns it into a json_schema text format, which DashScope does not document.
+    "text_format": UNSUPPORTED,
 }
 PARAMETERS = {
     "chat.completions.create": _CHAT_PARAMETERS,
@@ -124,7 +148,7 @@ PARAMETERS = {
     "responses.stream": _RESPONSES_PARAMETERS,
     "responses.retrieve": {
         **dict.fromkeys(("response_id", "include", "starting_after", "stream"), SUPPORTED),
-        "include_obfuscation": UNSUPPORTED,
+        "include_obfuscation": IGNORED,  # not listed by the Responses page above: ignored
     },
     # Spec, "Embedding".
     "embeddings.create": {**dict.fromkeys(("input", "model", "dimensions", "encoding_format"), SUPPORTED), "user": UNSUPPORTED},
@@ -175,6 +199,10 @@ RESPONSES_TOOL_TYPES = ("function", "web_search", "code_interpreter", "web_extra
 # Spec, "Responses API" › "Session cache": the header that turns it on.
 SESSION_CACHE_HEADER = ("x-dashscope-session-cache", "enable")
 
+# Model Studio docs, "OpenAI compatible - Embedding"
+# (https://www.alibabacloud.com/help/en/model-studio/embedding-interfaces-compatible-with-openai):
+# text-embedding-v4 and v3 take at most 10 rows (inputs) per request.
+EMBEDDING_MAX_INPUTS = 10
 # Spec, "Embedding": float is the only encoding_format.
 EMBEDDING_ENCODING_FORMAT = "float"
 # Spec, "Embedding" (text-embedding-v4); Model Studio docs, "Embedding" (text-embedding-v3).
@@ -186,6 +214,8 @@ EMBEDDING_DIMENSIONS = {
 # Spec, "File API".
 FILE_PURPOSES = ("file-extract", "batch")
 UNSUPPORTED_FILE_LIST_FILTERS = parameters("files.list", UNSUPPORTED)
+# Spec, "File API" › "Storage limits": files never expire, so no expiry applies.
+UNSUPPORTED_FILE_CREATE_PARAMS = parameters("files.create", UNSUPPORTED)
 
 # Spec, "Batch API": completion_window between 24h and 336h, integer hours ("h") or days ("d").
 BATCH_COMPLETION_WINDOW_HOURS = (24, 336)
@@ -193,8 +223,16 @@ BATCH_COMPLETION_WINDOW = re.compile(r"^(\d+)([hd])$")
 BATCH_MAX_REQUESTS = 50_000
 BATCH_MAX_FILE_BYTES = 500 * 1024 * 1024
 BATCH_MAX_LINE_BYTES = 6 * 1024 * 1024
-# The batch request URLs and the SDK method each one stands for.
+# The batch request URLs and the SDK method each one stands for: the endpoints the Batch API runs
+# (Model Studio docs, "OpenAI compatible - Batch",
+# https://www.alibabacloud.com/help/doc-detail/2842025.html: text generation and text embedding models).
 BATCH_URLS = {"/v1/chat/completions": "chat.completions.create", "/v1/embeddings": "embeddings.create"}
+# Spec, "Storage limits" (files never expire): the batch's output file takes no expiry.
+UNSUPPORTED_BATCH_CREATE_PARAMS = parameters("batches.create", UNSUPPORTED)
+# The same Batch page: the Singapore (international) region runs qwen-max, qwen-plus and qwen-turbo
+# only, and no embedding model; qwen-turbo is retired (notice 731, RETIRED_QWEN_MODELS), so it is
+# left out. Regions not listed here run the broad line-up the page gives for Beijing.
+BATCH_MODELS = {"intl": {"chat.completions.create": ("qwen-max", "qwen-plus"), "embeddings.create": ()}}
 
 # Model Studio notice 731: retired on 2026-10-10, successors in the Qwen3.6/3.7 series.
 RETIRED_QWEN_MODELS = ("qwen-turbo", "qwq-plus", "qvq-max", "qwen-vl-max", "qwen-vl-plus")
@@ -263,6 +301,12 @@ def map_model(name: str, overrides: dict[str, str]) -> Optional[str]:
             if candidate in table:
                 return table[candidate]
     return None
+
+
+def batch_models(region: str, method: str) -> Optional[tuple[str, ...]]:
+    """The models the Batch API of `region` runs for `method`'s requests; None where the Batch page
+    gives no short list for the region."""
+    return BATCH_MODELS.get(region, {}).get(method)
 
 
 def endpoints(region: str) -> tuple[str, str]:

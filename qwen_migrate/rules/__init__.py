@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Unio
 from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ResolvedModule
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import AddImport, Edit
-from qwen_migrate.facts.dashscope import OTHER_PROVIDER
+from qwen_migrate.facts.dashscope import OTHER_PROVIDER, batch_models
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
@@ -237,6 +237,15 @@ def tool_types_outside(call: CallSite, supported: tuple[str, ...]) -> list[str]:
         for tool in tools
         if isinstance(tool, dict) and isinstance(tool.get("type"), str) and tool["type"] not in supported
     ]
+
+
+def models_the_batch_runs_instead(call: CallSite, settings: Settings, suggestion: Optional[str]) -> Optional[str]:
+    """For a batch request whose model the rule would replace by `suggestion`: which models the
+    region's Batch API runs, when `suggestion` is not one of them (a suggestion to leave unmade)."""
+    runs = batch_models(settings.region, call.method) if call.in_batch else None
+    if runs is None or suggestion in runs:
+        return None
+    return f"the Batch API of region {settings.region!r} runs {', '.join(runs) if runs else 'no model for these requests'}"
 
 
 @lru_cache(maxsize=None)

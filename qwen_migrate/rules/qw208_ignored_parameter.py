@@ -3,7 +3,7 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
-from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS
+from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS, THINKING_PARAMS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
@@ -17,7 +17,10 @@ class IgnoredParameter(CallRule):
 
     ## Why is this bad?
     The call succeeds but does not do what the code says: `max_completion_tokens` no longer limits
-    the answer, `store=True` stores nothing, `reasoning_effort` changes nothing.
+    the answer, `store=True` stores nothing, `reasoning_effort` changes nothing: Qwen models think
+    when `enable_thinking` is true and for at most `thinking_budget` tokens, both passed in
+    `extra_body` (Model Studio docs, "Deep thinking",
+    https://www.alibabacloud.com/help/en/model-studio/deep-thinking), so the message says so.
 
     The spec lists `max_completion_tokens` as ignored; Model Studio notice 724 (2026-04-20) makes it
     the preferred output-token parameter. The spec is the default; with `max-completion-tokens =
@@ -84,4 +87,11 @@ class IgnoredParameter(CallRule):
                 fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", call.arguments.remove(name))
             else:
                 fix = self.fix(f"Remove {name}", call.arguments.remove(name))
-            yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope", fix)
+            yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope{_instead(name)}", fix)
+
+
+def _instead(name: str) -> str:
+    """What DashScope offers in the ignored parameter's place, where it offers something."""
+    if name == "reasoning_effort":
+        return f"; to control thinking, pass {' / '.join(THINKING_PARAMS)} in extra_body"
+    return ""

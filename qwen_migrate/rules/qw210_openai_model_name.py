@@ -7,21 +7,26 @@ from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.facts.dashscope import is_qwen_model, map_model
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS, RESPONSES_METHODS, is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, RESPONSES_CLIENT, CallRule, Invalid, models_the_batch_runs_instead
 
 
 class OpenAIModelName(CallRule):
     """
     ## What it does
     Reports a literal OpenAI model name (`gpt-4o`, `o3-mini`, `text-embedding-3-small`, dated
-    snapshots included) passed as `model` to a chat, embedding or Responses call, and an Azure
-    client's deployment name used as `model`.
+    snapshots included) passed as `model` to a chat, embedding or Responses call, or in a batch
+    request body, and an Azure client's deployment name used as `model`.
 
     ## Why is this bad?
     DashScope serves Qwen models: a request for an OpenAI model fails with "model not found". On an
     Azure client, `model` names a deployment (the SDK puts it in the URL, `openai/lib/azure.py`), so
     any name but a Qwen model's (Model Studio "Models": `qwen*`, `qwq*`, `qvq*`, `text-embedding-v*`)
     means nothing to DashScope once QW104 has made the client an `OpenAI` one.
+
+    In a batch request body, the suggestion is a model the Batch API runs: in the Singapore region
+    (`intl`) that is `qwen-max` or `qwen-plus`, and no embedding model (Model Studio docs, "OpenAI
+    compatible - Batch", https://www.alibabacloud.com/help/doc-detail/2842025.html), so a mapped
+    model outside that list is not suggested; the message names the models the Batch API runs.
 
     ## Fix safety
     Safe when the model map knows the name: the fix replaces it with the mapped Qwen model (the
@@ -107,6 +112,10 @@ class OpenAIModelName(CallRule):
         else:
             return
         replacement = map_model(model, settings.models)
+        batch_runs = models_the_batch_runs_instead(call, settings, replacement)
+        if batch_runs:
+            yield Violation(call.arguments.where("model"), f"{model!r} is {what}, not served by DashScope ({batch_runs})")
+            return
         fix = self.fix(f"Replace with {replacement!r}", ReplaceNode(call.arguments.expression("model"), Text(replacement))) if replacement else None
         hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
         yield Violation(call.arguments.where("model"), f"{model!r} is {what}, not served by DashScope{hint}", fix)

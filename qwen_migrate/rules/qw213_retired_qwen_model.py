@@ -6,7 +6,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.edits import ReplaceNode, Text
 from qwen_migrate.facts.dashscope import is_retired_qwen_model, map_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, models_the_batch_runs_instead
 
 
 class RetiredQwenModel(CallRule):
@@ -16,7 +16,8 @@ class RetiredQwenModel(CallRule):
     `qwen-vl-max` and `qwen-vl-plus`, with their dated snapshots and `-latest` aliases.
 
     ## Why is this bad?
-    Model Studio retired these models on 2026-10-10 (notice 731): requests for them fail.
+    Model Studio retired these models on 2026-10-10 (notice 731): requests for them fail. In a batch
+    request body, a successor the region's Batch API does not run is not suggested (see QW210).
 
     ## Fix safety
     Unsafe: the fix replaces the name with its successor from the model map (Qwen3.6 series), whose
@@ -50,6 +51,10 @@ class RetiredQwenModel(CallRule):
         model = call.arguments.value("model")
         if isinstance(model, str) and is_retired_qwen_model(model):
             successor = map_model(model, settings.models)
+            batch_runs = models_the_batch_runs_instead(call, settings, successor)
+            if batch_runs:
+                yield Violation(call.arguments.where("model"), f"{model!r} was retired by Model Studio on 2026-10-10 ({batch_runs})")
+                return
             yield Violation(
                 call.arguments.where("model"),
                 f"{model!r} was retired by Model Studio on 2026-10-10" + (f" (successor: {successor!r})" if successor else ""),

@@ -157,7 +157,7 @@ class BatchFile:
             yield self.problem(number, f"Model {model!r} differs from {first!r} (line {first_line}): one file, one model", text)
 
     def check_body(self, number: int, method: str, body: dict, text: bytes) -> Iterator[LineProblem]:
-        call = CallSite(BatchLine(number), method, (), BodyArguments(body))
+        call = CallSite(BatchLine(number), method, (), BodyArguments(body), in_batch=True)
         for rule in self.body_rules:
             if rule.applies_to(call):
                 for violation in rule.check_call(call, self.settings):
