@@ -2,22 +2,24 @@
 
 It is written from the compatibility page (shared/reference/dashscope-openai-compatibility.txt),
 on its own, not from qwen-migrate's facts or rules, so that it checks them rather than repeats
-them: a request the page says DashScope refuses is refused with a DashScope-style error body, and
-a parameter the page says is ignored is recorded. It answers just enough for the real `openai`
-package to parse.
+them: a request the page (or a Model Studio page cited beside the rule) says DashScope refuses is
+refused with a DashScope-style error body, and a parameter the page says is ignored is recorded.
+It serves what DashScope serves, in the shapes the real `openai` package parses: tool calls,
+server-sent events, embeddings, and the files, batches, responses and conversations it keeps by id,
+so that every branch of a program runs.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
 import threading
 import time
+from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-import itertools
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
@@ -309,7 +311,7 @@ def _check_chat(body: dict) -> None:
     tool_choice = body.get("tool_choice", "auto")
     if isinstance(tool_choice, dict):
         named = (tool_choice.get("function") or {}).get("name")
-        if tool_choice.get("type") != "function" or named not in {tool["function"].get("name") for tool in tools}:
+        if tool_choice.get("type") != "function" or named not in {(tool.get("function") or {}).get("name") for tool in tools}:
             raise Refusal(400, "invalid_parameter", f"tool_choice names no function among the tools: {named!r}", "tool_choice")
     elif tool_choice not in ("auto", "none"):
         raise Refusal(400, "invalid_parameter", f"tool_choice {tool_choice!r} is not supported: use auto, none or a function object", "tool_choice")
@@ -332,12 +334,12 @@ def _tool_calls(body: dict) -> list[dict]:
     tool_choice = body.get("tool_choice", "auto")
     if messages[-1].get("role") != "user" or tool_choice == "none":
         return []
-    functions = [tool["function"] for tool in body["tools"]]
+    functions = [tool.get("function") or {} for tool in body["tools"]]
     if isinstance(tool_choice, dict):
         functions = [function for function in functions if function.get("name") == tool_choice["function"]["name"]]
     function = functions[0]
     arguments = _arguments(function.get("parameters") or {})
-    return [{"id": "call_standin0", "type": "function", "function": {"name": function["name"], "arguments": json.dumps(arguments)}}]
+    return [{"id": "call_standin0", "type": "function", "function": {"name": function.get("name"), "arguments": json.dumps(arguments)}}]
 
 
 def _arguments(schema: dict) -> dict:
