@@ -49,7 +49,7 @@ def static_value(node: cst.BaseExpression) -> Any:
             if not isinstance(element, cst.DictElement):
                 return DYNAMIC
             key = static_value(element.key)
-            if key is DYNAMIC:
+            if key is DYNAMIC or isinstance(key, (list, dict)):  # a tuple key reads as a list
                 return DYNAMIC
             result[key] = static_value(element.value)
         return result

@@ -159,3 +159,15 @@ def test_a_changed_settings_module_rechecks_the_modules_that_use_it(project, mon
     assert codes(".") == []
     settings.write_text(SETTINGS.replace('{"dimensions": 512}', '{"dimensions": 512, "encoding_format": "base64"}'))
     assert codes(".") == [("config/settings.py", 3, "QW401")]
+
+
+def test_module_level_values_of_any_shape_are_read_without_error(project):
+    """The first pass looks at every module-level name for a constant or dict others may import: a
+    dict keyed by tuples (langchain_core's load/mapping.py) once stopped the run with an internal error."""
+    (project / "app" / "tables.py").write_text(
+        CLIENT + 'MAPPING = {("langchain", "schema"): ("langchain_core", "messages")}\n'
+        'NESTED = {"k": {("a", 1): 2}}\n'
+        'client.chat.completions.create(model="qwen3.6-plus", messages=[], extra_body=NESTED)\n'
+    )
+    result = run("check", "--jobs", "1", "app/tables.py")
+    assert result.exit_code == 0, result.output

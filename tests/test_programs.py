@@ -55,14 +55,6 @@ def test_every_program_has_an_expectation():
     assert {p.name for p in BY_HAND.glob("*.py")} <= set(ORIGINALLY)
 
 
-@pytest.fixture(scope="module")
-def server():
-    state, httpd = standin.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-
-
 def run_program(path: Path, server: standin.StandIn) -> subprocess.CompletedProcess:
     environment = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "AZURE_", "DASHSCOPE_"))}
     environment.update(

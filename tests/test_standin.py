@@ -20,14 +20,6 @@ WEATHER = {
 ASK = [{"role": "user", "content": "Weather in Lisbon?"}]
 
 
-@pytest.fixture(scope="module")
-def server():
-    state, httpd = standin.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-
-
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch):
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):

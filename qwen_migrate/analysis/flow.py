@@ -631,8 +631,13 @@ class _Resolver:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
         others = [source for source in sources if not isinstance(source, (Expression, Annotated, Parameter))]
-        if len(expressions) == 1 and not others and (isinstance(static_value(expressions[0]), str) or environment_literal(expressions[0]) is not None):
-            return expressions[0]
+        if len(expressions) != 1 or others:
+            return None
+        expression = expressions[0]
+        if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)) and isinstance(static_value(expression), str):
+            return expression
+        if environment_literal(expression) is not None:
+            return expression
         return None
 
     def _values(self, node: Optional[cst.CSTNode], scope: Scope, depth: int, place: Optional[Place] = None) -> list:
