@@ -29,6 +29,15 @@ def test_valid_file_has_no_findings(tmp_path):
     assert check_batch(batch(*(request(i) for i in range(1, 51))), tmp_path) == []
 
 
+def test_the_batch_pages_test_file_has_no_findings(tmp_path):
+    # Model Studio's Batch page, "Get started": batch-test-model answers requests sent to its test URL.
+    lines = [
+        json.dumps({"custom_id": str(number), "method": "POST", "url": "/v1/chat/ds-test", "body": {"model": "batch-test-model", "messages": [{"role": "user", "content": "Hello!"}]}})
+        for number in (1, 2)
+    ]
+    assert check_batch(batch(*lines), tmp_path) == []
+
+
 def test_request_limit(tmp_path):
     count = dashscope.BATCH_MAX_REQUESTS + 1
     findings = check_batch(batch(*(request(i) for i in range(1, count + 1))), tmp_path)

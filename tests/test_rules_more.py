@@ -187,6 +187,7 @@ def test_embedding_inputs_over_ten_are_reported_when_their_number_is_known(value
     "arguments, found",
     [
         ('endpoint="/v1/embeddings"', []),
+        ('endpoint="/v1/chat/ds-test"', []),  # the Batch page's test URL, for batch-test-model
         ("endpoint=ENDPOINT", []),
         ('endpoint="/v1/completions"', ['endpoint="/v1/completions"']),
         ('endpoint="/v1/chat/completions", output_expires_after=after', ["output_expires_after=after"]),

@@ -225,8 +225,14 @@ BATCH_MAX_FILE_BYTES = 500 * 1024 * 1024
 BATCH_MAX_LINE_BYTES = 6 * 1024 * 1024
 # The batch request URLs and the SDK method each one stands for: the endpoints the Batch API runs
 # (Model Studio docs, "OpenAI compatible - Batch",
-# https://www.alibabacloud.com/help/doc-detail/2842025.html: text generation and text embedding models).
-BATCH_URLS = {"/v1/chat/completions": "chat.completions.create", "/v1/embeddings": "embeddings.create"}
+# https://www.alibabacloud.com/help/doc-detail/2842025.html: text generation and text embedding models),
+# and the test URL of the same page's "Get started" (batch-test-model answers chat requests sent to
+# /v1/chat/ds-test without inference, to try the whole flow).
+BATCH_URLS = {
+    "/v1/chat/completions": "chat.completions.create",
+    "/v1/embeddings": "embeddings.create",
+    "/v1/chat/ds-test": "chat.completions.create",
+}
 # Spec, "Storage limits" (files never expire): the batch's output file takes no expiry.
 UNSUPPORTED_BATCH_CREATE_PARAMS = parameters("batches.create", UNSUPPORTED)
 # The same Batch page: the Singapore (international) region runs qwen-max, qwen-plus and qwen-turbo

@@ -12,12 +12,13 @@ class BatchEndpoint(CallRule):
     """
     ## What it does
     Reports `batches.create(endpoint=...)` naming an endpoint DashScope's Batch API does not run
-    (it runs `/v1/chat/completions` and `/v1/embeddings`), such as `"/v1/responses"` or
-    `"/v1/completions"`; and `output_expires_after=`.
+    (it runs `/v1/chat/completions` and `/v1/embeddings`, and `/v1/chat/ds-test` for its test model),
+    such as `"/v1/responses"` or `"/v1/completions"`; and `output_expires_after=`.
 
     ## Why is this bad?
     Model Studio's "OpenAI compatible - Batch" page (https://www.alibabacloud.com/help/doc-detail/2842025.html)
-    offers batches of text generation and text embedding requests only: a batch for another
+    offers batches of text generation and text embedding requests only, besides its test URL
+    `/v1/chat/ds-test` (`batch-test-model` answers there without inference): a batch for another
     endpoint is refused. Files never expire on DashScope (spec, "File API" › "Storage limits"), so
     the output file's expiry is not DashScope's to take.
 
@@ -43,7 +44,7 @@ class BatchEndpoint(CallRule):
                 client.batches.create(input_file_id=file.id, endpoint="/v1/responses", completion_window="24h")
                 """),
             at='endpoint="/v1/responses"',
-            message="DashScope's Batch API does not run '/v1/responses' (it runs /v1/chat/completions, /v1/embeddings)",
+            message="DashScope's Batch API does not run '/v1/responses' (it runs /v1/chat/completions, /v1/embeddings, /v1/chat/ds-test)",
         ),
         Invalid(
             DASHSCOPE_CLIENT + dedent("""\
