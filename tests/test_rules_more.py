@@ -171,6 +171,8 @@ def test_ignored_responses_parameters_are_warnings_and_retrieve_is_judged_too():
     "value, count",
     [
         ("[" + ", ".join(str(i) for i in range(40)) + "]", None),  # one text as its token ids
+        ("[" + ", ".join(str(i) for i in range(1, 12)) + ", token]", None),  # token ids, one not known here
+        ("[" + ", ".join(f"[{i}]" for i in range(11)) + "]", 11),  # eleven texts as token-id lists
         ("[" + ", ".join(f'"t{i}"' for i in range(10)) + "]", None),
         ("[" + ", ".join(f"t{i}" for i in range(12)) + "]", 12),
         ("[*texts]", None),

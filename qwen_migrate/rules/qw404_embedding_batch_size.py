@@ -12,7 +12,9 @@ class EmbeddingBatchSize(CallRule):
     """
     ## What it does
     Reports an `embeddings.create` call (or a batch request body) whose `input` is a list written
-    out with more than 10 texts. A list built at run time, or bound to a name, is not counted.
+    out in the call with more than 10 inputs: texts, or token-id lists, each element counting,
+    whether its value is known or not. A list of token ids (integers) is one input; a list built at
+    run time, unpacked into the call (`[*texts]`) or bound to a name is not counted.
 
     ## Why is this bad?
     Model Studio's "OpenAI compatible - Embedding" page (https://www.alibabacloud.com/help/en/model-studio/embedding-interfaces-compatible-with-openai)
@@ -53,8 +55,8 @@ class EmbeddingBatchSize(CallRule):
         inputs = call.arguments.value("input")
         if not isinstance(inputs, list):
             return
-        if all(isinstance(item, int) and not isinstance(item, bool) for item in inputs):
-            return  # one text given as its token ids
+        if any(isinstance(item, int) and not isinstance(item, bool) for item in inputs):
+            return  # one text given as its token ids, whatever the elements not known here are
         if len(inputs) > EMBEDDING_MAX_INPUTS:
             yield Violation(
                 call.arguments.where("input"),
