@@ -114,13 +114,22 @@ def test_batches_refuse_an_endpoint_the_batch_api_does_not_run_and_an_unknown_or
     assert chat.batches.create(input_file_id=good.id, endpoint="/v1/chat/completions", completion_window="24h").status == "validating"
 
 
-def test_responses_requests_are_checked(responses, server):
+def test_responses_refuse_a_model_the_responses_api_does_not_serve(responses):
     with pytest.raises(openai.NotFoundError):
         responses.responses.create(model="gpt-4o", input="Hi")
+
+
+def test_responses_refuse_background(responses):
     with pytest.raises(openai.BadRequestError, match="background"):
         responses.responses.create(model="qwen3.6-plus", input="Hi", background=True)
+
+
+def test_responses_refuse_a_previous_response_nobody_made(responses):
     with pytest.raises(openai.NotFoundError):
         responses.responses.create(model="qwen3.6-plus", input="Hi", previous_response_id="resp_nobody_made")
+
+
+def test_responses_record_a_parameter_the_page_does_not_list_as_ignored(responses, server):
     responses.responses.create(model="qwen3.6-plus", input="Hi", store=True)
     assert server.ignored == ["responses:store"]
 
