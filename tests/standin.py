@@ -51,8 +51,10 @@ CHAT_PARAMETERS = {
     "messages", "model", "stream", "stream_options", "temperature", "top_p", "presence_penalty", "max_tokens", "n", "seed",
     "stop", "tools", "tool_choice", "parallel_tool_calls", "response_format", "logprobs", "top_logprobs", "modalities", "audio", "user",
 } | QWEN_ONLY | IGNORED
-# The Responses reference lists the parameters it processes; "any OpenAI parameters not mentioned are ignored",
-# and background is not supported at all ("only synchronous calls are supported").
+# The Responses reference (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses)
+# lists the parameters it processes; "any OpenAI parameters that are not mentioned are ignored". It names
+# instructions and background among those it does not support ("only synchronous calls are supported"):
+# background=true is ignored like the rest, and the call answers synchronously.
 RESPONSES_PARAMETERS = {
     "model", "input", "instructions", "previous_response_id", "conversation", "stream", "tools", "tool_choice",
     "parallel_tool_calls", "temperature", "top_p", "max_output_tokens", "text", "enable_thinking",
@@ -521,8 +523,6 @@ def _check_responses(state: StandIn, body: dict) -> None:
         raise Refusal(404, "model_not_found", f"The model `{model}` does not exist or is not served by the Responses API.", "model")
     if not body.get("input"):
         raise Refusal(400, "invalid_parameter", "input is required", "input")
-    if body.get("background"):
-        raise Refusal(400, "invalid_parameter", "background is not supported: only synchronous calls are", "background")
     for tool in body.get("tools") or []:
         if tool.get("type") not in RESPONSES_TOOLS:
             raise Refusal(400, "invalid_parameter", f"tool type {tool.get('type')} is not supported", "tools")

@@ -119,9 +119,10 @@ def test_responses_refuse_a_model_the_responses_api_does_not_serve(responses):
         responses.responses.create(model="gpt-4o", input="Hi")
 
 
-def test_responses_refuse_background(responses):
-    with pytest.raises(openai.BadRequestError, match="background"):
-        responses.responses.create(model="qwen3.6-plus", input="Hi", background=True)
+def test_responses_ignore_background_and_answer_at_once(responses, server):
+    response = responses.responses.create(model="qwen3.6-plus", input="Hi", background=True)
+    assert response.status == "completed" and response.output_text == "ok"
+    assert server.ignored == ["responses:background"]
 
 
 def test_responses_refuse_a_previous_response_nobody_made(responses):

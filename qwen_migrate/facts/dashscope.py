@@ -128,8 +128,9 @@ _RESPONSES_PARAMETERS = {
     # Model Studio docs, "OpenAI-compatible Responses"
     # (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses): "Requests
     # process only the parameters explicitly listed in this document. Any OpenAI parameters that are
-    # not mentioned are ignored"; `background` is named among them ("only synchronous calls are
-    # supported"). `instructions` is named too: see RESPONSES_INSTRUCTIONS_SETTINGS.
+    # not mentioned are ignored". Its "Unsupported parameters" names `background` ("only synchronous
+    # calls are supported") under that principle, not as a refusal: background=True is ignored and
+    # the call answers synchronously. `instructions` is named too: see RESPONSES_INSTRUCTIONS_SETTINGS.
     **dict.fromkeys(
         """access_programs background background_options context_management image max_tool_calls
         moderation prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning
