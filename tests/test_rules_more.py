@@ -161,6 +161,17 @@ def test_responses_instructions_follow_their_setting():
     assert [(covered_text(source, f), f.severity.value, f.fix) for f in found if f.code == "QW305"] == [('instructions="Be brief"', "warning", None)]
 
 
+def test_responses_metadata_include_and_stream_options_are_ignored_parameters():
+    # The Responses page does not list them, and processes only what it lists.
+    source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", stream=True, metadata={"run": "1"}, include=["reasoning.encrypted_content"], stream_options={"include_obfuscation": False})\n'
+    found = [(covered_text(source, f), f.severity.value, f.message) for f in check(source) if f.code == "QW305"]
+    assert found == [
+        ('metadata={"run": "1"}', "warning", "metadata is ignored by DashScope's Responses API"),
+        ('include=["reasoning.encrypted_content"]', "warning", "include is ignored by DashScope's Responses API"),
+        ('stream_options={"include_obfuscation": False}', "warning", "stream_options is ignored by DashScope's Responses API"),
+    ]
+
+
 def test_ignored_responses_parameters_are_warnings_and_retrieve_is_judged_too():
     source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", store=False, parse_as=Answer)\nclient.responses.retrieve("resp_1", include_obfuscation=False)\n'
     found = [(covered_text(source, f), f.severity.value) for f in check(source) if f.code == "QW305"]

@@ -115,11 +115,12 @@ _CHAT_PARAMETERS = {
 # `function_call` deprecated in their favour.
 CHAT_PARAMETER_SUCCESSORS = {"functions": "tools", "function_call": "tool_choice"}
 _RESPONSES_PARAMETERS = {
-    # Spec, "Responses API": input, tools, multi-turn with previous_response_id, conversations.
+    # Spec, "Responses API": input, tools, multi-turn with previous_response_id, conversations; and
+    # the parameters the Responses page below lists.
     **dict.fromkeys(
         """model input instructions previous_response_id conversation tools tool_choice
-        parallel_tool_calls text stream stream_options temperature top_p max_output_tokens include
-        metadata response_id starting_after""".split(),
+        parallel_tool_calls text stream temperature top_p max_output_tokens response_id
+        starting_after""".split(),
         SUPPORTED,
     ),
     # Never sent: the SDK parses the reply with it locally ("Only `text_format` sets the request
@@ -131,10 +132,12 @@ _RESPONSES_PARAMETERS = {
     # not mentioned are ignored". Its "Unsupported parameters" names `background` ("only synchronous
     # calls are supported") under that principle, not as a refusal: background=True is ignored and
     # the call answers synchronously. `instructions` is named too: see RESPONSES_INSTRUCTIONS_SETTINGS.
+    # `metadata`, `include` and `stream_options` are not listed: ignored as well.
     **dict.fromkeys(
-        """access_programs background background_options context_management image max_tool_calls
-        moderation prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning
-        safety_identifier service_tier store top_logprobs truncation user verbosity""".split(),
+        """access_programs background background_options context_management image include
+        max_tool_calls metadata moderation prompt prompt_cache_key prompt_cache_options
+        prompt_cache_retention reasoning safety_identifier service_tier store stream_options
+        top_logprobs truncation user verbosity""".split(),
         IGNORED,
     ),
     # The SDK turns it into a json_schema text format, which DashScope does not document.
