@@ -123,6 +123,13 @@ def test_top_k_outside_its_range_is_reported_wherever_it_is_written(arguments, a
     assert [text for text, _ in found] == ([at] if at else [])
 
 
+@pytest.mark.parametrize("top_k", ["50.0", "2.5"])
+def test_top_k_that_is_no_integer_is_reported(top_k):
+    # The spec gives top_k the type Integer; DashScope (and the stand-in) refuse 50.0 too.
+    source = CLIENT + f'client.chat.completions.create(model="qwen3.6-plus", messages=[], extra_body={{"top_k": {top_k}}})\n'
+    assert reported(source, "QW214") == [(f'"top_k": {top_k}', f"top_k={top_k} is no integer: DashScope takes an integer in (0, 100]")]
+
+
 def test_top_k_moved_into_extra_body_by_qw209_is_still_out_of_range():
     source = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], top_k=500)\n'
     after = fixed(source)

@@ -64,11 +64,18 @@ def test_embeddings_are_non_zero_vectors_of_the_requested_dimensions(chat):
     assert again.data[0].embedding == first
 
 
-@pytest.mark.parametrize("top_k", [0, 500])
+@pytest.mark.parametrize("top_k", [0, 500, 50.0])  # the spec's top_k is an Integer in (0, 100]
 def test_top_k_outside_the_spec_range_is_refused(chat, top_k):
     with pytest.raises(openai.BadRequestError, match="top_k"):
         chat.chat.completions.create(model="qwen3.6-plus", messages=ASK, extra_body={"top_k": top_k})
     chat.chat.completions.create(model="qwen3.6-plus", messages=ASK, extra_body={"top_k": 100})
+
+
+def test_null_parameters_are_taken_as_left_out(chat):
+    answer = chat.chat.completions.create(model="qwen3.6-plus", messages=ASK, tools=[WEATHER], tool_choice=None, n=None, extra_body={"top_k": None})
+    assert len(answer.choices) == 1 and answer.choices[0].message.tool_calls[0].function.name == "get_weather"
+    upload = batch_file(chat, chat_request(n=None, tool_choice=None))
+    assert chat.batches.create(input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h").status == "validating"
 
 
 def test_n_is_refused_on_other_models_and_answered_with_n_choices_where_allowed(chat):

@@ -70,7 +70,7 @@ QWEN_ONLY_CHAT_PARAMS = (
     "vl_high_resolution_images",
     "enable_code_interpreter",
 )
-# Spec, "Qwen-specific parameters": top_k's range is (0, 100].
+# Spec, "Qwen-specific parameters": top_k is an Integer in the range (0, 100].
 TOP_K_RANGE = (0, 100)
 # Spec, "Unsupported parameters" lists reasoning_effort as ignored; Model Studio docs, "Deep thinking"
 # (https://www.alibabacloud.com/help/en/model-studio/deep-thinking): thinking is turned on and bounded

@@ -14,12 +14,13 @@ from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 class TopKRange(CallRule):
     """
     ## What it does
-    Reports a `top_k` outside DashScope's range (0, 100]: in `extra_body`, as a keyword argument
-    (which QW209 moves into `extra_body` unchanged), or at the top of a batch request body.
+    Reports a `top_k` that is no integer in DashScope's range (0, 100], such as `500` or `50.0`: in
+    `extra_body`, as a keyword argument (which QW209 moves into `extra_body` unchanged), or at the
+    top of a batch request body.
 
     ## Why is this bad?
-    The spec gives `top_k` the range (0, 100]: DashScope rejects the request with any other value,
-    after the move into `extra_body` as before it.
+    The spec gives `top_k` the type Integer and the range (0, 100]: DashScope rejects the request
+    with any other value, a float included, after the move into `extra_body` as before it.
 
     ## Fix safety
     There is no fix: choose a value from 1 to 100 (or leave `top_k` out for the model's default).
@@ -66,7 +67,9 @@ class TopKRange(CallRule):
         if isinstance(top_k, bool) or not isinstance(top_k, (int, float)):
             return
         low, high = TOP_K_RANGE
-        if not low < top_k <= high:
+        if isinstance(top_k, float):
+            yield Violation(where, f"top_k={top_k} is no integer: DashScope takes an integer in ({low}, {high}]")
+        elif not low < top_k <= high:
             yield Violation(where, f"top_k={top_k} is outside DashScope's range ({low}, {high}]")
 
 
