@@ -218,6 +218,16 @@ def test_batch_endpoints_the_batch_api_does_not_run(arguments, found):
     assert [text for text, _ in reported(source, "QW603")] == found
 
 
+def test_file_and_batch_output_expiry_are_reported_as_having_no_effect():
+    # Spec, "Storage limits": files never expire, so DashScope ignores both expiries.
+    source = CLIENT + 'client.files.create(file=f, purpose="batch", expires_after=after)\nclient.batches.create(input_file_id="file-1", endpoint="/v1/embeddings", completion_window="24h", output_expires_after=after)\n'
+    found = [(f.code, f.severity.value, f.message) for f in check(source) if f.code in ("QW504", "QW603")]
+    assert found == [
+        ("QW504", "warning", "files.create(expires_after=...) has no effect on DashScope: files never expire"),
+        ("QW603", "error", "batches.create(output_expires_after=...) has no effect on DashScope: files never expire"),
+    ]
+
+
 def test_file_expiry_is_removed_by_the_unsafe_fix_only():
     source = CLIENT + 'client.files.create(file=f, purpose="batch", expires_after={"anchor": "created_at", "seconds": 60})\n'
     assert "expires_after" in fixed(source)

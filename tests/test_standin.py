@@ -171,6 +171,14 @@ def test_objects_made_earlier_can_be_retrieved_cancelled_and_deleted(chat, respo
     assert responses.conversations.retrieve(conversation.id).id == conversation.id
 
 
+def test_file_and_batch_output_expiry_are_ignored(chat, server):
+    # Spec, "Storage limits": files never expire.
+    after = {"anchor": "created_at", "seconds": 3600}
+    upload = chat.files.create(file=("input.jsonl", io.BytesIO(json.dumps(chat_request()).encode())), purpose="batch", expires_after=after)
+    chat.batches.create(input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h", output_expires_after=after)
+    assert server.ignored == ["files.create:expires_after[anchor]", "files.create:expires_after[seconds]", "batches.create:output_expires_after"]
+
+
 def test_a_polled_batch_runs_to_completion(chat):
     upload = batch_file(chat, chat_request("1"), chat_request("2"))
     batch = chat.batches.create(input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h")

@@ -156,15 +156,16 @@ PARAMETERS = {
     },
     # Spec, "Embedding".
     "embeddings.create": {**dict.fromkeys(("input", "model", "dimensions", "encoding_format"), SUPPORTED), "user": UNSUPPORTED},
-    # Spec, "File API": files never expire; list filtering by purpose and order is not supported.
-    "files.create": {"file": SUPPORTED, "purpose": SUPPORTED, "expires_after": UNSUPPORTED},
+    # Spec, "File API": files never expire (an expiry has no effect); list filtering by purpose and
+    # order is not supported.
+    "files.create": {"file": SUPPORTED, "purpose": SUPPORTED, "expires_after": IGNORED},
     "files.list": {"after": SUPPORTED, "limit": SUPPORTED, "order": UNSUPPORTED, "purpose": UNSUPPORTED},
     "files.retrieve": {"file_id": SUPPORTED},
     "files.delete": {"file_id": SUPPORTED},
     # Spec, "Batch API": metadata carries ds_name and ds_description; extra list filters go in extra_query.
     "batches.create": {
         **dict.fromkeys(("completion_window", "endpoint", "input_file_id", "metadata"), SUPPORTED),
-        "output_expires_after": UNSUPPORTED,
+        "output_expires_after": IGNORED,  # files never expire, the output file too
     },
     "batches.list": {"after": SUPPORTED, "limit": SUPPORTED},
     "batches.retrieve": {"batch_id": SUPPORTED},
@@ -218,8 +219,13 @@ EMBEDDING_DIMENSIONS = {
 # Spec, "File API".
 FILE_PURPOSES = ("file-extract", "batch")
 UNSUPPORTED_FILE_LIST_FILTERS = parameters("files.list", UNSUPPORTED)
-# Spec, "File API" › "Storage limits": files never expire, so no expiry applies.
-UNSUPPORTED_FILE_CREATE_PARAMS = parameters("files.create", UNSUPPORTED)
+# Spec, "File API" › "Storage limits": files never expire, so an expiry asked for has no effect.
+IGNORED_FILE_CREATE_PARAMS = parameters("files.create", IGNORED)
+# Why DashScope ignores a parameter, where a page says why.
+IGNORED_BECAUSE = {
+    "expires_after": "files never expire",  # spec, "File API" › "Storage limits"
+    "output_expires_after": "files never expire",  # the same: a batch's output file is a file
+}
 
 # Spec, "Batch API": completion_window between 24h and 336h, integer hours ("h") or days ("d").
 BATCH_COMPLETION_WINDOW_HOURS = (24, 336)
@@ -237,8 +243,8 @@ BATCH_URLS = {
     "/v1/embeddings": "embeddings.create",
     "/v1/chat/ds-test": "chat.completions.create",
 }
-# Spec, "Storage limits" (files never expire): the batch's output file takes no expiry.
-UNSUPPORTED_BATCH_CREATE_PARAMS = parameters("batches.create", UNSUPPORTED)
+# Spec, "Storage limits" (files never expire): an expiry of the batch's output file has no effect.
+IGNORED_BATCH_CREATE_PARAMS = parameters("batches.create", IGNORED)
 # The same Batch page: the Singapore (international) region runs qwen-max, qwen-plus and qwen-turbo
 # only, and no embedding model; qwen-turbo is retired (notice 731, RETIRED_QWEN_MODELS), so it is
 # left out. Regions not listed here run the broad line-up the page gives for Beijing.

@@ -3,7 +3,7 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
-from qwen_migrate.facts.dashscope import UNSUPPORTED_FILE_CREATE_PARAMS
+from qwen_migrate.facts.dashscope import IGNORED_BECAUSE, IGNORED_FILE_CREATE_PARAMS
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
@@ -47,10 +47,10 @@ class FileExpiry(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
-        for name in UNSUPPORTED_FILE_CREATE_PARAMS:
+        for name in IGNORED_FILE_CREATE_PARAMS:
             if name in call.arguments:
                 yield Violation(
                     call.arguments.where(name),
-                    f"files.create({name}=...) has no effect on DashScope: files never expire",
+                    f"files.create({name}=...) has no effect on DashScope: {IGNORED_BECAUSE[name]}",
                     self.fix(f"Remove {name}", call.arguments.remove(name)),
                 )

@@ -3,7 +3,7 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
-from qwen_migrate.facts.dashscope import BATCH_URLS, UNSUPPORTED_BATCH_CREATE_PARAMS
+from qwen_migrate.facts.dashscope import BATCH_URLS, IGNORED_BATCH_CREATE_PARAMS, IGNORED_BECAUSE
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
 
@@ -20,7 +20,7 @@ class BatchEndpoint(CallRule):
     offers batches of text generation and text embedding requests only, besides its test URL
     `/v1/chat/ds-test` (`batch-test-model` answers there without inference): a batch for another
     endpoint is refused. Files never expire on DashScope (spec, "File API" › "Storage limits"), so
-    the output file's expiry is not DashScope's to take.
+    the output file's expiry has no effect: the file stays until the code deletes it.
 
     ## Fix safety
     There is no fix: send Chat Completions or Embeddings requests in the batch (their request lines
@@ -56,7 +56,7 @@ class BatchEndpoint(CallRule):
                 )
                 """),
             at='output_expires_after={"anchor": "created_at", "seconds": 86400}',
-            message="batches.create(output_expires_after=...) is not supported by DashScope: files never expire",
+            message="batches.create(output_expires_after=...) has no effect on DashScope: files never expire",
         ),
     ]
 
@@ -67,6 +67,6 @@ class BatchEndpoint(CallRule):
                 call.arguments.where("endpoint"),
                 f"DashScope's Batch API does not run {endpoint!r} (it runs {', '.join(BATCH_URLS)})",
             )
-        for name in UNSUPPORTED_BATCH_CREATE_PARAMS:
+        for name in IGNORED_BATCH_CREATE_PARAMS:
             if name in call.arguments:
-                yield Violation(call.arguments.where(name), f"batches.create({name}=...) is not supported by DashScope: files never expire")
+                yield Violation(call.arguments.where(name), f"batches.create({name}=...) has no effect on DashScope: {IGNORED_BECAUSE[name]}")
