@@ -168,6 +168,20 @@ def test_responses_instructions_follow_their_setting():
     assert [(covered_text(source, f), f.severity.value, f.fix) for f in found if f.code == "QW305"] == [('instructions="Be brief"', "warning", None)]
 
 
+def test_qwen_only_chat_parameters_on_responses_are_reported_and_removed_not_moved():
+    # The Responses page names enable_thinking only: top_k and enable_search are no Responses parameters.
+    source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", enable_thinking=True, top_k=500, enable_search=True)\n'
+    found = [(covered_text(source, f), f.code, f.severity.value, f.message) for f in check(source)]
+    typeerror = "is no parameter of DashScope's Responses API (only of Chat Completions): as a keyword argument the SDK raises TypeError"
+    assert found == [
+        ("enable_thinking=True", "QW305", "error", "enable_thinking is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body"),
+        ("top_k=500", "QW305", "error", f"top_k {typeerror}"),
+        ("enable_search=True", "QW305", "error", f"enable_search {typeerror}"),
+    ]
+    assert fixed(source) == RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", top_k=500, enable_search=True, extra_body={"enable_thinking": True})\n'
+    assert fixed(source, unsafe=True) == RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", extra_body={"enable_thinking": True})\n'
+
+
 def test_responses_metadata_include_and_stream_options_are_ignored_parameters():
     # The Responses page does not list them, and processes only what it lists.
     source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", stream=True, metadata={"run": "1"}, include=["reasoning.encrypted_content"], stream_options={"include_obfuscation": False})\n'

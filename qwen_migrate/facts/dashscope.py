@@ -70,6 +70,12 @@ QWEN_ONLY_CHAT_PARAMS = (
     "vl_high_resolution_images",
     "enable_code_interpreter",
 )
+# Model Studio docs, "OpenAI-compatible Responses"
+# (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses): "This API also
+# supports extra parameters, such as enable_thinking"; its parameter list names no other Qwen-only
+# one, and it processes only what it lists. The other Qwen-only chat parameters are no Responses
+# parameters: as keywords the SDK raises TypeError, and in a request body they are ignored.
+RESPONSES_QWEN_PARAMS = ("enable_thinking",)
 # Spec, "Qwen-specific parameters": top_k is an Integer in the range (0, 100].
 TOP_K_RANGE = (0, 100)
 # Spec, "Unsupported parameters" lists reasoning_effort as ignored; Model Studio docs, "Deep thinking"

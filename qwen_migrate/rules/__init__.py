@@ -239,6 +239,17 @@ def tool_types_outside(call: CallSite, supported: tuple[str, ...]) -> list[str]:
     ]
 
 
+def qwen_keyword(call: CallSite, name: str) -> Violation:
+    """A Qwen-only parameter passed as a keyword argument (QW209 on Chat Completions, QW305 on
+    Responses): the SDK raises TypeError, and the safe fix moves it into extra_body."""
+    move = call.arguments.move_to_extra_body(name, ((name, call.arguments.expression(name)),))
+    return Violation(
+        call.arguments.where(name),
+        f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
+        Fix(FixSafety.SAFE, f"Move {name} into extra_body", (move,)) if move else None,
+    )
+
+
 def models_the_batch_runs_instead(call: CallSite, settings: Settings, suggestion: Optional[str]) -> Optional[str]:
     """For a batch request whose model the rule would replace by `suggestion`: which models the
     region's Batch API runs, when `suggestion` is not one of them (a suggestion to leave unmade)."""

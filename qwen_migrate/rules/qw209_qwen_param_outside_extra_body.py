@@ -5,7 +5,7 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import QWEN_ONLY_CHAT_PARAMS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, qwen_keyword
 
 
 class QwenParamOutsideExtraBody(CallRule):
@@ -64,8 +64,4 @@ class QwenParamOutsideExtraBody(CallRule):
             return
         for name in call.arguments.names():
             if name in QWEN_ONLY_CHAT_PARAMS:
-                yield Violation(
-                    call.arguments.where(name),
-                    f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
-                    self.fix(f"Move {name} into extra_body", call.arguments.move_to_extra_body(name, ((name, call.arguments.expression(name)),))),
-                )
+                yield qwen_keyword(call, name)

@@ -3,12 +3,14 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
-from qwen_migrate.facts.dashscope import IGNORED, PARAMETERS, QWEN_ONLY_CHAT_PARAMS
+from qwen_migrate.facts.dashscope import IGNORED, PARAMETERS, QWEN_ONLY_CHAT_PARAMS, RESPONSES_QWEN_PARAMS
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
-from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
-from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, qwen_keyword
 
 RESPONSES_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses"
+# The Qwen-only parameters of Chat Completions that the Responses API does not take.
+CHAT_ONLY_QWEN_PARAMS = frozenset(QWEN_ONLY_CHAT_PARAMS) - frozenset(RESPONSES_QWEN_PARAMS)
 
 
 class ResponsesUnsupportedParameter(CallRule):
@@ -16,8 +18,10 @@ class ResponsesUnsupportedParameter(CallRule):
     ## What it does
     Reports Responses parameters that DashScope ignores (warning): `background`, `reasoning`,
     `store`, `truncation`, `max_tool_calls`, `prompt`, `service_tier`, `user` and the other OpenAI
-    parameters the Model Studio Responses page does not list; and Qwen-only parameters such as
-    `enable_thinking` passed as keyword arguments to `responses.create` (error).
+    parameters the Model Studio Responses page does not list; `enable_thinking`, the Qwen-only
+    parameter the page adds, passed as a keyword argument to `responses.create` (error); and the
+    Qwen-only Chat Completions parameters (`top_k`, `enable_search`, `thinking_budget`, ...) passed
+    as keyword arguments there (error): they are no Responses parameters.
 
     ## Why is this bad?
     Model Studio's "OpenAI-compatible Responses" page (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses)
@@ -25,15 +29,18 @@ class ResponsesUnsupportedParameter(CallRule):
     is ignored; `background` is named (only synchronous calls are served). The call runs, but not as
     the code says. Qwen-only parameters are no keywords of the SDK's `responses.create`: the call
     raises `TypeError` before any request is sent; the SDK forwards them only inside `extra_body`.
+    The page names only `enable_thinking` among them: DashScope's Responses API ignores the others,
+    so moving them into `extra_body` would only turn the error into a silent no-op.
 
     The same page names `instructions` as unsupported while the spec documents no such exception.
     The spec is the default; with `responses-instructions = "ignored"` this rule reports
     `instructions` too (no fix: put the text in `input` as a system message).
 
     ## Fix safety
-    Safe for Qwen-only keywords: the fix moves them into `extra_body`, merging with an existing one.
-    Unsafe for the ignored parameters: the fix removes them, which changes nothing on DashScope but
-    drops intent a reader may rely on (a background job that code then polls, say).
+    Safe for `enable_thinking` as a keyword: the fix moves it into `extra_body`, merging with an
+    existing one. Unsafe for the ignored parameters and the other Qwen-only ones: the fix removes
+    them, which changes nothing on DashScope (or ends the `TypeError`) but drops intent a reader may
+    rely on (a background job that code then polls, a `top_k` meant to narrow sampling).
     """
 
     code = "QW305"
@@ -73,12 +80,13 @@ class ResponsesUnsupportedParameter(CallRule):
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         ignored = {name for name, kind in PARAMETERS.get(call.method, {}).items() if kind == IGNORED}
         for name in call.arguments.names():
-            if name in QWEN_ONLY_CHAT_PARAMS and call.arguments.through_sdk:  # a request body holds them at the top
-                move = call.arguments.move_to_extra_body(name, ((name, call.arguments.expression(name)),))
+            if name in RESPONSES_QWEN_PARAMS and call.arguments.through_sdk:  # a request body holds them at the top
+                yield qwen_keyword(call, name)
+            elif name in CHAT_ONLY_QWEN_PARAMS and call.arguments.through_sdk:
                 yield Violation(
                     call.arguments.where(name),
-                    f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
-                    Fix(FixSafety.SAFE, f"Move {name} into extra_body", (move,)) if move else None,
+                    f"{name} is no parameter of DashScope's Responses API (only of Chat Completions): as a keyword argument the SDK raises TypeError",
+                    self.fix(f"Remove {name}", call.arguments.remove(name)),
                 )
             elif name in ignored:
                 yield Violation(
