@@ -182,6 +182,17 @@ def test_qwen_only_chat_parameters_on_responses_are_reported_and_removed_not_mov
     assert fixed(source, unsafe=True) == RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", extra_body={"enable_thinking": True})\n'
 
 
+def test_ignored_reasoning_parameters_name_the_thinking_parameters_of_their_api():
+    chat = CLIENT + 'client.chat.completions.create(model="qwen3.6-plus", messages=[], reasoning_effort="high")\n'
+    responses = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", reasoning={"effort": "high"})\n'
+    assert [message for _, message in reported(chat, "QW208")] == [
+        "reasoning_effort is silently ignored by DashScope; to control thinking, pass enable_thinking / thinking_budget in extra_body"
+    ]
+    assert [message for _, message in reported(responses, "QW305")] == [
+        "reasoning is ignored by DashScope's Responses API; to control thinking, pass enable_thinking in extra_body"
+    ]
+
+
 def test_responses_metadata_include_and_stream_options_are_ignored_parameters():
     # The Responses page does not list them, and processes only what it lists.
     source = RESPONSES + 'client.responses.create(model="qwen3.6-plus", input="hi", stream=True, metadata={"run": "1"}, include=["reasoning.encrypted_content"], stream_options={"include_obfuscation": False})\n'

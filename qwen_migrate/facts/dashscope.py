@@ -82,6 +82,13 @@ TOP_K_RANGE = (0, 100)
 # (https://www.alibabacloud.com/help/en/model-studio/deep-thinking): thinking is turned on and bounded
 # by these Qwen-only parameters instead.
 THINKING_PARAMS = ("enable_thinking", "thinking_budget")
+# The ignored OpenAI parameters that ask for reasoning, and the Qwen-only parameters (extra_body)
+# that control thinking in their place: Chat Completions' reasoning_effort, and the Responses
+# `reasoning`, where the Responses page adds enable_thinking only (RESPONSES_QWEN_PARAMS).
+THINKING_INSTEAD_OF = {
+    "reasoning_effort": THINKING_PARAMS,
+    "reasoning": tuple(name for name in THINKING_PARAMS if name in RESPONSES_QWEN_PARAMS),
+}
 
 # How DashScope treats every parameter of the SDK methods qwen-migrate knows. A test reads the
 # installed SDK's signatures and fails on a parameter missing here, so a new SDK release is a

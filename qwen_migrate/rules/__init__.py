@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Unio
 from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ResolvedModule
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import AddImport, Edit
-from qwen_migrate.facts.dashscope import OTHER_PROVIDER, batch_models
+from qwen_migrate.facts.dashscope import OTHER_PROVIDER, THINKING_INSTEAD_OF, batch_models
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
@@ -248,6 +248,14 @@ def qwen_keyword(call: CallSite, name: str) -> Violation:
         f"{name} is a Qwen-only parameter: as a keyword argument the SDK raises TypeError; pass it in extra_body",
         Fix(FixSafety.SAFE, f"Move {name} into extra_body", (move,)) if move else None,
     )
+
+
+def instead_of_ignored(name: str) -> str:
+    """What DashScope offers in an ignored parameter's place, where it offers something (QW208 on
+    Chat Completions, QW305 on Responses): the end of the finding's message."""
+    if name in THINKING_INSTEAD_OF:
+        return f"; to control thinking, pass {' / '.join(THINKING_INSTEAD_OF[name])} in extra_body"
+    return ""
 
 
 def models_the_batch_runs_instead(call: CallSite, settings: Settings, suggestion: Optional[str]) -> Optional[str]:

@@ -3,9 +3,9 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
-from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS, THINKING_PARAMS
+from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, instead_of_ignored
 
 
 class IgnoredParameter(CallRule):
@@ -87,11 +87,5 @@ class IgnoredParameter(CallRule):
                 fix = self.fix("Remove max_completion_tokens (max_tokens is given too)", call.arguments.remove(name))
             else:
                 fix = self.fix(f"Remove {name}", call.arguments.remove(name))
-            yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope{_instead(name)}", fix)
+            yield Violation(call.arguments.where(name), f"{name} is silently ignored by DashScope{instead_of_ignored(name)}", fix)
 
-
-def _instead(name: str) -> str:
-    """What DashScope offers in the ignored parameter's place, where it offers something."""
-    if name == "reasoning_effort":
-        return f"; to control thinking, pass {' / '.join(THINKING_PARAMS)} in extra_body"
-    return ""

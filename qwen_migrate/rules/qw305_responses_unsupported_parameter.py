@@ -6,7 +6,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import IGNORED, PARAMETERS, QWEN_ONLY_CHAT_PARAMS, RESPONSES_QWEN_PARAMS
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, qwen_keyword
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, instead_of_ignored, qwen_keyword
 
 RESPONSES_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses"
 # The Qwen-only parameters of Chat Completions that the Responses API does not take.
@@ -30,7 +30,9 @@ class ResponsesUnsupportedParameter(CallRule):
     the code says. Qwen-only parameters are no keywords of the SDK's `responses.create`: the call
     raises `TypeError` before any request is sent; the SDK forwards them only inside `extra_body`.
     The page names only `enable_thinking` among them: DashScope's Responses API ignores the others,
-    so moving them into `extra_body` would only turn the error into a silent no-op.
+    so moving them into `extra_body` would only turn the error into a silent no-op. In place of the
+    ignored `reasoning`, the message names `enable_thinking` (in `extra_body`), as QW208 does for
+    Chat Completions' `reasoning_effort`.
 
     The same page names `instructions` as unsupported while the spec documents no such exception.
     The spec is the default; with `responses-instructions = "ignored"` this rule reports
@@ -70,7 +72,10 @@ class ResponsesUnsupportedParameter(CallRule):
                 client.responses.create(model="qwen3.6-plus", input="Plan the trip", background=True, reasoning={"effort": "high"})
                 """),
             at=("background=True", 'reasoning={"effort": "high"}'),
-            message=("background is ignored by DashScope's Responses API", "reasoning is ignored by DashScope's Responses API"),
+            message=(
+                "background is ignored by DashScope's Responses API",
+                "reasoning is ignored by DashScope's Responses API; to control thinking, pass enable_thinking in extra_body",
+            ),
             fixed=RESPONSES_CLIENT + dedent("""\
                 client.responses.create(model="qwen3.6-plus", input="Plan the trip")
                 """),
@@ -91,7 +96,7 @@ class ResponsesUnsupportedParameter(CallRule):
             elif name in ignored:
                 yield Violation(
                     call.arguments.where(name),
-                    f"{name} is ignored by DashScope's Responses API",
+                    f"{name} is ignored by DashScope's Responses API{instead_of_ignored(name)}",
                     self.fix(f"Remove {name}", call.arguments.remove(name)),
                     severity=Severity.WARNING,
                 )
