@@ -61,8 +61,9 @@ RESPONSES_PARAMETERS = {
 }
 RESPONSES_TOOLS = {"function", "web_search", "code_interpreter", "web_extractor", "image_search"}
 # Model Studio, OpenAI-compatible Batch (https://www.alibabacloud.com/help/en/model-studio/batch-interfaces-compatible-with-openai):
-# the international deployment runs these models, plus batch-test-model on its test URL.
-BATCH_MODELS = {"qwen-max", "qwen-plus", "qwen-flash"}  # and qwen-turbo, retired since
+# the Singapore region runs the text generation models qwen-max, qwen-plus and qwen-turbo (retired since)
+# and no embedding model, plus batch-test-model on its test URL.
+BATCH_MODELS = {"/v1/chat/completions": {"qwen-max", "qwen-plus"}, "/v1/embeddings": set()}
 BATCH_ENDPOINTS = {"/v1/chat/completions", "/v1/embeddings", "/v1/chat/ds-test"}
 
 
@@ -360,6 +361,17 @@ def _arguments(schema: dict) -> dict:
 
 
 def _embeddings(state: StandIn, body: dict) -> dict:
+    texts = _embedding_inputs(body)
+    dimensions = body.get("dimensions", 1024)
+    if "user" in body:
+        state.ignored.append("embeddings:user")
+    data = [{"object": "embedding", "index": i, "embedding": _vector(text, dimensions)} for i, text in enumerate(texts)]
+    return {"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+
+
+def _embedding_inputs(body: dict) -> list:
+    """The texts of an embeddings request, refused as the spec's "Embedding" section and Model Studio's
+    embedding page say DashScope refuses it."""
     model = body.get("model")
     if model not in EMBEDDING_DIMENSIONS:
         raise Refusal(404, "model_not_found", f"The model `{model}` does not exist.", "model")
@@ -374,10 +386,7 @@ def _embeddings(state: StandIn, body: dict) -> dict:
         raise Refusal(400, "invalid_parameter", "input must be a non-empty string or a list of non-empty strings", "input")
     if len(texts) > EMBEDDING_BATCH_SIZE:
         raise Refusal(400, "invalid_parameter", f"batch size is invalid, it should not be larger than {EMBEDDING_BATCH_SIZE}.", "input")
-    if "user" in body:
-        state.ignored.append("embeddings:user")
-    data = [{"object": "embedding", "index": i, "embedding": _vector(text, dimensions)} for i, text in enumerate(texts)]
-    return {"object": "list", "data": data, "model": model, "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+    return texts
 
 
 def _vector(text: str, dimensions: int) -> list[float]:
@@ -466,13 +475,14 @@ def _check_batch_input(content: bytes, endpoint: str) -> None:
             raise Refusal(400, "invalid_file", f"Line {number} of the input file is not a batch request.", "input_file_id") from None
         if len(line) > 6 * 2**20 or not request.get("custom_id") or request.get("method") != "POST" or request.get("url") != endpoint:
             raise Refusal(400, "invalid_file", f"Line {number} of the input file is not a POST to {endpoint} with a custom_id.", "input_file_id")
-        if endpoint == "/v1/chat/completions":
-            if body["model"] not in BATCH_MODELS:
-                raise Refusal(400, "invalid_file", f"Line {number}: the Batch API does not run {body['model']}.", "input_file_id")
+        check = {"/v1/chat/completions": _check_chat, "/v1/embeddings": _embedding_inputs}.get(endpoint)
+        if check is not None:
             try:
-                _check_chat(body)
+                check(body)
             except Refusal as refusal:
                 raise Refusal(400, "invalid_file", f"Line {number}: {refusal}", "input_file_id") from None
+            if body["model"] not in BATCH_MODELS[endpoint]:
+                raise Refusal(400, "invalid_file", f"Line {number}: the Batch API does not run {body['model']}.", "input_file_id")
     if len(models) > 1:
         raise Refusal(400, "invalid_file", "All requests in the input file must use the same model.", "input_file_id")
 

@@ -109,7 +109,7 @@ def test_batches_refuse_an_endpoint_the_batch_api_does_not_run_and_an_unknown_or
     with pytest.raises(openai.BadRequestError, match="input_file_id"):
         chat.batches.create(input_file_id="file-nobody-uploaded", endpoint="/v1/chat/completions", completion_window="24h")
     broken = {
-        "two models": batch_file(chat, chat_request("1"), chat_request("2", model="qwen-flash")),
+        "two models": batch_file(chat, chat_request("1"), chat_request("2", model="qwen-max")),
         "not a request": batch_file(chat, {}),
         "a model the Batch API does not run": batch_file(chat, chat_request(model="qwen3.6-plus")),
         "a body chat refuses": batch_file(chat, chat_request(top_k=500)),
@@ -119,6 +119,30 @@ def test_batches_refuse_an_endpoint_the_batch_api_does_not_run_and_an_unknown_or
             chat.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="24h")
             pytest.fail(f"accepted an input file with {reason}")
     assert chat.batches.create(input_file_id=good.id, endpoint="/v1/chat/completions", completion_window="24h").status == "validating"
+
+
+def test_batches_refuse_a_chat_model_the_singapore_batch_api_does_not_run(chat):
+    # The Batch page: qwen-max, qwen-plus and qwen-turbo (retired); qwen-flash is served, but not in batches.
+    upload = batch_file(chat, chat_request(model="qwen-flash"))
+    with pytest.raises(openai.BadRequestError, match="does not run qwen-flash"):
+        chat.batches.create(input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h")
+
+
+def embedding_request(texts):
+    return {"custom_id": "1", "method": "POST", "url": "/v1/embeddings", "body": {"model": "text-embedding-v4", "input": texts}}
+
+
+@pytest.mark.parametrize(
+    "texts, refusal",
+    [
+        ([f"text {i}" for i in range(11)], "batch size is invalid"),  # a body /v1/embeddings refuses
+        (["one text"], "does not run text-embedding-v4"),  # the Singapore Batch API runs no embedding model
+    ],
+)
+def test_batches_check_embedding_lines(chat, texts, refusal):
+    upload = batch_file(chat, embedding_request(texts))
+    with pytest.raises(openai.BadRequestError, match=refusal):
+        chat.batches.create(input_file_id=upload.id, endpoint="/v1/embeddings", completion_window="24h")
 
 
 def test_responses_refuse_a_model_the_responses_api_does_not_serve(responses):
