@@ -239,7 +239,7 @@ def tool_types_outside(call: CallSite, supported: tuple[str, ...]) -> list[str]:
     ]
 
 
-def qwen_keyword(call: CallSite, name: str) -> Violation:
+def keyword_into_extra_body(call: CallSite, name: str) -> Violation:
     """A Qwen-only parameter passed as a keyword argument (QW209 on Chat Completions, QW305 on
     Responses): the SDK raises TypeError, and the safe fix moves it into extra_body."""
     move = call.arguments.move_to_extra_body(name, ((name, call.arguments.expression(name)),))

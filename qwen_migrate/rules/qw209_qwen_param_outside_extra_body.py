@@ -5,7 +5,7 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import QWEN_ONLY_CHAT_PARAMS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, qwen_keyword
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, keyword_into_extra_body
 
 
 class QwenParamOutsideExtraBody(CallRule):
@@ -64,4 +64,4 @@ class QwenParamOutsideExtraBody(CallRule):
             return
         for name in call.arguments.names():
             if name in QWEN_ONLY_CHAT_PARAMS:
-                yield qwen_keyword(call, name)
+                yield keyword_into_extra_body(call, name)

@@ -6,7 +6,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import IGNORED, PARAMETERS, QWEN_ONLY_CHAT_PARAMS, RESPONSES_QWEN_PARAMS
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, instead_of_ignored, qwen_keyword
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, instead_of_ignored, keyword_into_extra_body
 
 RESPONSES_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses"
 # The Qwen-only parameters of Chat Completions that the Responses API does not take.
@@ -86,7 +86,7 @@ class ResponsesUnsupportedParameter(CallRule):
         ignored = {name for name, kind in PARAMETERS.get(call.method, {}).items() if kind == IGNORED}
         for name in call.arguments.names():
             if name in RESPONSES_QWEN_PARAMS and call.arguments.through_sdk:  # a request body holds them at the top
-                yield qwen_keyword(call, name)
+                yield keyword_into_extra_body(call, name)
             elif name in CHAT_ONLY_QWEN_PARAMS and call.arguments.through_sdk:
                 yield Violation(
                     call.arguments.where(name),
