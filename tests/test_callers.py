@@ -199,3 +199,20 @@ def test_a_client_imported_from_the_project_and_passed_on(project):
     fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/llm.py" and f["code"] == "QW101"}
     assert fixes[3].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # client: chat, through run_query
     assert fixes[4].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # drafter: Responses, through draft
+
+
+def test_what_a_caller_elsewhere_passes_is_read_where_the_call_stands(project):
+    # the name is rebound after the call: run_query receives Groq's client, draft the first OpenAI one
+    write(project, {
+        "desk/triage.py": (
+            "from groq import Groq\nfrom openai import OpenAI\nfrom desk.helpers import draft, run_query\n\n\n"
+            "def make_groq():\n    return Groq()\n\n\n"
+            "client = make_groq()\nrun_query(client, 'q')\nclient = OpenAI()\ndraft(client, 't')\n"
+            "client = OpenAI()\nclient.chat.completions.create(model='qwen-plus', messages=[])\n"
+        ),
+    })
+    whole = check(".")
+    assert codes(whole, "desk/helpers.py") == []  # run_query's gpt-4o goes to Groq
+    fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/triage.py" and f["code"] == "QW101"}
+    assert fixes[12].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # draft calls Responses through it
+    assert fixes[14].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # chat only

@@ -424,8 +424,9 @@ class _Resolver:
 
     def _call_place(self, node: cst.Call) -> Optional[Place]:
         """Where a call's names are looked up: where it stands; in a lambda, which may be called
-        after any of the bindings, nowhere in particular (a name means all its bindings)."""
-        return None if node in self.collected.in_lambdas else self.collected.places[node]
+        after any of the bindings, nowhere in particular (a name means all its bindings); so is a
+        call the walk records no place for (`handlers[0](client)`)."""
+        return None if node in self.collected.in_lambdas else self.collected.places.get(node)
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
@@ -868,7 +869,7 @@ class _Resolver:
         for position, name in enumerate(self.index.parameters[function]):
             uses = self.index.uses.get(Origin(function.module, f"{function.name}.{name}"))
             argument = _argument(call, name, position) if uses else None
-            for value in self._values(argument, scope, depth):
+            for value in self._values(argument, scope, depth, self._call_place(call)):
                 if isinstance(value, ClientBinding):
                     value.external_apis = value.external_apis | frozenset(uses)
 
@@ -881,7 +882,7 @@ class _Resolver:
         arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
         passed = []
         for key, arg in arguments:
-            values = self._values(arg.value, scope, depth)
+            values = self._values(arg.value, scope, depth, self._call_place(call))
             classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
             if len(classes) == 1 and "" not in classes:
                 passed.append((key, classes.pop()))
