@@ -215,3 +215,18 @@ def test_the_index_follows_chains_of_reexports_to_where_the_client_is_built():
     assert index.base_urls[Origin("pkg.access", "get")] == "http://x"
     assert index.uses == {made: {"responses"}, client: {"chat"}}
     assert {"pkg", "pkg.llms", "pkg.access"} <= index.modules and "pkg.loop" not in index.modules
+
+
+def test_another_module_sees_the_last_binding_of_a_module_level_name(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": (
+            "import os\n\nfrom groq import Groq\nfrom openai import OpenAI\n\n"
+            f"client = OpenAI(base_url='{RESPONSES_URL}', api_key='x')\nclient.responses.create(model='qwen3.6-plus', input='hi')\n"
+            "client = Groq()\n"
+        ),
+        "app/main.py": "from app.llm import client\n\nclient." + CALL,
+    })
+    assert codes(check(tmp_path), "app/main.py") == []  # Groq's call
+    write(tmp_path, {"app/llm.py": "from openai import OpenAI\n\nclient = None\nclient = OpenAI(base_url='" + RESPONSES_URL + "', api_key='x')\n"})
+    assert codes(check(tmp_path), "app/main.py") == ["QW302"]

@@ -220,9 +220,10 @@ class _Resolver:
         with the project index known, the bindings learn what other modules use them for."""
         exports = ProjectIndex(modules={self.context.name})
         scope = self.collected.module_scope
-        for name, sources in scope.names.items():
+        for name in scope.names:
             origin = Origin(self.context.name, name)
-            values = [v for source in sources for v in self._source_values(source, 0)]
+            # another module imports the name once the module has run: what its last bindings hold
+            values = [v for source in self._reaching(name, scope, _END_OF_MODULE) for v in self._source_values(source, 0)]
             built: list[ClientBinding] = []  # the clients the name stands for, for their base URL
             imported = self._imported_name(values)
             if imported is not None:  # first pass: what it is, the project index tells
