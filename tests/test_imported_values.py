@@ -171,3 +171,14 @@ def test_module_level_values_of_any_shape_are_read_without_error(project):
     )
     result = run("check", "--jobs", "1", "app/tables.py")
     assert result.exit_code == 0, result.output
+
+
+def test_imported_constants_and_dicts_given_to_a_partial(project):
+    partial = CLIENT + "from functools import partial\n\nfrom config.settings import DEFAULT_MODEL, GEN_KWARGS\n\n"
+    (project / "app" / "chat.py").write_text(partial + "ask = partial(client.chat.completions.create, model=DEFAULT_MODEL)\nask(messages=[])\n")
+    assert codes(".") == [("config/settings.py", 1, "QW210")]  # the partial's own keywords are the call's
+    (project / "app" / "other.py").write_text(
+        partial + "ask = partial(client.chat.completions.create, model=DEFAULT_MODEL, **GEN_KWARGS)\nask(messages=[])\n"
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[])\n"
+    )
+    assert codes(".") == [("config/settings.py", 1, "QW210"), ("config/settings.py", 2, "QW203"), ("config/settings.py", 2, "QW209")]

@@ -343,9 +343,7 @@ class _Resolver:
         callees = self._values(node.func, scope, 0, self._call_place(node))
         partials = [v for v in callees if isinstance(v, _Partial)]
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
-        for origin, path in self._note_imported_uses(callees):  # a parameter may be both
-            if not methods:  # else noted below, once
-                self._note_value_uses(node, scope, via=origin, via_path=path)
+        self._note_call_values(node, scope, methods, self._note_imported_uses(callees))
         unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
             self.unfollowed.append((node, ".".join(unfollowed[0].path)))
@@ -356,10 +354,6 @@ class _Resolver:
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             method = ".".join(methods[0].path)
-            if self.index is None:
-                base_urls = {client.base_url for client in clients}
-                base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
-                self._note_value_uses(node, scope, method=method, base_url=base_url if isinstance(base_url, str) else None)
             arguments = self._arguments(node, scope)
             if partials:
                 arguments = self._through_partial(arguments, partials, alone=len(methods) == len(partials))
@@ -381,6 +375,17 @@ class _Resolver:
                 self.imported_uses.append((imported.origin, path))
                 noted.append((imported.origin, path))
         return noted
+
+    def _note_call_values(self, call: cst.Call, scope: Scope, methods: list[_ResourceRef], imported: list[tuple[Origin, tuple[str, ...]]]) -> None:
+        """First pass: the values imported from the project that a call of SDK `methods` (or of
+        methods of `imported` names: a client, perhaps) passes, for the index."""
+        if methods:  # a parameter may be both: noted once
+            base_urls = {method.client.base_url for method in methods}
+            base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
+            self._note_value_uses(call, scope, method=".".join(methods[0].path), base_url=base_url if isinstance(base_url, str) else None)
+        else:
+            for origin, path in imported:
+                self._note_value_uses(call, scope, via=origin, via_path=path)
 
     def _note_value_uses(self, call: cst.Call, scope: Scope, **where: Any) -> None:
         """First pass: the parameters of an SDK call (`where` says which) whose value is a name
@@ -487,7 +492,11 @@ class _Resolver:
         entries.update(given.entries)
         entries.update(arguments.entries)  # the call's own parameters replace the partial's
         return dataclasses.replace(
-            arguments, has_splat=arguments.has_splat or given.has_splat, entries=entries, constants={**given.constants, **arguments.constants}
+            arguments,
+            has_splat=arguments.has_splat or given.has_splat,
+            entries=entries,
+            constants={**given.constants, **arguments.constants},
+            elsewhere=given.elsewhere | arguments.elsewhere,
         )
 
     def _partial_arguments(self, partial: _Partial) -> KeywordArguments:
@@ -1005,8 +1014,10 @@ class _Resolver:
         if not positional:
             return []
         given = self._values(positional[0].value, scope, depth)
-        self._note_imported_uses(given)  # first pass: what an imported client is bound for
+        imported = self._note_imported_uses(given)  # first pass: what an imported client is bound for
         methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        if self.index is None:  # every call through the partial sends its keywords
+            self._note_call_values(node, scope, methods, imported)
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
             return []
         self.partials[node] = _Partial(methods[0], node, scope)
