@@ -182,3 +182,14 @@ def test_imported_constants_and_dicts_given_to_a_partial(project):
         "client.chat.completions.create(model=DEFAULT_MODEL, messages=[])\n"
     )
     assert codes(".") == [("config/settings.py", 1, "QW210"), ("config/settings.py", 2, "QW203"), ("config/settings.py", 2, "QW209")]
+
+
+def test_an_imported_constant_used_through_a_helpers_parameter(project):
+    (project / "app" / "helpers.py").write_text(
+        "import openai  # for its errors\n\nfrom config.settings import DEFAULT_MODEL\n\n\n"
+        "def run(c, q):\n    return c.chat.completions.create(model=DEFAULT_MODEL, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    (project / "app" / "main.py").write_text("from groq import Groq\n\nfrom app.helpers import run\n\nrun(Groq(), 'hi')\n")
+    assert codes(".") == []  # every caller passes Groq's client
+    (project / "app" / "main.py").write_text(CLIENT + "from app.helpers import run\n\nrun(client, 'hi')\n")
+    assert codes(".") == [("config/settings.py", 1, "QW210")]

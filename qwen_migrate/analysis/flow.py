@@ -915,8 +915,8 @@ class _Resolver:
             return [_ImportedValue(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
-        if origin in self.index.parameters:
-            return [_ImportedFunction(origin)]
+        if origin in self.index.parameters:  # what goes through its parameters is known where it is defined
+            return [_ImportedFunction(self.index.reexports.get(origin, origin))]
         return []
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:

@@ -190,10 +190,10 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
-    _add_values(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
         for function, passed in part.passed:
-            _add_arguments(index, function, dict(passed))
+            _add_arguments(index, index.reexports.get(function, function), dict(passed))
+    _add_values(index, [*exporters, *importers])  # after the arguments: values used through a parameter need them
     return index
 
 
@@ -209,7 +209,7 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
         pending = False
         for alias, target in reexports.items():
             if alias not in index.reexports and _exports_anything(index, target):
-                for exported in (index.clients, index.factories, index.classes, index.base_urls):
+                for exported in (index.clients, index.factories, index.classes, index.base_urls, index.parameters):
                     if target in exported:
                         exported[alias] = exported[target]
                 index.reexports[alias] = index.reexports.get(target) or index.accessors.get(target) or target
@@ -225,7 +225,7 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
 
 
 def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
-    return origin in index.clients or origin in index.factories or origin in index.classes
+    return origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters
 
 
 def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
@@ -241,7 +241,11 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
                 through = _use(index, use.via, names)
                 if through is None:
                     continue
-                method = ".".join(names if use.via in index.clients or use.via in index.factories else names[1:])
+                passed = index.arguments.get(through[0], set())
+                if index.is_parameter(through[0]) and (not passed or "" in passed):
+                    continue  # a caller passes another SDK's client, or what cannot be followed
+                direct = use.via in index.clients or use.via in index.factories or index.is_parameter(use.via)
+                method = ".".join(names if direct else names[1:])  # else `llm.client.chat...`: names[0] is the client
                 base_url = index.base_urls.get(through[0])
             index.value_uses.setdefault(use.value, set()).add((method, use.parameter, module, use.call, base_url))
     for part in parts:
@@ -268,7 +272,7 @@ def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Unio
         value = passed.get(name, passed.get(str(position), ""))
         if isinstance(value, Origin):
             if value in index.clients:
-                index.uses.setdefault(value, set()).update(index.uses[parameter])
+                index.uses.setdefault(_built_at(index, value), set()).update(index.uses[parameter])
             value = index.clients.get(value, "")
         index.arguments.setdefault(parameter, set()).add(value)
 
@@ -278,8 +282,13 @@ def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tupl
     `llm` (a module) + client.chat.completions.create; a re-export's or an accessor's use is a use
     of the export it stands for."""
     if origin in index.clients or origin in index.factories or index.is_parameter(origin):
-        return index.reexports.get(origin) or index.accessors.get(origin) or origin, names[0]
+        return _built_at(index, origin), names[0]
     module = f"{origin.module}.{origin.name}"
     if module in index.modules and len(names) >= 3:
         return _use(index, Origin(module, names[0]), names[1:])
     return None
+
+
+def _built_at(index: ProjectIndex, origin: Origin) -> Origin:
+    """Where the client an export stands for is built: a re-export's or an accessor's is its export's."""
+    return index.reexports.get(origin) or index.accessors.get(origin) or origin
