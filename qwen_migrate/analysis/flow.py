@@ -47,6 +47,7 @@ from qwen_migrate.analysis.model import (
     ResolvedModule,
     ValueUse,
 )
+from qwen_migrate.analysis.walk import walk
 from qwen_migrate.facts.openai_sdk import (
     CLIENT_CLASSES,
     CLIENT_COPIES,
@@ -65,7 +66,7 @@ def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collect
     modules of the project are followed; without an index, what the module exports is collected.
     `collected`: the module's walk, when it was made already (it does not depend on the index)."""
     context = context or ModuleContext("__main__")
-    return _Resolver(collected or collect(module, context), context).resolve()
+    return _Resolver(module, collected or collect(module, context), context).resolve()
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ _END_OF_MODULE = Place(sys.maxsize, ())
 
 
 class _Resolver:
-    def __init__(self, collected: Collector, context: ModuleContext) -> None:
+    def __init__(self, module: cst.Module, collected: Collector, context: ModuleContext) -> None:
+        self.module = module
         self.collected = collected
         self.context = context
         self.index = context.index
@@ -173,6 +175,7 @@ class _Resolver:
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
+        self._name_reads: Optional[dict[str, list[cst.Name]]] = None  # see _NameReads; walked when first asked
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         self.value_uses: list[ValueUse] = []
         self.foreign: dict[Origin, Any] = {}  # by imported constant or dict: its value(s), parsed from the index
@@ -817,8 +820,10 @@ class _Resolver:
 
     def _callers_pass(self, parameter: Parameter, depth: int) -> list:
         values = []
-        others = False  # a caller passes something else: another SDK's client, what we cannot follow
-        for call, scope in self._calls_of(parameter.function):
+        calls = self._calls_of(parameter.function)
+        # a caller passes something else: another SDK's client, what we cannot follow; or it is not seen
+        others = self._read_otherwise(parameter.function, calls)
+        for call, scope in calls:
             argument = _argument(call, parameter.name, parameter.position)
             if argument is not None:
                 found = self._values(argument, scope, depth, self._call_place(call))
@@ -872,6 +877,18 @@ class _Resolver:
             for call, scope in self._calls_by_name.get(name, ())
             if Function(function) in self._values(call.func, scope, 0)
         ]
+
+    def _read_otherwise(self, function: Union[cst.FunctionDef, cst.Lambda], calls: list[tuple[cst.Call, Scope]]) -> bool:
+        """Whether the module reads the function's name other than as the callee of `calls`, its
+        calls seen: then it has callers the analysis cannot see (`pool.submit(run_query, Groq())`,
+        `query = run_query`, `bot.ask(...)` on an object that cannot be followed)."""
+        if self._name_reads is None:  # one walk, and only for a module whose parameters are asked
+            reads = _NameReads()
+            walk(self.module, reads)
+            self._name_reads = reads.reads
+        callees = {id(call.func if isinstance(call.func, cst.Name) else call.func.attr) for call, _ in calls}
+        names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
+        return any(id(read) not in callees for name in names for read in self._name_reads.get(name, ()))
 
     def _lend(self, call: cst.Call, scope: Scope, function: Origin, depth: int) -> None:
         """A call of another module's function that takes clients: what the calls through its
@@ -1074,6 +1091,37 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
+
+
+class _NameReads(cst.CSTVisitor):
+    """The names a module reads, by name: its Name nodes, attributes' names among them (`bot.ask`),
+    but for those that name what is bound or declared there: a def's or a class's name, a
+    parameter, a keyword argument, an assignment's target (`ask = lambda ...`, `self.ask = ...`)."""
+
+    def __init__(self) -> None:
+        self.reads: dict[str, list[cst.Name]] = defaultdict(list)
+        self.bound: set[int] = set()  # by id: the Name nodes that bind or declare
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.bound.add(id(node.keyword))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        self.bound.add(id(target.attr if isinstance(target, cst.Attribute) else target))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self.bound:
+            self.reads[node.value].append(node)
 
 
 def _code(node: cst.CSTNode) -> str:
