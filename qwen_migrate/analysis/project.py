@@ -131,16 +131,22 @@ class ImportTest:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.exported = index.exported_names()
-        # A file that holds none of these bytes names no exporter: an exported name, and the
-        # top-level package of its module (by name, or by a relative import from inside it).
-        self.words = sorted({name.encode("utf-8", "surrogateescape") for names in self.exported.values() for name in names})
-        self.packages = {module.split(".")[0] for module in self.exported}
-        self.package_words = sorted(package.encode("utf-8", "surrogateescape") for package in self.packages)
+        # A file that imports from an exporting module holds the bytes of one of the names it
+        # exports, and of the module's own name (`from app.helpers import run`, `from .helpers
+        # import run`, `from app import helpers`), unless it imports them relatively from inside
+        # that package (`from . import run` in app/cli.py, for app/__init__.py's). A name alone
+        # admitted nearly every file for a helper named `run`.
+        self.words = [
+            (module, module.rpartition(".")[2].encode("utf-8", "surrogateescape"), [name.encode("utf-8", "surrogateescape") for name in sorted(names)])
+            for module, names in sorted(self.exported.items())
+        ]
 
     def __call__(self, path: Path, data: bytes) -> bool:
-        package = package_of(path.parent)
-        names_a_package = any(word in data for word in self.package_words) or (bool(package) and package[0] in self.packages)
-        if not names_a_package or not any(word in data for word in self.words):
+        package = ".".join(package_of(path.parent))
+        if not any(
+            (own in data or package == module or package.startswith(module + ".")) and any(name in data for name in names)
+            for module, own, names in self.words
+        ):
             return False
         context = context_for(path, None)
         for match in _IMPORT.finditer(data):
