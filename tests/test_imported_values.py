@@ -3,10 +3,13 @@ and fixed at their literal, in the module that defines them, once; the importing
 parameters they hold."""
 import json
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 
 import qwen_migrate
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.cli import main
 
 DASHSCOPE = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
@@ -193,3 +196,10 @@ def test_an_imported_constant_used_through_a_helpers_parameter(project):
     assert codes(".") == []  # every caller passes Groq's client
     (project / "app" / "main.py").write_text(CLIENT + "from app.helpers import run\n\nrun(client, 'hi')\n")
     assert codes(".") == [("config/settings.py", 1, "QW210")]
+
+
+def test_only_dicts_that_may_be_parameters_go_into_a_modules_exports():
+    source = 'import openai\n\nGEN_KWARGS = {"temperature": 0.2}\nLABELS = {"en-US": "English", "de-DE": "German"}\nMODEL = "gpt-4o"\n'
+    exports = resolve(cst.parse_module(source), ModuleContext("config.settings")).exports
+    assert list(exports.dicts) == [Origin("config.settings", "GEN_KWARGS")]  # no keyword argument is called en-US
+    assert list(exports.constants) == [Origin("config.settings", "MODEL")]

@@ -270,12 +270,14 @@ class _Resolver:
         return None
     def _export_value(self, exports: ProjectIndex, origin: Origin) -> None:
         """A module-level string constant, or dict of parameters, as other modules read it (the
-        index keeps those an SDK call of another module uses)."""
+        index keeps those an SDK call of another module uses). Any module-level name may be
+        imported, so each is sent from the worker and cached: a dict whose keys cannot all be
+        keyword arguments (`{"en-US": ...}`, a table of data) is no dict of parameters, and is not."""
         literal = self._literal(cst.Name(origin.name), self.collected.module_scope)
         if literal is not None and isinstance(static_value(literal), str):
             exports.constants[origin] = _code(literal)
         entries = self._named_dict(origin.name, self.collected.module_scope, _END_OF_MODULE, 0)
-        if entries is not None:
+        if entries is not None and all(key.isidentifier() for key in entries):
             exports.dicts[origin] = {key: (_code(entry.value), entry.maybe) for key, entry in entries.items()}
 
     def _calls_elsewhere(self, calls: list[CallSite]) -> list[CallSite]:
