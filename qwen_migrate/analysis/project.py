@@ -1,12 +1,16 @@
-"""The repository-wide pre-pass: which modules export clients and client factories, and what for.
+"""The repository-wide pre-pass: what modules export to each other, and what for.
 
 Clients are often built in one module (`app/llm.py: client = OpenAI()`) and used in many others
-(`from app.llm import client`). Before the files are checked, every module of the project that can
-take part is read once: the ones that mention the SDK say what they export, and those and the ones
-that may import an export say which APIs they call through it. The result, a ProjectIndex, lets
-each module see imported clients, and lets the module that builds a client choose its base URL
-from all of its uses. The index covers the whole project, whatever paths a run is given, so the
-results do not depend on them, nor on their order.
+(`from app.llm import client`); so are client factories, client-typed classes, helpers whose
+parameters take clients (`def run_query(c, q)`), and the constants and dicts of parameters that
+SDK calls elsewhere take (`from config.llm import DEFAULT_MODEL`). Before the files are checked,
+every module of the project that can take part is read once: the ones that mention the SDK say
+what they export; those, the ones that may import an export (through re-exports too) and the ones
+that define the values passed say which APIs they call through the exports, what their calls pass
+to the helpers, and which values reach SDK calls. The result, a ProjectIndex, lets each module see
+imported clients and values, a helper's parameters see the clients their callers pass, and the
+module that builds a client choose its base URL from all of its uses. The index covers the whole
+project, whatever paths a run is given, so the results do not depend on them, nor on their order.
 """
 from __future__ import annotations
 
