@@ -203,3 +203,45 @@ def test_only_dicts_that_may_be_parameters_go_into_a_modules_exports():
     exports = resolve(cst.parse_module(source), ModuleContext("config.settings")).exports
     assert list(exports.dicts) == [Origin("config.settings", "GEN_KWARGS")]  # no keyword argument is called en-US
     assert list(exports.constants) == [Origin("config.settings", "MODEL")]
+
+
+def fixes(*args):
+    result = run("check", "--format", "json", "--jobs", "1", *args)
+    assert result.exit_code in (0, 1), result.output
+    return sorted((f["path"], f["line"], f["code"], f["message"].endswith("(change it where the variable is read)"), f["fix"] is not None) for f in json.loads(result.output)["findings"])
+
+
+def test_a_value_other_code_reads_too_is_reported_without_a_fix(project):
+    (project / "app" / "chat.py").write_text(
+        CLIENT + "from config.settings import DEFAULT_MODEL, GEN_KWARGS\n\n"
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[], **GEN_KWARGS)\n"
+    )
+    fixed = [("config/settings.py", 1, "QW210", False, True), ("config/settings.py", 2, "QW203", False, True), ("config/settings.py", 2, "QW209", False, True)]
+    assert fixes(".") == fixed
+    # neither reader mentions the SDK: a look-alike's call, and another library
+    (project / "app" / "fallback.py").write_text("from groq import Groq\n\nfrom config.settings import DEFAULT_MODEL\n\nGroq().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n")
+    (project / "app" / "tokens.py").write_text("import requests\n\nimport config.settings as cfg\n\nrequests.post('https://example.com', json=cfg.GEN_KWARGS)\n")
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False), ("config/settings.py", 2, "QW203", True, False), ("config/settings.py", 2, "QW209", True, False)]
+    assert run("fix", ".").exit_code in (0, 1)
+    assert (project / "config" / "settings.py").read_text() == SETTINGS
+    (project / "app" / "fallback.py").unlink()
+    (project / "app" / "tokens.py").unlink()
+    assert fixes(".") == fixed
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[])\nprint(DEFAULT_MODEL)\n",  # the calling module, besides its call
+        "from groq import Groq\n\nclient.chat.completions.create(model=DEFAULT_MODEL, messages=[])\nGroq().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n",
+    ],
+)
+def test_a_constant_the_calling_module_reads_otherwise_is_not_fixed(project, reader):
+    (project / "app" / "chat.py").write_text(CLIENT + "from config.settings import DEFAULT_MODEL\n\n" + reader)
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False)]
+
+
+def test_a_constant_the_defining_module_reads_itself_is_not_fixed(project):
+    (project / "config" / "settings.py").write_text(SETTINGS + "LABEL = DEFAULT_MODEL.upper()\n")
+    (project / "app" / "chat.py").write_text(CLIENT + "from config.settings import DEFAULT_MODEL\n\nclient.chat.completions.create(model=DEFAULT_MODEL, messages=[])\n")
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False)]

@@ -175,7 +175,7 @@ class _Resolver:
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
-        self._name_reads: Optional[dict[str, list[cst.Name]]] = None  # see _NameReads; walked when first asked
+        self._name_reads: Optional[_NameReads] = None  # see _reads
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         self.value_uses: list[ValueUse] = []
         self.foreign: dict[Origin, Any] = {}  # by imported constant or dict: its value(s), parsed from the index
@@ -192,6 +192,8 @@ class _Resolver:
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
+        # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
+        self.sdk_arguments: dict[int, str] = {}
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -216,7 +218,58 @@ class _Resolver:
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
             self.value_uses, calls_elsewhere, self.passed, self.some_paths, self.unfollowed,
+            value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
         )
+
+    def _value_reads(self) -> frozenset[Origin]:
+        """The names imported from the project that the module reads other than as parameters of
+        SDK calls (`tiktoken.encoding_for_model(DEFAULT_MODEL)`): a constant or dict among them is
+        shared with other code, which fixes must not change. Only a module that passes an imported
+        name to an SDK call is walked for its reads; elsewhere an imported name is read for something
+        else, and of a module imported whole (`import config.llm as cfg`), any name may be
+        (Origin(module, "*"))."""
+        imported: dict[str, list[Origin]] = defaultdict(list)  # by module-level name: what it may import
+        modules: dict[str, list[str]] = defaultdict(list)  # by module-level name: the modules it may be
+        for name, sources in self.collected.module_scope.names.items():
+            for source in sources:
+                if isinstance(source, ProjectImport):
+                    imported[name].append(source.origin)
+                    modules[name].append(f"{source.origin.module}.{source.origin.name}")
+                elif isinstance(source, ModuleImport):
+                    modules[name].append(source.name)
+        if not any(root in modules for root in self.sdk_arguments.values()):  # `modules` holds every imported name
+            return frozenset([origin for origins in imported.values() for origin in origins] + [Origin(module, "*") for names in modules.values() for module in names])
+        reads = self._reads()
+        found = {origin for name, origins in imported.items() if any(id(read) not in self.sdk_arguments for read in reads.reads.get(name, ())) for origin in origins}
+        for base, attribute in reads.attributes:
+            if id(attribute) not in self.sdk_arguments and id(attribute) not in reads.callees:
+                found.update(Origin(module, attribute.value) for module in modules.get(base, ()))
+        return frozenset(found)
+
+    def _read_elsewhere(self) -> frozenset[cst.CSTNode]:
+        """The literals of this module's constants, and the entries of its dicts, that SDK calls of
+        the project take and other code reads too (this module's or another's, `index.shared`):
+        findings about them come without a fix."""
+        scope = self.collected.module_scope
+        used = {origin.name for origin in self.index.value_uses if origin.module == self.context.name}
+        shared = {origin.name for origin in self.index.shared if origin.module == self.context.name}
+        if used - shared:  # read here other than by SDK calls
+            reads = self._reads()
+            shared |= {name for name in used if any(id(read) not in self.sdk_arguments for read in reads.reads.get(name, ()))}
+        nodes: set[cst.CSTNode] = set()
+        for name in shared:
+            literal = self._literal(cst.Name(name), scope)
+            if literal is not None:
+                nodes.add(literal)
+            nodes.update(entry.where for entry in (self._named_dict(name, scope, _END_OF_MODULE, 0) or {}).values())
+        return frozenset(nodes)
+
+    def _reads(self) -> _NameReads:
+        """The module's names as it reads them: one walk, made when first asked."""
+        if self._name_reads is None:
+            self._name_reads = _NameReads()
+            walk(self.module, self._name_reads)
+        return self._name_reads
 
     def _exports(self) -> ProjectIndex:
         """The module's clients, factories and client-typed classes, as other modules see them;
@@ -348,7 +401,10 @@ class _Resolver:
         callees = self._values(node.func, scope, 0, self._call_place(node))
         partials = [v for v in callees if isinstance(v, _Partial)]
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
-        self._note_call_values(node, scope, methods, self._note_imported_uses(callees))
+        imported = self._note_imported_uses(callees)
+        self._note_call_values(node, scope, methods, imported)
+        if methods or imported:
+            self._mark_sdk_arguments(node)
         unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
             self.unfollowed.append((node, ".".join(unfollowed[0].path)))
@@ -384,6 +440,8 @@ class _Resolver:
     def _note_call_values(self, call: cst.Call, scope: Scope, methods: list[_ResourceRef], imported: list[tuple[Origin, tuple[str, ...]]]) -> None:
         """First pass: the values imported from the project that a call of SDK `methods` (or of
         methods of `imported` names: a client, perhaps) passes, for the index."""
+        if self.index is not None:
+            return
         if methods:  # a parameter may be both: noted once
             base_urls = {method.client.base_url for method in methods}
             base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
@@ -391,6 +449,15 @@ class _Resolver:
         else:
             for origin, path in imported:
                 self._note_value_uses(call, scope, via=origin, via_path=path)
+
+    def _mark_sdk_arguments(self, call: cst.Call) -> None:
+        """The names (`DEFAULT_MODEL`, the attribute of `cfg.DEFAULT_MODEL`) a call of an SDK method,
+        or a partial of one, takes a parameter from: reads of a value that fixes may rewrite."""
+        for arg in call.args:
+            value = arg.value
+            if (arg.keyword is not None or arg.star == "**") and isinstance(value, (cst.Name, cst.Attribute)):
+                root = value.value if isinstance(value, cst.Name) else value.value.value if isinstance(value.value, cst.Name) else ""
+                self.sdk_arguments[id(value.attr if isinstance(value, cst.Attribute) else value)] = root
 
     def _note_value_uses(self, call: cst.Call, scope: Scope, **where: Any) -> None:
         """First pass: the parameters of an SDK call (`where` says which) whose value is a name
@@ -884,13 +951,10 @@ class _Resolver:
         """Whether the module reads the function's name other than as the callee of `calls`, its
         calls seen: then it has callers the analysis cannot see (`pool.submit(run_query, Groq())`,
         `query = run_query`, `bot.ask(...)` on an object that cannot be followed)."""
-        if self._name_reads is None:  # one walk, and only for a module whose parameters are asked
-            reads = _NameReads()
-            walk(self.module, reads)
-            self._name_reads = reads.reads
+        reads = self._reads().reads  # one walk, and only for a module whose parameters are asked
         callees = {id(call.func if isinstance(call.func, cst.Name) else call.func.attr) for call, _ in calls}
         names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
-        return any(id(read) not in callees for name in names for read in self._name_reads.get(name, ()))
+        return any(id(read) not in callees for name in names for read in reads.get(name, ()))
 
     def _lend(self, call: cst.Call, scope: Scope, function: Origin, depth: int) -> None:
         """A call of another module's function that takes clients: what the calls through its
@@ -1035,8 +1099,9 @@ class _Resolver:
         given = self._values(positional[0].value, scope, depth)
         imported = self._note_imported_uses(given)  # first pass: what an imported client is bound for
         methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
-        if self.index is None:  # every call through the partial sends its keywords
-            self._note_call_values(node, scope, methods, imported)
+        self._note_call_values(node, scope, methods, imported)  # every call through the partial sends its keywords
+        if methods or imported:
+            self._mark_sdk_arguments(node)
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
             return []
         self.partials[node] = _Partial(methods[0], node, scope)
@@ -1097,12 +1162,28 @@ class _Resolver:
 
 class _NameReads(cst.CSTVisitor):
     """The names a module reads, by name: its Name nodes, attributes' names among them (`bot.ask`),
-    but for those that name what is bound or declared there: a def's or a class's name, a
-    parameter, a keyword argument, an assignment's target (`ask = lambda ...`, `self.ask = ...`)."""
+    but for those that name what is bound or declared there: an import, a def's or a class's name,
+    a parameter, a keyword argument, an assignment's target (`ask = lambda ...`, `self.ask = ...`).
+    Also the attributes taken of a name (`cfg.DEFAULT_MODEL`), and the callees among the reads."""
 
     def __init__(self) -> None:
         self.reads: dict[str, list[cst.Name]] = defaultdict(list)
         self.bound: set[int] = set()  # by id: the Name nodes that bind or declare
+        self.attributes: list[tuple[str, cst.Name]] = []  # (the name, the attribute's)
+        self.callees: set[int] = set()  # by id: the names called (`f(...)`, the attribute of `m.f(...)`)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.callees.add(id(node.func.attr if isinstance(node.func, cst.Attribute) else node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.attributes.append((node.value.value, node.attr))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bound.add(id(node.name))

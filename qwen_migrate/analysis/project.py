@@ -63,10 +63,11 @@ class FileIndex:
     asked: frozenset[Origin] = frozenset()
     value_uses: list[ValueUse] = field(default_factory=list)
     passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)  # what its calls of imported names pass
+    value_reads: frozenset[Origin] = frozenset()  # imported names it reads other than as SDK call parameters
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
-        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed)
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed, resolved.value_reads)
 
     def value_modules(self) -> set[str]:
         """The modules whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
@@ -127,14 +128,17 @@ _NAME = re.compile(rb"[^\W\d][\w.]*")
 
 
 class ImportTest:
-    """Which files may import a client, a client factory or a client-typed class from the modules
-    that export them: the file names an exporting module, in full or relative to its own package,
-    and one of the names it exports (`from app.llm import client`, `from . import llm`,
-    `import app.llm`). Matching a module by its last name alone pulled in every module that imports
-    a `test` or a `server` of its own."""
+    """Which files may import a client, a client factory, a client-typed class or a helper that
+    takes clients from the modules that export them (or a constant or dict that SDK calls take,
+    `values`: what else reads it decides whether fixes may change it): the file names an exporting
+    module, in full or relative to its own package, and one of the names it exports (`from app.llm
+    import client`, `from . import llm`, `import app.llm`). Matching a module by its last name alone
+    pulled in every module that imports a `test` or a `server` of its own."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, values: Iterable[Origin] = ()) -> None:
         self.exported = index.exported_names()
+        for value in values:  # constants and dicts SDK calls take: what else reads them matters to fixes
+            self.exported.setdefault(value.module, set()).add(value.name)
         # A file that imports from an exporting module holds the bytes of one of the names it
         # exports, and of the module's own name (`from app.helpers import run`, `from .helpers
         # import run`, `from app import helpers`), unless it imports them relatively from inside
@@ -240,6 +244,7 @@ def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
 
 def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
     """The constants and dicts that SDK calls of other modules take parameters from, with those uses."""
+    not_openai = set()  # values passed to calls through a client of the project that may be another SDK's
     for part in parts:
         module = next(iter(part.exports.modules), None)
         for use in part.value_uses:
@@ -250,9 +255,11 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
                 names = [name for name in use.via_path if name != "()"]
                 through = _use(index, use.via, names)
                 if through is None:
+                    not_openai.add(use.value)
                     continue
                 passed = index.arguments.get(through[0], set())
                 if index.is_parameter(through[0]) and (not passed or "" in passed):
+                    not_openai.add(use.value)
                     continue  # a caller passes another SDK's client, or what cannot be followed
                 direct = use.via in index.clients or use.via in index.factories or index.is_parameter(use.via)
                 method = ".".join(names if direct else names[1:])  # else `llm.client.chat...`: names[0] is the client
@@ -268,6 +275,8 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
         if any(origin in index.value_uses for origin in [*part.exports.constants, *part.exports.dicts]):
             index.modules |= part.exports.modules  # `from config import llm` ... `llm.MODEL`
     index.value_uses = {origin: uses for origin, uses in index.value_uses.items() if origin in index.constants or origin in index.dicts}
+    reads = {origin for part in parts for origin in part.value_reads} | not_openai
+    index.shared = {origin for origin in index.value_uses if origin in reads or Origin(origin.module, "*") in reads}
 
 
 def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Union[str, Origin]]) -> None:
