@@ -299,7 +299,8 @@ class Run:
         exports_seen: dict[Path, ProjectIndex] = {}  # what each importer was analysed with
         untaken, first_round = others, True
         # the constants and dicts of the project that SDK calls take: a file that may read them is an importer too
-        values = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None}
+        modules = {module_name(path)[0] for path in self.python_files}
+        values = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None and use.value.module in modules}
         while True:
             found = self._importers(untaken, exports, values, contents, cache, first_round)
             if not found:

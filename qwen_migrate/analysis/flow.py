@@ -253,7 +253,7 @@ class _Resolver:
         scope = self.collected.module_scope
         used = {origin.name for origin in self.index.value_uses if origin.module == self.context.name}
         shared = {origin.name for origin in self.index.shared if origin.module == self.context.name}
-        if used - shared:  # read here other than by SDK calls
+        if used - shared:  # the others: does this module read them other than by SDK calls?
             reads = self._reads()
             shared |= {name for name in used if any(id(read) not in self.sdk_arguments for read in reads.reads.get(name, ()))}
         nodes: set[cst.CSTNode] = set()
