@@ -890,8 +890,7 @@ class _Resolver:
     def _callers_pass(self, parameter: Parameter, depth: int) -> list:
         values = []
         calls = self._calls_of(parameter.function)
-        # a caller passes something else: another SDK's client, what we cannot follow; or it is not seen
-        others = self._read_otherwise(parameter.function, calls)
+        others = False  # a caller passes something else: another SDK's client, what we cannot follow
         for call, scope in calls:
             argument = _argument(call, parameter.name, parameter.position)
             if argument is not None:
@@ -920,6 +919,8 @@ class _Resolver:
                     if key not in self.bindings:
                         self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
                     values.append(self.bindings[key])
+        # or the module has callers the analysis cannot see (asked only when the seen ones pass clients)
+        others = others or bool(values) and self._read_otherwise(function, calls)
         if not others:
             return values + opened
         if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
@@ -951,7 +952,7 @@ class _Resolver:
         """Whether the module reads the function's name other than as the callee of `calls`, its
         calls seen: then it has callers the analysis cannot see (`pool.submit(run_query, Groq())`,
         `query = run_query`, `bot.ask(...)` on an object that cannot be followed)."""
-        reads = self._reads().reads  # one walk, and only for a module whose parameters are asked
+        reads = self._reads().reads
         callees = {id(call.func if isinstance(call.func, cst.Name) else call.func.attr) for call, _ in calls}
         names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
         return any(id(read) not in callees for name in names for read in reads.get(name, ()))
