@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Union
 import libcst as cst
 from rich.console import Console
 
-from qwen_migrate.analysis.model import ProjectIndex
+from qwen_migrate.analysis.model import Origin, ProjectIndex
 from qwen_migrate.analysis.project import FileIndex, ImportTest, Project, index_file, merged, might_use_sdk, module_name, package_of
 from qwen_migrate.cache import DEFAULT_FOLDER, Cache, digest, index_key, run_key
 from qwen_migrate.settings import Settings
@@ -298,8 +298,11 @@ class Run:
         importers: list[Path] = []
         exports_seen: dict[Path, ProjectIndex] = {}  # what each importer was analysed with
         untaken, first_round = others, True
+        # the constants and dicts of the project that SDK calls take: a file that may read them is an importer too
+        modules = {module_name(path)[0] for path in self.python_files}
+        values = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None and use.value.module in modules}
         while True:
-            found = self._importers(untaken, exports, contents, cache, first_round)
+            found = self._importers(untaken, exports, values, contents, cache, first_round)
             if not found:
                 break
             importers += found
@@ -311,11 +314,11 @@ class Run:
             exports, first_round = wider, False
             untaken = [path for path in untaken if path not in exports_seen]
         # the modules whose constants or dicts those files pass to SDK calls, read for the index too
-        values = self._value_modules([looks[path].part for path in [*mentions, *importers]], [path for path in others if path not in looks], contents, cache)
-        looks.update(self._looks(workers, values, asked, Project(exports, frozenset(values)), "Indexing", contents, cache))
-        index = merged([looks[path].part for path in mentions], [looks[path].part for path in [*importers, *values]])
+        defining = self._value_modules([looks[path].part for path in [*mentions, *importers]], [path for path in others if path not in looks], contents, cache)
+        looks.update(self._looks(workers, defining, asked, Project(exports, frozenset(defining)), "Indexing", contents, cache))
+        index = merged([looks[path].part for path in mentions], [looks[path].part for path in [*importers, *defining]])
         importing = set(importers)
-        self.project = Project(index, frozenset(importing | set(values)))
+        self.project = Project(index, frozenset(importing | set(defining)))
         results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part
         again = []
         for path in sorted(set(looks) & asked):
@@ -398,12 +401,15 @@ class Run:
         return found
 
     @staticmethod
-    def _importers(others: list[Path], index: ProjectIndex, contents: dict[Path, str], cache: Cache, first_round: bool) -> list[Path]:
+    def _importers(
+        others: list[Path], index: ProjectIndex, values: set[Origin], contents: dict[Path, str], cache: Cache, first_round: bool
+    ) -> list[Path]:
         """The files that do not mention the SDK but may import a client from a module that does,
-        or from one that re-exports it; with the cache, their digests go into `contents`."""
-        if not index.exported_names():
+        or from one that re-exports it, or one of the `values` SDK calls take; with the cache, their
+        digests go into `contents`."""
+        may_import = ImportTest(index, values)
+        if not may_import.exported:
             return []
-        may_import = ImportTest(index)
         exports = digest(repr(sorted((module, sorted(names)) for module, names in may_import.exported.items())).encode("utf-8"))
         importers = []
         for path in others:

@@ -84,6 +84,27 @@ def test_a_parameter_some_callers_pass_an_openai_client_is_on_some_paths_only():
     assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").some_paths == []
 
 
+@pytest.mark.parametrize(
+    "unseen",
+    [
+        "import concurrent.futures\n\nwith concurrent.futures.ThreadPoolExecutor() as pool:\n    pool.submit(run_query, Groq(), 'b')\n",
+        "query = run_query\nquery(Groq(), 'b')\n",
+        "handlers = {'ask': run_query}\n",
+    ],
+)
+def test_a_function_read_other_than_by_its_calls_has_callers_we_cannot_see(unseen):
+    helper = "def run_query(model_client, prompt):\n    return model_client.chat.completions.create(model='m', messages=[])\n\nrun_query(client, 'a')\n"
+    module = resolved(helper + unseen)
+    assert module.calls == []
+    assert [(method, parameter) for _, method, parameter in module.some_paths] == [("chat.completions.create", "model_client")]
+
+
+def test_a_method_called_on_what_cannot_be_followed_has_callers_we_cannot_see():
+    bot = "class Bot:\n    def ask(self, c, q):\n        return c.chat.completions.create(model='m', messages=[])\n\n    def warmup(self):\n        self.ask(client, 'hi')\n"
+    assert sdk_calls(bot) == [("chat.completions.create", ["OpenAI"])]
+    assert sdk_calls(bot + "\n\nbot = Bot()\nbot.ask(Groq(), 'q')\n") == []
+
+
 def test_the_calls_through_a_parameter_count_for_the_client_passed():
     module = resolved("def draft(c, ticket):\n    return c.responses.create(model='m', input=ticket)\n\ndraft(client, 't')\n")
     [built] = [c for c in module.clients if c.constructed_here]
@@ -199,3 +220,20 @@ def test_a_client_imported_from_the_project_and_passed_on(project):
     fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/llm.py" and f["code"] == "QW101"}
     assert fixes[3].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # client: chat, through run_query
     assert fixes[4].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # drafter: Responses, through draft
+
+
+def test_what_a_caller_elsewhere_passes_is_read_where_the_call_stands(project):
+    # the name is rebound after the call: run_query receives Groq's client, draft the first OpenAI one
+    write(project, {
+        "desk/triage.py": (
+            "from groq import Groq\nfrom openai import OpenAI\nfrom desk.helpers import draft, run_query\n\n\n"
+            "def make_groq():\n    return Groq()\n\n\n"
+            "client = make_groq()\nrun_query(client, 'q')\nclient = OpenAI()\ndraft(client, 't')\n"
+            "client = OpenAI()\nclient.chat.completions.create(model='qwen-plus', messages=[])\n"
+        ),
+    })
+    whole = check(".")
+    assert codes(whole, "desk/helpers.py") == []  # run_query's gpt-4o goes to Groq
+    fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/triage.py" and f["code"] == "QW101"}
+    assert fixes[12].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # draft calls Responses through it
+    assert fixes[14].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # chat only

@@ -3,10 +3,13 @@ and fixed at their literal, in the module that defines them, once; the importing
 parameters they hold."""
 import json
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 
 import qwen_migrate
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.cli import main
 
 DASHSCOPE = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
@@ -171,3 +174,74 @@ def test_module_level_values_of_any_shape_are_read_without_error(project):
     )
     result = run("check", "--jobs", "1", "app/tables.py")
     assert result.exit_code == 0, result.output
+
+
+def test_imported_constants_and_dicts_given_to_a_partial(project):
+    partial = CLIENT + "from functools import partial\n\nfrom config.settings import DEFAULT_MODEL, GEN_KWARGS\n\n"
+    (project / "app" / "chat.py").write_text(partial + "ask = partial(client.chat.completions.create, model=DEFAULT_MODEL)\nask(messages=[])\n")
+    assert codes(".") == [("config/settings.py", 1, "QW210")]  # the partial's own keywords are the call's
+    (project / "app" / "other.py").write_text(
+        partial + "ask = partial(client.chat.completions.create, model=DEFAULT_MODEL, **GEN_KWARGS)\nask(messages=[])\n"
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[])\n"
+    )
+    assert codes(".") == [("config/settings.py", 1, "QW210"), ("config/settings.py", 2, "QW203"), ("config/settings.py", 2, "QW209")]
+
+
+def test_an_imported_constant_used_through_a_helpers_parameter(project):
+    (project / "app" / "helpers.py").write_text(
+        "import openai  # for its errors\n\nfrom config.settings import DEFAULT_MODEL\n\n\n"
+        "def run(c, q):\n    return c.chat.completions.create(model=DEFAULT_MODEL, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    (project / "app" / "main.py").write_text("from groq import Groq\n\nfrom app.helpers import run\n\nrun(Groq(), 'hi')\n")
+    assert codes(".") == []  # every caller passes Groq's client
+    (project / "app" / "main.py").write_text(CLIENT + "from app.helpers import run\n\nrun(client, 'hi')\n")
+    assert codes(".") == [("config/settings.py", 1, "QW210")]
+
+
+def test_only_dicts_that_may_be_parameters_go_into_a_modules_exports():
+    source = 'import openai\n\nGEN_KWARGS = {"temperature": 0.2}\nLABELS = {"en-US": "English", "de-DE": "German"}\nMODEL = "gpt-4o"\n'
+    exports = resolve(cst.parse_module(source), ModuleContext("config.settings")).exports
+    assert list(exports.dicts) == [Origin("config.settings", "GEN_KWARGS")]  # no keyword argument is called en-US
+    assert list(exports.constants) == [Origin("config.settings", "MODEL")]
+
+
+def fixes(*args):
+    result = run("check", "--format", "json", "--jobs", "1", *args)
+    assert result.exit_code in (0, 1), result.output
+    return sorted((f["path"], f["line"], f["code"], f["message"].endswith("(change it where the variable is read)"), f["fix"] is not None) for f in json.loads(result.output)["findings"])
+
+
+def test_a_value_other_code_reads_too_is_reported_without_a_fix(project):
+    (project / "app" / "chat.py").write_text(
+        CLIENT + "from config.settings import DEFAULT_MODEL, GEN_KWARGS\n\n"
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[], **GEN_KWARGS)\n"
+    )
+    fixed = [("config/settings.py", 1, "QW210", False, True), ("config/settings.py", 2, "QW203", False, True), ("config/settings.py", 2, "QW209", False, True)]
+    assert fixes(".") == fixed
+    # neither reader mentions the SDK: a look-alike's call, and another library
+    (project / "app" / "fallback.py").write_text("from groq import Groq\n\nfrom config.settings import DEFAULT_MODEL\n\nGroq().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n")
+    (project / "app" / "tokens.py").write_text("import requests\n\nimport config.settings as cfg\n\nrequests.post('https://example.com', json=cfg.GEN_KWARGS)\n")
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False), ("config/settings.py", 2, "QW203", True, False), ("config/settings.py", 2, "QW209", True, False)]
+    assert run("fix", ".").exit_code in (0, 1)
+    assert (project / "config" / "settings.py").read_text() == SETTINGS
+    (project / "app" / "fallback.py").unlink()
+    (project / "app" / "tokens.py").unlink()
+    assert fixes(".") == fixed
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "client.chat.completions.create(model=DEFAULT_MODEL, messages=[])\nprint(DEFAULT_MODEL)\n",  # the calling module, besides its call
+        "from groq import Groq\n\nclient.chat.completions.create(model=DEFAULT_MODEL, messages=[])\nGroq().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n",
+    ],
+)
+def test_a_constant_the_calling_module_reads_otherwise_is_not_fixed(project, reader):
+    (project / "app" / "chat.py").write_text(CLIENT + "from config.settings import DEFAULT_MODEL\n\n" + reader)
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False)]
+
+
+def test_a_constant_the_defining_module_reads_itself_is_not_fixed(project):
+    (project / "config" / "settings.py").write_text(SETTINGS + "LABEL = DEFAULT_MODEL.upper()\n")
+    (project / "app" / "chat.py").write_text(CLIENT + "from config.settings import DEFAULT_MODEL\n\nclient.chat.completions.create(model=DEFAULT_MODEL, messages=[])\n")
+    assert fixes(".") == [("config/settings.py", 1, "QW210", True, False)]

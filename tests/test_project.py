@@ -206,6 +206,7 @@ def test_only_files_that_need_the_index_are_parsed_again(tmp_path, monkeypatch):
         ("main.py", "import server\nserver.client\n", False),
         ("main.py", "# from app.server import nothing\n", False),
         ("other/views.py", "from .server import client\n", False),  # other.server
+        ("app/views.py", "import app\n\nclient = app.connect()\n", False),  # names neither app.server nor server
     ],
 )
 def test_a_file_takes_part_when_it_names_an_exporting_module_and_one_of_its_exports(tmp_path, where, source, imports):

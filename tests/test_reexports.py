@@ -215,3 +215,51 @@ def test_the_index_follows_chains_of_reexports_to_where_the_client_is_built():
     assert index.base_urls[Origin("pkg.access", "get")] == "http://x"
     assert index.uses == {made: {"responses"}, client: {"chat"}}
     assert {"pkg", "pkg.llms", "pkg.access"} <= index.modules and "pkg.loop" not in index.modules
+
+
+def test_another_module_sees_the_last_binding_of_a_module_level_name(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/llm.py": (
+            "import os\n\nfrom groq import Groq\nfrom openai import OpenAI\n\n"
+            f"client = OpenAI(base_url='{RESPONSES_URL}', api_key='x')\nclient.responses.create(model='qwen3.6-plus', input='hi')\n"
+            "client = Groq()\n"
+        ),
+        "app/main.py": "from app.llm import client\n\nclient." + CALL,
+    })
+    assert codes(check(tmp_path), "app/main.py") == []  # Groq's call
+    write(tmp_path, {"app/llm.py": "from openai import OpenAI\n\nclient = None\nclient = OpenAI(base_url='" + RESPONSES_URL + "', api_key='x')\n"})
+    assert codes(check(tmp_path), "app/main.py") == ["QW302"]
+
+
+@pytest.mark.parametrize("imported", ["pkg", "pkg.llm.clients"])
+def test_a_reexported_client_passed_to_a_helper_is_used_where_it_is_built(tmp_path, imported):
+    write(tmp_path, {
+        "pkg/__init__.py": "from .llm.clients import client\n",
+        "pkg/llm/__init__.py": "",
+        "pkg/llm/clients.py": "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'))\n",
+        "pkg/helpers.py": "import openai  # for its errors\n\n\ndef run(c, q):\n    return c.responses.create(model='qwen-plus', input=q)\n",
+        "pkg/app.py": f"from {imported} import client\nfrom pkg.helpers import run\n\nrun(client, 'hi')\n",
+    })
+    assert base_url_fix(check(tmp_path), "pkg/llm/clients.py") == [f"Set base_url to {RESPONSES_URL}"]
+
+
+def test_callers_of_a_reexported_helper_count(tmp_path):
+    helper = "import openai  # for its errors\n\n\ndef run(c, q):\n    return c.chat.completions.create(model='qwen-plus', messages=[], tool_choice='required')\n"
+    write(tmp_path, {
+        "pkg/__init__.py": "from .helpers import run\n",
+        "pkg/helpers.py": helper,
+        "a.py": f"from openai import OpenAI\n\nfrom pkg.helpers import run\n\nrun(OpenAI(base_url='{RESPONSES_URL}', api_key='x'), 'hi')\n",
+    })
+    assert codes(check(tmp_path), "pkg/helpers.py") == ["QW203"]
+    write(tmp_path, {"b.py": "from groq import Groq\n\nfrom pkg import run\n\nrun(Groq(), 'hi')\n"})
+    assert codes(check(tmp_path), "pkg/helpers.py") == []  # an OpenAI call on some paths only
+
+
+def test_a_reexported_helper_lends_its_uses_to_the_client_passed(tmp_path):
+    write(tmp_path, {
+        "pkg/__init__.py": "from .helpers import run\n",
+        "pkg/helpers.py": "import openai  # for its errors\n\n\ndef run(c, q):\n    return c.responses.create(model='qwen-plus', input=q)\n",
+        "a.py": "from openai import OpenAI\n\nfrom pkg import run\n\nclient = OpenAI(api_key='x')\nrun(client, 'hi')\n",
+    })
+    assert base_url_fix(check(tmp_path), "a.py") == [f"Set base_url to {RESPONSES_URL}"]

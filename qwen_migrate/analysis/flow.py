@@ -47,6 +47,7 @@ from qwen_migrate.analysis.model import (
     ResolvedModule,
     ValueUse,
 )
+from qwen_migrate.analysis.walk import walk
 from qwen_migrate.facts.openai_sdk import (
     CLIENT_CLASSES,
     CLIENT_COPIES,
@@ -65,7 +66,7 @@ def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collect
     modules of the project are followed; without an index, what the module exports is collected.
     `collected`: the module's walk, when it was made already (it does not depend on the index)."""
     context = context or ModuleContext("__main__")
-    return _Resolver(collected or collect(module, context), context).resolve()
+    return _Resolver(module, collected or collect(module, context), context).resolve()
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ _END_OF_MODULE = Place(sys.maxsize, ())
 
 
 class _Resolver:
-    def __init__(self, collected: Collector, context: ModuleContext) -> None:
+    def __init__(self, module: cst.Module, collected: Collector, context: ModuleContext) -> None:
+        self.module = module
         self.collected = collected
         self.context = context
         self.index = context.index
@@ -173,6 +175,7 @@ class _Resolver:
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
+        self._name_reads: Optional[_NameReads] = None  # see _reads
         self.asked: set[Origin] = set()  # the names imported from the project that were followed
         self.value_uses: list[ValueUse] = []
         self.foreign: dict[Origin, Any] = {}  # by imported constant or dict: its value(s), parsed from the index
@@ -189,6 +192,8 @@ class _Resolver:
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
+        # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
+        self.sdk_arguments: dict[int, str] = {}
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -213,16 +218,68 @@ class _Resolver:
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
             self.value_uses, calls_elsewhere, self.passed, self.some_paths, self.unfollowed,
+            value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
         )
+
+    def _value_reads(self) -> frozenset[Origin]:
+        """The names imported from the project that the module reads other than as parameters of
+        SDK calls (`tiktoken.encoding_for_model(DEFAULT_MODEL)`): a constant or dict among them is
+        shared with other code, which fixes must not change. Only a module that passes an imported
+        name to an SDK call is walked for its reads; elsewhere an imported name is read for something
+        else, and of a module imported whole (`import config.llm as cfg`), any name may be
+        (Origin(module, "*"))."""
+        imported: dict[str, list[Origin]] = defaultdict(list)  # by module-level name: what it may import
+        modules: dict[str, list[str]] = defaultdict(list)  # by module-level name: the modules it may be
+        for name, sources in self.collected.module_scope.names.items():
+            for source in sources:
+                if isinstance(source, ProjectImport):
+                    imported[name].append(source.origin)
+                    modules[name].append(f"{source.origin.module}.{source.origin.name}")
+                elif isinstance(source, ModuleImport):
+                    modules[name].append(source.name)
+        if not any(root in modules for root in self.sdk_arguments.values()):  # `modules` holds every imported name
+            return frozenset([origin for origins in imported.values() for origin in origins] + [Origin(module, "*") for names in modules.values() for module in names])
+        reads = self._reads()
+        found = {origin for name, origins in imported.items() if any(id(read) not in self.sdk_arguments for read in reads.reads.get(name, ())) for origin in origins}
+        for base, attribute in reads.attributes:
+            if id(attribute) not in self.sdk_arguments and id(attribute) not in reads.callees:
+                found.update(Origin(module, attribute.value) for module in modules.get(base, ()))
+        return frozenset(found)
+
+    def _read_elsewhere(self) -> frozenset[cst.CSTNode]:
+        """The literals of this module's constants, and the entries of its dicts, that SDK calls of
+        the project take and other code reads too (this module's or another's, `index.shared`):
+        findings about them come without a fix."""
+        scope = self.collected.module_scope
+        used = {origin.name for origin in self.index.value_uses if origin.module == self.context.name}
+        shared = {origin.name for origin in self.index.shared if origin.module == self.context.name}
+        if used - shared:  # the others: does this module read them other than by SDK calls?
+            reads = self._reads()
+            shared |= {name for name in used if any(id(read) not in self.sdk_arguments for read in reads.reads.get(name, ()))}
+        nodes: set[cst.CSTNode] = set()
+        for name in shared:
+            literal = self._literal(cst.Name(name), scope)
+            if literal is not None:
+                nodes.add(literal)
+            nodes.update(entry.where for entry in (self._named_dict(name, scope, _END_OF_MODULE, 0) or {}).values())
+        return frozenset(nodes)
+
+    def _reads(self) -> _NameReads:
+        """The module's names as it reads them: one walk, made when first asked."""
+        if self._name_reads is None:
+            self._name_reads = _NameReads()
+            walk(self.module, self._name_reads)
+        return self._name_reads
 
     def _exports(self) -> ProjectIndex:
         """The module's clients, factories and client-typed classes, as other modules see them;
         with the project index known, the bindings learn what other modules use them for."""
         exports = ProjectIndex(modules={self.context.name})
         scope = self.collected.module_scope
-        for name, sources in scope.names.items():
+        for name in scope.names:
             origin = Origin(self.context.name, name)
-            values = [v for source in sources for v in self._source_values(source, 0)]
+            # another module imports the name once the module has run: what its last bindings hold
+            values = [v for source in self._reaching(name, scope, _END_OF_MODULE) for v in self._source_values(source, 0)]
             built: list[ClientBinding] = []  # the clients the name stands for, for their base URL
             imported = self._imported_name(values)
             if imported is not None:  # first pass: what it is, the project index tells
@@ -266,12 +323,14 @@ class _Resolver:
         return None
     def _export_value(self, exports: ProjectIndex, origin: Origin) -> None:
         """A module-level string constant, or dict of parameters, as other modules read it (the
-        index keeps those an SDK call of another module uses)."""
+        index keeps those an SDK call of another module uses). Any module-level name may be
+        imported, so each is sent from the worker and cached: a dict whose keys cannot all be
+        keyword arguments (`{"en-US": ...}`, a table of data) is no dict of parameters, and is not."""
         literal = self._literal(cst.Name(origin.name), self.collected.module_scope)
         if literal is not None and isinstance(static_value(literal), str):
             exports.constants[origin] = _code(literal)
         entries = self._named_dict(origin.name, self.collected.module_scope, _END_OF_MODULE, 0)
-        if entries is not None:
+        if entries is not None and all(key.isidentifier() for key in entries):
             exports.dicts[origin] = {key: (_code(entry.value), entry.maybe) for key, entry in entries.items()}
 
     def _calls_elsewhere(self, calls: list[CallSite]) -> list[CallSite]:
@@ -342,9 +401,10 @@ class _Resolver:
         callees = self._values(node.func, scope, 0, self._call_place(node))
         partials = [v for v in callees if isinstance(v, _Partial)]
         methods = [v for v in callees if isinstance(v, _ResourceRef) and len(v.path) >= 2] + [p.method for p in partials]
-        for origin, path in self._note_imported_uses(callees):  # a parameter may be both
-            if not methods:  # else noted below, once
-                self._note_value_uses(node, scope, via=origin, via_path=path)
+        imported = self._note_imported_uses(callees)
+        self._note_call_values(node, scope, methods, imported)
+        if methods or imported:
+            self._mark_sdk_arguments(node)
         unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
             self.unfollowed.append((node, ".".join(unfollowed[0].path)))
@@ -355,10 +415,6 @@ class _Resolver:
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             method = ".".join(methods[0].path)
-            if self.index is None:
-                base_urls = {client.base_url for client in clients}
-                base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
-                self._note_value_uses(node, scope, method=method, base_url=base_url if isinstance(base_url, str) else None)
             arguments = self._arguments(node, scope)
             if partials:
                 arguments = self._through_partial(arguments, partials, alone=len(methods) == len(partials))
@@ -380,6 +436,28 @@ class _Resolver:
                 self.imported_uses.append((imported.origin, path))
                 noted.append((imported.origin, path))
         return noted
+
+    def _note_call_values(self, call: cst.Call, scope: Scope, methods: list[_ResourceRef], imported: list[tuple[Origin, tuple[str, ...]]]) -> None:
+        """First pass: the values imported from the project that a call of SDK `methods` (or of
+        methods of `imported` names: a client, perhaps) passes, for the index."""
+        if self.index is not None:
+            return
+        if methods:  # a parameter may be both: noted once
+            base_urls = {method.client.base_url for method in methods}
+            base_url = next(iter(base_urls)) if len(base_urls) == 1 else None
+            self._note_value_uses(call, scope, method=".".join(methods[0].path), base_url=base_url if isinstance(base_url, str) else None)
+        else:
+            for origin, path in imported:
+                self._note_value_uses(call, scope, via=origin, via_path=path)
+
+    def _mark_sdk_arguments(self, call: cst.Call) -> None:
+        """The names (`DEFAULT_MODEL`, the attribute of `cfg.DEFAULT_MODEL`) a call of an SDK method,
+        or a partial of one, takes a parameter from: reads of a value that fixes may rewrite."""
+        for arg in call.args:
+            value = arg.value
+            if (arg.keyword is not None or arg.star == "**") and isinstance(value, (cst.Name, cst.Attribute)):
+                root = value.value if isinstance(value, cst.Name) else value.value.value if isinstance(value.value, cst.Name) else ""
+                self.sdk_arguments[id(value.attr if isinstance(value, cst.Attribute) else value)] = root
 
     def _note_value_uses(self, call: cst.Call, scope: Scope, **where: Any) -> None:
         """First pass: the parameters of an SDK call (`where` says which) whose value is a name
@@ -424,8 +502,9 @@ class _Resolver:
 
     def _call_place(self, node: cst.Call) -> Optional[Place]:
         """Where a call's names are looked up: where it stands; in a lambda, which may be called
-        after any of the bindings, nowhere in particular (a name means all its bindings)."""
-        return None if node in self.collected.in_lambdas else self.collected.places[node]
+        after any of the bindings, nowhere in particular (a name means all its bindings); so is a
+        call the walk records no place for (`handlers[0](client)`)."""
+        return None if node in self.collected.in_lambdas else self.collected.places.get(node)
 
     @staticmethod
     def _mark_editable(calls: list[CallSite]) -> None:
@@ -485,7 +564,11 @@ class _Resolver:
         entries.update(given.entries)
         entries.update(arguments.entries)  # the call's own parameters replace the partial's
         return dataclasses.replace(
-            arguments, has_splat=arguments.has_splat or given.has_splat, entries=entries, constants={**given.constants, **arguments.constants}
+            arguments,
+            has_splat=arguments.has_splat or given.has_splat,
+            entries=entries,
+            constants={**given.constants, **arguments.constants},
+            elsewhere=given.elsewhere | arguments.elsewhere,
         )
 
     def _partial_arguments(self, partial: _Partial) -> KeywordArguments:
@@ -806,8 +889,9 @@ class _Resolver:
 
     def _callers_pass(self, parameter: Parameter, depth: int) -> list:
         values = []
+        calls = self._calls_of(parameter.function)
         others = False  # a caller passes something else: another SDK's client, what we cannot follow
-        for call, scope in self._calls_of(parameter.function):
+        for call, scope in calls:
             argument = _argument(call, parameter.name, parameter.position)
             if argument is not None:
                 found = self._values(argument, scope, depth, self._call_place(call))
@@ -835,6 +919,8 @@ class _Resolver:
                     if key not in self.bindings:
                         self.bindings[key] = ClientBinding(class_name, None, None, origin=origin)
                     values.append(self.bindings[key])
+        # or the module has callers the analysis cannot see (asked only when the seen ones pass clients)
+        others = others or bool(values) and self._read_otherwise(function, calls)
         if not others:
             return values + opened
         if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
@@ -862,13 +948,22 @@ class _Resolver:
             if Function(function) in self._values(call.func, scope, 0)
         ]
 
+    def _read_otherwise(self, function: Union[cst.FunctionDef, cst.Lambda], calls: list[tuple[cst.Call, Scope]]) -> bool:
+        """Whether the module reads the function's name other than as the callee of `calls`, its
+        calls seen: then it has callers the analysis cannot see (`pool.submit(run_query, Groq())`,
+        `query = run_query`, `bot.ask(...)` on an object that cannot be followed)."""
+        reads = self._reads().reads
+        callees = {id(call.func if isinstance(call.func, cst.Name) else call.func.attr) for call, _ in calls}
+        names = {function.name.value} if isinstance(function, cst.FunctionDef) else self.collected.lambda_names.get(function, set())
+        return any(id(read) not in callees for name in names for read in reads.get(name, ()))
+
     def _lend(self, call: cst.Call, scope: Scope, function: Origin, depth: int) -> None:
         """A call of another module's function that takes clients: what the calls through its
         parameters use there counts for the clients passed here (for their base URL)."""
         for position, name in enumerate(self.index.parameters[function]):
             uses = self.index.uses.get(Origin(function.module, f"{function.name}.{name}"))
             argument = _argument(call, name, position) if uses else None
-            for value in self._values(argument, scope, depth):
+            for value in self._values(argument, scope, depth, self._call_place(call)):
                 if isinstance(value, ClientBinding):
                     value.external_apis = value.external_apis | frozenset(uses)
 
@@ -881,7 +976,7 @@ class _Resolver:
         arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
         passed = []
         for key, arg in arguments:
-            values = self._values(arg.value, scope, depth)
+            values = self._values(arg.value, scope, depth, self._call_place(call))
             classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
             if len(classes) == 1 and "" not in classes:
                 passed.append((key, classes.pop()))
@@ -904,8 +999,8 @@ class _Resolver:
             return [_ImportedValue(origin)]
         if f"{origin.module}.{origin.name}" in self.index.modules:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
-        if origin in self.index.parameters:
-            return [_ImportedFunction(origin)]
+        if origin in self.index.parameters:  # what goes through its parameters is known where it is defined
+            return [_ImportedFunction(self.index.reexports.get(origin, origin))]
         return []
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
@@ -1003,8 +1098,11 @@ class _Resolver:
         if not positional:
             return []
         given = self._values(positional[0].value, scope, depth)
-        self._note_imported_uses(given)  # first pass: what an imported client is bound for
+        imported = self._note_imported_uses(given)  # first pass: what an imported client is bound for
         methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
+        self._note_call_values(node, scope, methods, imported)  # every call through the partial sends its keywords
+        if methods or imported:
+            self._mark_sdk_arguments(node)
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
             return []
         self.partials[node] = _Partial(methods[0], node, scope)
@@ -1061,6 +1159,53 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
+
+
+class _NameReads(cst.CSTVisitor):
+    """The names a module reads, by name: its Name nodes, attributes' names among them (`bot.ask`),
+    but for those that name what is bound or declared there: an import, a def's or a class's name,
+    a parameter, a keyword argument, an assignment's target (`ask = lambda ...`, `self.ask = ...`).
+    Also the attributes taken of a name (`cfg.DEFAULT_MODEL`), and the callees among the reads."""
+
+    def __init__(self) -> None:
+        self.reads: dict[str, list[cst.Name]] = defaultdict(list)
+        self.bound: set[int] = set()  # by id: the Name nodes that bind or declare
+        self.attributes: list[tuple[str, cst.Name]] = []  # (the name, the attribute's)
+        self.callees: set[int] = set()  # by id: the names called (`f(...)`, the attribute of `m.f(...)`)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.callees.add(id(node.func.attr if isinstance(node.func, cst.Attribute) else node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.attributes.append((node.value.value, node.attr))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.bound.add(id(node.name))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.bound.add(id(node.keyword))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        self.bound.add(id(target.attr if isinstance(target, cst.Attribute) else target))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self.bound:
+            self.reads[node.value].append(node)
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -88,6 +88,8 @@ class ProjectIndex:
     # a parameter of a function of `parameters`, as Origin(module, "function.parameter") -> the client
     # classes other modules pass there ("" for anything else); what is used through it is in `uses`
     arguments: dict[Origin, set[str]] = field(default_factory=dict)
+    # constants and dicts of `value_uses` that other code reads too (not as an OpenAI call's parameter)
+    shared: set[Origin] = field(default_factory=set)
 
     def is_parameter(self, origin: Origin) -> bool:
         """Whether `origin` names a parameter of a function of `parameters`: Origin(module, "function.parameter")."""
@@ -262,3 +264,7 @@ class ResolvedModule:
     # calls on what may be a client or something else (an item of a container holding both, by a key
     # we cannot tell), with their method: neither reported nor dropped, but listed as unresolved
     unfollowed: list[tuple[cst.Call, str]] = field(default_factory=list)
+    # the names imported from the project that the module reads other than as SDK call parameters (see flow's `_value_reads`)
+    value_reads: frozenset[Origin] = frozenset()
+    # with the index: the literals and dict entries of this module that SDK calls take and other code reads too: fixes leave them
+    read_elsewhere: frozenset[cst.CSTNode] = frozenset()

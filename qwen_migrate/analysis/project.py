@@ -1,12 +1,16 @@
-"""The repository-wide pre-pass: which modules export clients and client factories, and what for.
+"""The repository-wide pre-pass: what modules export to each other, and what for.
 
 Clients are often built in one module (`app/llm.py: client = OpenAI()`) and used in many others
-(`from app.llm import client`). Before the files are checked, every module of the project that can
-take part is read once: the ones that mention the SDK say what they export, and those and the ones
-that may import an export say which APIs they call through it. The result, a ProjectIndex, lets
-each module see imported clients, and lets the module that builds a client choose its base URL
-from all of its uses. The index covers the whole project, whatever paths a run is given, so the
-results do not depend on them, nor on their order.
+(`from app.llm import client`); so are client factories, client-typed classes, helpers whose
+parameters take clients (`def run_query(c, q)`), and the constants and dicts of parameters that
+SDK calls elsewhere take (`from config.llm import DEFAULT_MODEL`). Before the files are checked,
+every module of the project that can take part is read once: the ones that mention the SDK say
+what they export; those, the ones that may import an export (through re-exports too) and the ones
+that define the values passed say which APIs they call through the exports, what their calls pass
+to the helpers, and which values reach SDK calls. The result, a ProjectIndex, lets each module see
+imported clients and values, a helper's parameters see the clients their callers pass, and the
+module that builds a client choose its base URL from all of its uses. The index covers the whole
+project, whatever paths a run is given, so the results do not depend on them, nor on their order.
 """
 from __future__ import annotations
 
@@ -59,10 +63,11 @@ class FileIndex:
     asked: frozenset[Origin] = frozenset()
     value_uses: list[ValueUse] = field(default_factory=list)
     passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)  # what its calls of imported names pass
+    value_reads: frozenset[Origin] = frozenset()  # imported names it reads other than as SDK call parameters
 
     @classmethod
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
-        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed)
+        return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed, resolved.value_reads)
 
     def value_modules(self) -> set[str]:
         """The modules whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
@@ -123,24 +128,33 @@ _NAME = re.compile(rb"[^\W\d][\w.]*")
 
 
 class ImportTest:
-    """Which files may import a client, a client factory or a client-typed class from the modules
-    that export them: the file names an exporting module, in full or relative to its own package,
-    and one of the names it exports (`from app.llm import client`, `from . import llm`,
-    `import app.llm`). Matching a module by its last name alone pulled in every module that imports
-    a `test` or a `server` of its own."""
+    """Which files may import a client, a client factory, a client-typed class or a helper that
+    takes clients from the modules that export them (or a constant or dict that SDK calls take,
+    `values`: what else reads it decides whether fixes may change it): the file names an exporting
+    module, in full or relative to its own package, and one of the names it exports (`from app.llm
+    import client`, `from . import llm`, `import app.llm`). Matching a module by its last name alone
+    pulled in every module that imports a `test` or a `server` of its own."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, values: Iterable[Origin] = ()) -> None:
         self.exported = index.exported_names()
-        # A file that holds none of these bytes names no exporter: an exported name, and the
-        # top-level package of its module (by name, or by a relative import from inside it).
-        self.words = sorted({name.encode("utf-8", "surrogateescape") for names in self.exported.values() for name in names})
-        self.packages = {module.split(".")[0] for module in self.exported}
-        self.package_words = sorted(package.encode("utf-8", "surrogateescape") for package in self.packages)
+        for value in values:  # constants and dicts SDK calls take: what else reads them matters to fixes
+            self.exported.setdefault(value.module, set()).add(value.name)
+        # A file that imports from an exporting module holds the bytes of one of the names it
+        # exports, and of the module's own name (`from app.helpers import run`, `from .helpers
+        # import run`, `from app import helpers`), unless it imports them relatively from inside
+        # that package (`from . import run` in app/cli.py, for app/__init__.py's). A name alone
+        # admitted nearly every file for a helper named `run`.
+        self.words = [
+            (module, module.rpartition(".")[2].encode("utf-8", "surrogateescape"), [name.encode("utf-8", "surrogateescape") for name in sorted(names)])
+            for module, names in sorted(self.exported.items())
+        ]
 
     def __call__(self, path: Path, data: bytes) -> bool:
-        package = package_of(path.parent)
-        names_a_package = any(word in data for word in self.package_words) or (bool(package) and package[0] in self.packages)
-        if not names_a_package or not any(word in data for word in self.words):
+        package = ".".join(package_of(path.parent))
+        if not any(
+            (own in data or package == module or package.startswith(module + ".")) and any(name in data for name in names)
+            for module, own, names in self.words
+        ):
             return False
         context = context_for(path, None)
         for match in _IMPORT.finditer(data):
@@ -190,10 +204,10 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
             use = _use(index, origin, [name for name in path if name != "()"])
             if use is not None:
                 index.uses.setdefault(use[0], set()).add(use[1])
-    _add_values(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
         for function, passed in part.passed:
-            _add_arguments(index, function, dict(passed))
+            _add_arguments(index, index.reexports.get(function, function), dict(passed))
+    _add_values(index, [*exporters, *importers])  # after the arguments: values used through a parameter need them
     return index
 
 
@@ -209,7 +223,7 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
         pending = False
         for alias, target in reexports.items():
             if alias not in index.reexports and _exports_anything(index, target):
-                for exported in (index.clients, index.factories, index.classes, index.base_urls):
+                for exported in (index.clients, index.factories, index.classes, index.base_urls, index.parameters):
                     if target in exported:
                         exported[alias] = exported[target]
                 index.reexports[alias] = index.reexports.get(target) or index.accessors.get(target) or target
@@ -225,11 +239,12 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
 
 
 def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
-    return origin in index.clients or origin in index.factories or origin in index.classes
+    return origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters
 
 
 def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
     """The constants and dicts that SDK calls of other modules take parameters from, with those uses."""
+    not_openai = set()  # values passed to calls through a client of the project that may be another SDK's
     for part in parts:
         module = next(iter(part.exports.modules), None)
         for use in part.value_uses:
@@ -240,8 +255,14 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
                 names = [name for name in use.via_path if name != "()"]
                 through = _use(index, use.via, names)
                 if through is None:
+                    not_openai.add(use.value)
                     continue
-                method = ".".join(names if use.via in index.clients or use.via in index.factories else names[1:])
+                passed = index.arguments.get(through[0], set())
+                if index.is_parameter(through[0]) and (not passed or "" in passed):
+                    not_openai.add(use.value)
+                    continue  # a caller passes another SDK's client, or what cannot be followed
+                direct = use.via in index.clients or use.via in index.factories or index.is_parameter(use.via)
+                method = ".".join(names if direct else names[1:])  # else `llm.client.chat...`: names[0] is the client
                 base_url = index.base_urls.get(through[0])
             index.value_uses.setdefault(use.value, set()).add((method, use.parameter, module, use.call, base_url))
     for part in parts:
@@ -254,6 +275,8 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
         if any(origin in index.value_uses for origin in [*part.exports.constants, *part.exports.dicts]):
             index.modules |= part.exports.modules  # `from config import llm` ... `llm.MODEL`
     index.value_uses = {origin: uses for origin, uses in index.value_uses.items() if origin in index.constants or origin in index.dicts}
+    reads = {origin for part in parts for origin in part.value_reads} | not_openai
+    index.shared = {origin for origin in index.value_uses if origin in reads or Origin(origin.module, "*") in reads}
 
 
 def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Union[str, Origin]]) -> None:
@@ -268,7 +291,7 @@ def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Unio
         value = passed.get(name, passed.get(str(position), ""))
         if isinstance(value, Origin):
             if value in index.clients:
-                index.uses.setdefault(value, set()).update(index.uses[parameter])
+                index.uses.setdefault(_built_at(index, value), set()).update(index.uses[parameter])
             value = index.clients.get(value, "")
         index.arguments.setdefault(parameter, set()).add(value)
 
@@ -278,8 +301,13 @@ def _use(index: ProjectIndex, origin: Origin, names: list[str]) -> Optional[tupl
     `llm` (a module) + client.chat.completions.create; a re-export's or an accessor's use is a use
     of the export it stands for."""
     if origin in index.clients or origin in index.factories or index.is_parameter(origin):
-        return index.reexports.get(origin) or index.accessors.get(origin) or origin, names[0]
+        return _built_at(index, origin), names[0]
     module = f"{origin.module}.{origin.name}"
     if module in index.modules and len(names) >= 3:
         return _use(index, Origin(module, names[0]), names[1:])
     return None
+
+
+def _built_at(index: ProjectIndex, origin: Origin) -> Origin:
+    """Where the client an export stands for is built: a re-export's or an accessor's is its export's."""
+    return index.reexports.get(origin) or index.accessors.get(origin) or origin

@@ -7,6 +7,7 @@ ones the test suite runs.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 import inspect
@@ -209,17 +210,25 @@ class CallRule(Rule):
         for call in module.calls:
             if self.applies_to(call) and not _only_elsewhere(call, settings):
                 # a value imported from another module is judged there, at its literal
-                yield from (v for v in self.check_call(call, settings) if v.node not in call.arguments.elsewhere)
+                yield from (_unless_shared(v, module) for v in self.check_call(call, settings) if v.node not in call.arguments.elsewhere)
         for view in module.calls_elsewhere:  # other modules' calls, with the parameters they take from here
             if self.applies_to(view) and not _only_elsewhere(view, settings):
                 held = {entry.where for entry in view.arguments.entries.values()}
-                yield from (v for v in self.check_call(view, settings) if v.node in held)
+                yield from (_unless_shared(v, module) for v in self.check_call(view, settings) if v.node in held)
 
     def applies_to(self, call: CallSite) -> bool:
         return call.method in self.methods
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
+
+
+def _unless_shared(violation: Violation, module: ResolvedModule) -> Violation:
+    """A finding at a constant or dict other code of the project reads too comes without a fix:
+    changing the value there would change it for that code."""
+    if violation.fix is None or violation.node not in module.read_elsewhere:
+        return violation
+    return dataclasses.replace(violation, message=violation.message + " (change it where the variable is read)", fix=None)
 
 
 def _only_elsewhere(call: CallSite, settings: Settings) -> bool:
