@@ -33,7 +33,7 @@ from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
 
 DEFAULT_FOLDER = ".qwen-migrate-cache"
-_RECORDS = {cls.__name__: cls for cls in (FileResult, Finding, Fix, FileIndex, ProjectIndex, Origin, ValueUse)}
+_RECORDS = {cls.__name__: cls for cls in (FileResult, Finding, Fix, FileIndex, ProjectIndex, ValueUse)}
 _ENUMS = {cls.__name__: cls for cls in (Severity, FixSafety)}
 
 
@@ -161,6 +161,8 @@ class Cache:
 
 def _encode(value: Any) -> Any:
     """JSON for the records a cache holds: each tagged with its type, so that it reads back as it was."""
+    if isinstance(value, Origin):  # the most frequent record by far (every import of every module): kept short
+        return {"origin": [value.module, value.name]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {"record": type(value).__name__, "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, enum.Enum):
@@ -184,6 +186,8 @@ def _decode(value: Any) -> Any:
         return [_decode(item) for item in value]
     if not isinstance(value, dict):
         return value
+    if "origin" in value:
+        return Origin(*value["origin"])
     if "record" in value:
         return _RECORDS[value["record"]](**{name: _decode(item) for name, item in value["fields"].items()})
     if "enum" in value:

@@ -282,7 +282,9 @@ class _Resolver:
             values = [v for source in self._reaching(name, scope, _END_OF_MODULE) for v in self._source_values(source, 0)]
             built: list[ClientBinding] = []  # the clients the name stands for, for their base URL
             imported = self._imported_name(values)
-            if imported is not None:  # first pass: what it is, the project index tells
+            if imported is not None and _package(imported.module) == _package(self.context.name):
+                # first pass: what it is, the project index tells; a package re-exports its own
+                # modules' names (`from .llms import get_llm`), not the names of other packages
                 exports.reexports[origin] = imported
             for value in values:
                 if isinstance(value, ClientBinding) and value.origin is None:
@@ -1221,3 +1223,8 @@ def _argument(call: cst.Call, name: str, position: Optional[int]) -> Optional[cs
             return arg.value
     leading = list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
     return leading[position].value if position is not None and position < len(leading) else None
+
+
+def _package(module: str) -> str:
+    """The top-level package of a dotted module name."""
+    return module.partition(".")[0]
