@@ -93,10 +93,12 @@ class _Partial:
 
 @dataclass(frozen=True)
 class _Container:
-    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`."""
+    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`; its
+    items are read at `place`, where the display stands."""
 
     node: Union[cst.Dict, cst.List, cst.Tuple]
     scope: Scope
+    place: Optional[Place]
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class _Resolver:
         self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
         self._active: set[tuple[int, int, Optional[Place]]] = set()
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
+        self._partials_read: dict[cst.Call, list] = {}  # by the partial(...) call: what it is (see _partial)
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
 
@@ -675,7 +678,7 @@ class _Resolver:
         if isinstance(node, cst.Lambda):
             return [Function(node)]
         if isinstance(node, (cst.Dict, cst.List, cst.Tuple)):
-            return [_Container(node, scope)]
+            return [_Container(node, scope, place)]
         if isinstance(node, cst.Subscript):
             return self._subscript(node, scope, depth, place)
         return []
@@ -687,20 +690,20 @@ class _Resolver:
         key = static_value(node.slice[0].slice.value)
         return self._either(self._items_of(node.value, scope, key, depth, place))
 
-    def _dict_get(self, node: cst.Call, scope: Scope, depth: int) -> list:
+    def _dict_get(self, node: cst.Call, scope: Scope, depth: int, place: Optional[Place]) -> list:
         """`registry.get("primary")`: the item, or the default where the key may be absent (without
         one, None: its calls fail, so it stands for no other value)."""
         func = node.func
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth)):
+        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth, place)):
             return []
         key = static_value(positional[0])
-        alternatives = self._items_of(func.value, scope, key, depth)
+        alternatives = self._items_of(func.value, scope, key, depth, place)
         if len(positional) > 1 and (key is DYNAMIC or not alternatives):
-            alternatives.append(self._values(positional[1], scope, depth))
+            alternatives.append(self._values(positional[1], scope, depth, place))
         return self._either(alternatives)
 
-    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int, place: Optional[Place] = None) -> list[list]:
+    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int, place: Optional[Place]) -> list[list]:
         """What `node[key]` may be, one list of values per item it may be (key DYNAMIC: any item).
         An item we cannot see (`**others`, `*more`, or one added somewhere: `registry["x"] = ...`,
         `clients.append(...)`) is a list holding None."""
@@ -722,7 +725,7 @@ class _Resolver:
                 items = [e.value for e in elements]
             else:
                 items = [elements[key].value] if isinstance(key, int) and -len(elements) <= key < len(elements) else []
-            alternatives += [self._values(item, container.scope, depth) for item in items]
+            alternatives += [self._values(item, container.scope, depth, container.place) for item in items]
         return alternatives
 
     @staticmethod
@@ -972,7 +975,7 @@ class _Resolver:
             return [v for v in self._values(func.value, scope, depth, place) if isinstance(v, ClientBinding)]
         if self._is_partial(func, scope):
             return self._partial(node, scope, depth)
-        values = self._dict_get(node, scope, depth) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
+        values = self._dict_get(node, scope, depth, place) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
         for callee in self._values(func, scope, depth, place):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
@@ -998,11 +1001,17 @@ class _Resolver:
         return False
 
     def _partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
-        """`partial(<SDK method>, ...)`: the method with the call's keywords given."""
+        """`partial(<SDK method>, ...)`: the method with the call's keywords given, read where the
+        call stands (once: wherever its value is used, it is the same)."""
+        if node not in self._partials_read:
+            self._partials_read[node] = self._read_partial(node, scope, depth)
+        return self._partials_read[node]
+
+    def _read_partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         if not positional:
             return []
-        given = self._values(positional[0].value, scope, depth)
+        given = self._values(positional[0].value, scope, depth, self._call_place(node))
         self._note_imported_uses(given)  # first pass: what an imported client is bound for
         methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
