@@ -199,3 +199,21 @@ def test_a_client_imported_from_the_project_and_passed_on(project):
     fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/llm.py" and f["code"] == "QW101"}
     assert fixes[3].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # client: chat, through run_query
     assert fixes[4].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # drafter: Responses, through draft
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # every caller passes Groq: the default is never used
+        "def run(q, c=client):\n    return c.chat.completions.create(model='m', messages=[])\n\nrun('a', Groq())\n",
+        # the default is the binding that reaches the def, not a later one
+        "llm = Groq()\n\ndef run(q, c=llm):\n    return c.chat.completions.create(model='m', messages=[])\n\nrun('a')\nllm = OpenAI()\n",
+    ],
+)
+def test_a_parameters_default_is_what_a_call_passing_nothing_gets_where_the_def_stands(source):
+    assert sdk_calls(source) == []
+
+
+def test_an_annotated_parameters_default_is_read_where_the_def_stands():
+    assert sdk_calls("llm = OpenAI()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = Groq()\n") == [("chat.completions.create", ["OpenAI"])]
+    assert sdk_calls("llm = Groq()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = OpenAI()\n") == []

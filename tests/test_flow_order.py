@@ -222,6 +222,8 @@ def test_a_parameter_rebound_on_some_paths_stays_as_it_was():
             if flag:
                 client = Groq()
             client.chat.completions.create(model="1")
+
+        ask(True)
         """
     ) == {"1": ["P"]}
 

@@ -633,6 +633,7 @@ class _Resolver:
         else:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
+        expressions += [source.default for source in sources if isinstance(source, Parameter) and source.default is not None]
         others = [source for source in sources if not isinstance(source, (Expression, Annotated, Parameter))]
         if len(expressions) != 1 or others:
             return None
@@ -815,7 +816,7 @@ class _Resolver:
             if argument is not None:
                 found = self._values(argument, scope, depth, self._call_place(call))
             elif parameter.default is not None and not any(arg.star for arg in call.args):
-                found = self._values(parameter.default, parameter.scope, depth)
+                found = self._values(parameter.default, parameter.scope, depth, parameter.place)
             else:
                 found = []
             if found and all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
