@@ -75,13 +75,13 @@ def test_a_parameter_called_or_used_otherwise_is_no_sdk_call():
 
 def test_a_parameter_some_callers_pass_an_openai_client_is_on_some_paths_only():
     mixed = resolved("def run_query(model_client, prompt):\n    return model_client.chat.completions.with_raw_response.create(model='m', messages=[])\n\nrun_query(client, 'a')\nrun_query(Groq(), 'b')\n")
-    assert [(method, parameter) for _, method, parameter in mixed.some_paths] == [("chat.completions.create", "model_client")]
+    assert [(method, parameter) for _, method, parameter in mixed.unfollowed] == [("chat.completions.create", "model_client")]
     assert mixed.calls == []
     # passed on: outer's callers disagree, so run_query's one caller passes a client on some paths
     chained = resolved("def run_query(c):\n    return c.embeddings.create(model='m', input='x')\n\ndef outer(d):\n    return run_query(d)\n\nouter(client)\nouter(Groq())\n")
-    assert [(method, parameter) for _, method, parameter in chained.some_paths] == [("embeddings.create", "c")]
+    assert [(method, parameter) for _, method, parameter in chained.unfollowed] == [("embeddings.create", "c")]
     # no caller passes an OpenAI client: nothing to review
-    assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").some_paths == []
+    assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").unfollowed == []
 
 
 def test_the_calls_through_a_parameter_count_for_the_client_passed():
@@ -217,3 +217,9 @@ def test_a_parameters_default_is_what_a_call_passing_nothing_gets_where_the_def_
 def test_an_annotated_parameters_default_is_read_where_the_def_stands():
     assert sdk_calls("llm = OpenAI()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = Groq()\n") == [("chat.completions.create", ["OpenAI"])]
     assert sdk_calls("llm = Groq()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = OpenAI()\n") == []
+
+
+def test_a_parameter_given_what_may_be_a_client_or_not_is_listed_not_dropped():
+    """One marker for "an OpenAI client on some paths": an item of a mixed container passed on is one too."""
+    module = resolved("registry = {'o': client, 'g': Groq()}\n\ndef run_query(c):\n    return c.chat.completions.create(model='m')\n\nrun_query(registry[key])\n")
+    assert (module.calls, [(method, parameter) for _, method, parameter in module.unfollowed]) == ([], [("chat.completions.create", "c")])

@@ -6,6 +6,7 @@ import libcst as cst
 import pytest
 
 from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.request import static_value
 
 from helpers import check
@@ -261,3 +262,11 @@ def test_what_a_caller_passes_and_a_container_holds_is_read_where_it_stands():
         backends["main"].chat.completions.create(model="2")
         """
     ) == {"1": ["B"], "2": ["B"]}
+
+
+def test_an_accessor_is_what_its_return_reads_where_it_returns():
+    """A function other modules may call returns another module's client only when the name it
+    returns holds that client at the return."""
+    source = "from app.llm import client\nfrom groq import Groq\n\ndef get_llm():\n    llm = client\n    llm = Groq()\n    return llm\n\ndef get_client():\n    llm = Groq()\n    llm = client\n    return llm\n"
+    exports = resolve(cst.parse_module(source), ModuleContext("app.factory")).exports
+    assert exports.accessors == {Origin("app.factory", "get_client"): Origin("app.llm", "client")}

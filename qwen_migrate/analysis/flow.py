@@ -1,12 +1,15 @@
 """What values reach a module's SDK calls: the evaluator over what collect.py recorded. It follows
-names, attributes, calls of our functions and their returns, imports from the project, dicts a call
-unpacks with `**`, and the constants a parameter names; then it builds the ResolvedModule.
+names (each use sees the bindings that may reach it where it stands), attributes, calls of our
+functions and their returns, what callers pass to parameters, items of containers, functools.partial,
+imports from the project (clients, factories, constants and dicts), dicts a call unpacks with `**`,
+and the constants a parameter names; then it builds the ResolvedModule and this module's part of
+the project index.
 """
 from __future__ import annotations
 
 import dataclasses
-import sys
 import itertools
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
@@ -103,11 +106,14 @@ class _Container:
 
 @dataclass(frozen=True)
 class _Unfollowed:
-    """What may be a client or something else (an item of a container that holds clients and
-    other things, by a key we cannot tell), and the attributes taken of it: its calls are neither
-    taken for SDK calls nor dropped, but listed as unresolved."""
+    """What may be an OpenAI client on some paths and something else on others (an item of a
+    container that holds clients and other things, by a key we cannot tell; a parameter some
+    callers pass an OpenAI client to, and others not: `parameter` names it), and the attributes
+    taken of it: its calls are neither taken for SDK calls nor dropped, but listed by
+    `--explain-unresolved` (a look-alike's call is never an OpenAI call)."""
 
     path: tuple[str, ...]
+    parameter: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -146,15 +152,6 @@ class _ImportedFunction:
 _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
 
 
-@dataclass(frozen=True)
-class _OnSomePaths:
-    """A parameter some callers pass an OpenAI client to, and others something else: the calls
-    through it are OpenAI calls on some paths only, listed by `--explain-unresolved`, never reported."""
-
-    parameter: str
-    path: tuple[str, ...]
-
-
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 # Where another module reads a module-level name: after every statement of the module, on every path.
 _END_OF_MODULE = Place(sys.maxsize, ())
@@ -170,8 +167,6 @@ class _Resolver:
         self.passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = []
         # the parameters of this module's functions that other modules may pass clients to
         self.open_parameters: dict[Origin, Parameter] = {}
-        # the SDK-shaped calls through a parameter some callers pass an OpenAI client to, others not
-        self.some_paths: list[tuple[cst.Call, str, str]] = []
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
@@ -191,7 +186,8 @@ class _Resolver:
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self._partials_read: dict[cst.Call, list] = {}  # by the partial(...) call: what it is (see _partial)
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
-        self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
+        # calls on what may be a client or not (see _Unfollowed), with the method and the parameter
+        self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -215,7 +211,7 @@ class _Resolver:
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
-            self.value_uses, calls_elsewhere, self.passed, self.some_paths, self.unfollowed,
+            self.value_uses, calls_elsewhere, self.passed, self.unfollowed,
         )
 
     def _exports(self) -> ProjectIndex:
@@ -235,7 +231,7 @@ class _Resolver:
                     exports.clients[origin] = value.class_name
                     self._add_external_uses(value, origin)
                 elif isinstance(value, Function):
-                    returned = self._imported_name([v for node, scope in self.collected.returns.get(value.node, ()) for v in self._values(node, scope, 0)])
+                    returned = self._imported_name(self._return_values(value.node, 0))
                     if returned is not None:
                         exports.accessors[origin] = returned
                     for binding in (v for v in self._returned(value.node, 0) if isinstance(v, ClientBinding)):
@@ -267,6 +263,7 @@ class _Resolver:
         if values and isinstance(values[0], _ImportedRef) and not values[0].path and all(value == values[0] for value in values):
             return values[0].origin
         return None
+
     def _export_value(self, exports: ProjectIndex, origin: Origin) -> None:
         """A module-level string constant, or dict of parameters, as other modules read it (the
         index keeps those an SDK call of another module uses)."""
@@ -350,11 +347,8 @@ class _Resolver:
                 self._note_value_uses(node, scope, via=origin, via_path=path)
         unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
-            self.unfollowed.append((node, ".".join(unfollowed[0].path)))
+            self.unfollowed.append((node, ".".join(unfollowed[0].path), unfollowed[0].parameter))
             return None
-        maybe = [v for v in callees if isinstance(v, _OnSomePaths) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
-        if maybe and not methods:
-            self.some_paths.append((node, ".".join(maybe[0].path), maybe[0].parameter))
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             method = ".".join(methods[0].path)
@@ -794,7 +788,7 @@ class _Resolver:
         """The clients the calls of a function pass to one of its unannotated parameters (its default
         where a call passes nothing): those of this module, and with the index, of the others. Only
         when every call seen passes a client of the SDK: where one passes another SDK's client, or
-        what we cannot follow, the calls through the parameter may be anything's (`_OnSomePaths`
+        what we cannot follow, the calls through the parameter may be anything's (`_Unfollowed`
         when other calls pass a client; nothing when none does)."""
         if parameter in self._passed_memo:
             return self._passed_memo[parameter]
@@ -823,7 +817,7 @@ class _Resolver:
                 values += found
             else:
                 others = True
-                values += [value for value in found if isinstance(value, _OnSomePaths)]
+                values += [value for value in found if isinstance(value, _Unfollowed)]
         opened = []  # first pass: the parameter as other modules see it
         function = parameter.function
         if isinstance(function, cst.FunctionDef) and parameter.scope is self.collected.module_scope:
@@ -841,8 +835,8 @@ class _Resolver:
                     values.append(self.bindings[key])
         if not others:
             return values + opened
-        if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
-            return [_OnSomePaths(parameter.name, ())] + opened
+        if any(isinstance(value, (*_CLIENT_VALUES, _Unfollowed)) for value in values):
+            return [_Unfollowed((), parameter.name)] + opened
         return opened
 
     def _open(self, value: Any) -> bool:
@@ -931,12 +925,10 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base, (name,))]
         if isinstance(base, _ResourceRef):
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
-        if isinstance(base, _OnSomePaths):
-            return [base] if name in RESPONSE_VIEWS else [_OnSomePaths(base.parameter, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
         if isinstance(base, _Unfollowed):
-            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,))]
+            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,), base.parameter)]
         if isinstance(base, ModuleImport):
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
@@ -1023,15 +1015,19 @@ class _Resolver:
     def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[Union[ClientBinding, _Unfollowed]]:
         """The clients a call of one of our functions returns (or what may be one): from its return
         values, else its annotation."""
-        values = [
-            v
-            for value, scope in self.collected.returns.get(function, ())
-            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
-        ]
+        values = self._return_values(function, depth)
         if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
         return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed))]
+
+    def _return_values(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list:
+        """What a function's return statements may return, each read where it stands."""
+        return [
+            v
+            for value, scope in self.collected.returns.get(function, ())
+            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
+        ]
 
     def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """A client known by its annotation; or an object of a class with client attributes."""
