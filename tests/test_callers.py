@@ -215,8 +215,12 @@ def test_a_parameters_default_is_what_a_call_passing_nothing_gets_where_the_def_
 
 
 def test_an_annotated_parameters_default_is_read_where_the_def_stands():
-    assert sdk_calls("llm = OpenAI()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = Groq()\n") == [("chat.completions.create", ["OpenAI"])]
-    assert sdk_calls("llm = Groq()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = OpenAI()\n") == []
+    """The annotation names no OpenAI client: the default reaching the def decides whether the
+    call may be an OpenAI call (on the paths where the default is used)."""
+    openai_default = resolved("llm = OpenAI()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = Groq()\n")
+    assert [method for _, method, _ in openai_default.unfollowed] == ["chat.completions.create"]
+    groq_default = resolved("llm = Groq()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = OpenAI()\n")
+    assert (groq_default.calls, groq_default.unfollowed) == ([], [])
 
 
 def test_a_parameter_given_what_may_be_a_client_or_not_is_listed_not_dropped():

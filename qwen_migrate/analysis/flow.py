@@ -658,8 +658,10 @@ class _Resolver:
         return values
 
     def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int, place: Optional[Place]) -> list:
-        if isinstance(node, cst.Name):
-            return [v for source in self._reaching(node.value, scope, place) for v in self._source_values(source, depth)]
+        if isinstance(node, cst.Name):  # one of the bindings that may reach it
+            return self._either(
+                [self._source_values(source, depth) for source in self._reaching(node.value, scope, place) if not _stands_for_no_request(source)]
+            )
         if isinstance(node, cst.Attribute):
             return [v for base in self._values(node.value, scope, depth, place) for v in self._attribute(base, node.attr.value, depth)]
         if isinstance(node, cst.Call):
@@ -667,8 +669,8 @@ class _Resolver:
         if isinstance(node, cst.Await):
             return self._values(node.expression, scope, depth, place)
         if isinstance(node, cst.IfExp):
-            return self._values(node.body, scope, depth, place) + self._values(node.orelse, scope, depth, place)
-        if isinstance(node, cst.BooleanOperation):
+            return self._either([self._values(value, scope, depth, place) for value in (node.body, node.orelse) if not _is_literal(value)])
+        if isinstance(node, cst.BooleanOperation):  # `client or OpenAI()`: a default for what is not given, taken as either
             return self._values(node.left, scope, depth, place) + self._values(node.right, scope, depth, place)
         if isinstance(node, cst.Lambda):
             return [Function(node)]
@@ -720,13 +722,15 @@ class _Resolver:
                 items = [e.value for e in elements]
             else:
                 items = [elements[key].value] if isinstance(key, int) and -len(elements) <= key < len(elements) else []
-            alternatives += [self._values(item, container.scope, depth, container.place) for item in items]
+            alternatives += [self._values(item, container.scope, depth, container.place) for item in items if not _is_literal(item)]
         return alternatives
 
     @staticmethod
     def _either(alternatives: list[list]) -> list:
-        """Values one of several alternatives holds. Where some may be clients (or their methods) and
-        others not, which it is cannot be told: _Unfollowed (a look-alike's call is never an OpenAI call)."""
+        """Values one of several alternatives holds (the bindings of a name that may reach a use, the
+        two sides of `a if c else b`, the items of a container a key may pick). Where some may be
+        clients (or their methods) and others not, which it is cannot be told: _Unfollowed (a
+        look-alike's call is never an OpenAI call). A literal is no alternative (see _is_literal)."""
         clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
         if clients and len(clients) < len(alternatives):
             return [_Unfollowed(())]
@@ -1067,6 +1071,19 @@ class _Resolver:
         if node not in self.bindings:
             self.bindings[node] = ClientBinding(class_name, node, arguments, scope=scope)
         return self.bindings[node]
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    """None, a bool, a string or a number: calls on it fail, so it stands for no request of another
+    SDK (`client = None`, then `if key: client = OpenAI()`)."""
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary))
+
+
+def _stands_for_no_request(source: Source) -> bool:
+    """A binding to a literal (see _is_literal)."""
+    return isinstance(source, Expression) and _is_literal(source.value)
 
 
 def _code(node: cst.CSTNode) -> str:
