@@ -7,6 +7,7 @@ the project index.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 import sys
@@ -152,6 +153,16 @@ class _ImportedFunction:
 _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
 
 
+@dataclass(frozen=True)
+class _PlacedBindings:
+    """The bindings of a name in one scope: those with a place, by where they stand (`seqs`, to cut
+    them at a use), and those without one (always seen), each with its index among the name's sources."""
+
+    seqs: list[int]
+    bindings: list[tuple[Place, int, Source]]
+    unplaced: list[tuple[int, Source]]
+
+
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
 # Where another module reads a module-level name: after every statement of the module, on every path.
 _END_OF_MODULE = Place(sys.maxsize, ())
@@ -184,6 +195,7 @@ class _Resolver:
         self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
         self._active: set[tuple[int, int, Optional[Place]]] = set()
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
+        self._placed_bindings: dict[tuple[Scope, str], _PlacedBindings] = {}
         self._partials_read: dict[cst.Call, list] = {}  # by the partial(...) call: what it is (see _partial)
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         # calls on what may be a client or not (see _Unfollowed), with the method and the parameter
@@ -746,20 +758,38 @@ class _Resolver:
         sources = scope.lookup(name)
         if place is None or name not in scope.names:  # names of enclosing scopes: see Scope.binding
             return sources
-        placed = [(where, source) for source in sources for where in [self.collected.binding_places.get(id(source))] if where is not None]
-        before = [(where, source) for where, source in placed if where.seq < place.seq and self._may_precede(where, place)]
-        dominating = [index for index, (where, _) in enumerate(before) if where.on_every_path_to(place)]
-        reaching = before[dominating[-1] :] if dominating else before
-        last = before[dominating[-1]][0] if dominating else None
+        placed = self._placed(name, scope)
+        cut = bisect.bisect_left(placed.seqs, place.seq)
+        reaching = []  # (index in sources, source), from the last binding before the use on every path to it
+        last = None
+        for position in range(cut - 1, -1, -1):  # back from the use, without copying the bindings before it
+            where, index, source = placed.bindings[position]
+            if self._may_precede(where, place):
+                reaching.append((index, source))
+                if where.on_every_path_to(place):
+                    last = where
+                    break
         loops = {block for block in place.blocks if block in self.collected.loops}
-        for where, source in placed:
-            if where.seq >= place.seq:  # itself too: `client = wrap(client)` in a loop
-                shared = loops.intersection(where.blocks)
-                if shared and (last is None or not shared.issubset(last.blocks)):
-                    reaching.append((where, source))
-        seen = {id(source) for _, source in reaching}
-        placed_ids = {id(source) for _, source in placed}
-        return [source for source in sources if id(source) in seen or id(source) not in placed_ids]
+        for where, index, source in placed.bindings[cut:] if loops else ():  # itself too: `client = wrap(client)` in a loop
+            shared = loops.intersection(where.blocks)
+            if shared and (last is None or not shared.issubset(last.blocks)):
+                reaching.append((index, source))
+        return [source for _, source in sorted(reaching + placed.unplaced, key=lambda found: found[0])]
+
+    def _placed(self, name: str, scope: Scope) -> _PlacedBindings:
+        """The bindings of a name in the scope that binds it, sorted by where they stand, once per name."""
+        key = (scope, name)
+        if key not in self._placed_bindings:
+            bindings, unplaced = [], []
+            for index, source in enumerate(scope.names[name]):
+                where = self.collected.binding_places.get(id(source))
+                if where is None:
+                    unplaced.append((index, source))
+                else:
+                    bindings.append((where, index, source))
+            bindings.sort(key=lambda binding: binding[0].seq)
+            self._placed_bindings[key] = _PlacedBindings([where.seq for where, _, _ in bindings], bindings, unplaced)
+        return self._placed_bindings[key]
 
     def _may_precede(self, earlier: Place, later: Place) -> bool:
         """Whether a path goes from `earlier` to `later` (further down in the same scope) without
