@@ -194,10 +194,10 @@ class _Resolver:
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
         self._active: set[tuple[int, int, Optional[Place]]] = set()
+        self._placed_bindings: dict[tuple[Scope, str], _PlacedBindings] = {}  # see _placed
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
-        self._placed_bindings: dict[tuple[Scope, str], _PlacedBindings] = {}
-        self._partials_read: dict[cst.Call, list] = {}  # by the partial(...) call: what it is (see _partial)
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
+        self._partials_read: dict[cst.Call, list] = {}  # by any partial(...) call: what it is (see _partial)
         # calls on what may be a client or not (see _Unfollowed), with the method and the parameter
         self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
 
@@ -742,7 +742,7 @@ class _Resolver:
         """Values one of several alternatives holds (the bindings of a name that may reach a use, the
         two sides of `a if c else b`, the items of a container a key may pick). Where some may be
         clients (or their methods) and others not, which it is cannot be told: _Unfollowed (a
-        look-alike's call is never an OpenAI call). A literal is no alternative (see _is_literal)."""
+        look-alike's call is never an OpenAI call). Literals are left out of the alternatives (see _is_literal)."""
         clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
         if clients and len(clients) < len(alternatives):
             return [_Unfollowed(())]
