@@ -133,14 +133,16 @@ class Checker:
         ]
         comments = suppression_comments(module) if might_suppress(data) else []
         unfollowed = [call for call in resolved.calls if call.arguments.has_splat]
-        if not violations and not comments and not unfollowed and not resolved.unfollowed and not resolved.some_paths:
+        if not violations and not comments and not unfollowed and not resolved.unfollowed:
             return FileResult(path, call_sites=len(resolved.calls), clean_call_sites=len(resolved.calls))
         positions = Positions(module, tree)
         unresolved = sorted(
             (positions[node].start.line, positions[node].start.column + 1, method)
-            for node, method in [*((c.node, c.method) for c in unfollowed), *resolved.unfollowed]
+            for node, method in [*((c.node, c.method) for c in unfollowed), *((node, method) for node, method, name in resolved.unfollowed if name is None)]
         )
-        some_paths = [(positions[node].start.line, positions[node].start.column + 1, method, name) for node, method, name in resolved.some_paths]
+        some_paths = [
+            (positions[node].start.line, positions[node].start.column + 1, method, name) for node, method, name in resolved.unfollowed if name is not None
+        ]
         calls = [(positions[call.node], call.node) for call in resolved.calls]
         contexts = calls + [(positions[c.node], c.node) for c in resolved.clients if c.constructed_here]
         written = _written_elsewhere(resolved)

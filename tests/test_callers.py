@@ -75,13 +75,13 @@ def test_a_parameter_called_or_used_otherwise_is_no_sdk_call():
 
 def test_a_parameter_some_callers_pass_an_openai_client_is_on_some_paths_only():
     mixed = resolved("def run_query(model_client, prompt):\n    return model_client.chat.completions.with_raw_response.create(model='m', messages=[])\n\nrun_query(client, 'a')\nrun_query(Groq(), 'b')\n")
-    assert [(method, parameter) for _, method, parameter in mixed.some_paths] == [("chat.completions.create", "model_client")]
+    assert [(method, parameter) for _, method, parameter in mixed.unfollowed] == [("chat.completions.create", "model_client")]
     assert mixed.calls == []
     # passed on: outer's callers disagree, so run_query's one caller passes a client on some paths
     chained = resolved("def run_query(c):\n    return c.embeddings.create(model='m', input='x')\n\ndef outer(d):\n    return run_query(d)\n\nouter(client)\nouter(Groq())\n")
-    assert [(method, parameter) for _, method, parameter in chained.some_paths] == [("embeddings.create", "c")]
+    assert [(method, parameter) for _, method, parameter in chained.unfollowed] == [("embeddings.create", "c")]
     # no caller passes an OpenAI client: nothing to review
-    assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").some_paths == []
+    assert resolved("def run_query(model_client):\n    return model_client.chat.completions.create(model='m')\n\nrun_query(Groq())\n").unfollowed == []
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_a_function_read_other_than_by_its_calls_has_callers_we_cannot_see(unsee
     helper = "def run_query(model_client, prompt):\n    return model_client.chat.completions.create(model='m', messages=[])\n\nrun_query(client, 'a')\n"
     module = resolved(helper + unseen)
     assert module.calls == []
-    assert [(method, parameter) for _, method, parameter in module.some_paths] == [("chat.completions.create", "model_client")]
+    assert [(method, parameter) for _, method, parameter in module.unfollowed] == [("chat.completions.create", "model_client")]
 
 
 def test_a_method_called_on_what_cannot_be_followed_has_callers_we_cannot_see():
@@ -237,3 +237,31 @@ def test_what_a_caller_elsewhere_passes_is_read_where_the_call_stands(project):
     fixes = {f["line"]: f["fix"]["description"] for f in whole if f["path"] == "desk/triage.py" and f["code"] == "QW101"}
     assert fixes[12].endswith("/api/v2/apps/protocols/compatible-mode/v1")  # draft calls Responses through it
     assert fixes[14].endswith("dashscope-intl.aliyuncs.com/compatible-mode/v1")  # chat only
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # every caller passes Groq: the default is never used
+        "def run(q, c=client):\n    return c.chat.completions.create(model='m', messages=[])\n\nrun('a', Groq())\n",
+        # the default is the binding that reaches the def, not a later one
+        "llm = Groq()\n\ndef run(q, c=llm):\n    return c.chat.completions.create(model='m', messages=[])\n\nrun('a')\nllm = OpenAI()\n",
+    ],
+)
+def test_a_parameters_default_is_what_a_call_passing_nothing_gets_where_the_def_stands(source):
+    assert sdk_calls(source) == []
+
+
+def test_an_annotated_parameters_default_is_read_where_the_def_stands():
+    """The annotation names no OpenAI client: the default reaching the def decides whether the
+    call may be an OpenAI call (on the paths where the default is used)."""
+    openai_default = resolved("llm = OpenAI()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = Groq()\n")
+    assert [method for _, method, _ in openai_default.unfollowed] == ["chat.completions.create"]
+    groq_default = resolved("llm = Groq()\n\ndef run(q, c: 'Groq' = llm):\n    return c.chat.completions.create(model='m')\n\nllm = OpenAI()\n")
+    assert (groq_default.calls, groq_default.unfollowed) == ([], [])
+
+
+def test_a_parameter_given_what_may_be_a_client_or_not_is_listed_not_dropped():
+    """One marker for "an OpenAI client on some paths": an item of a mixed container passed on is one too."""
+    module = resolved("registry = {'o': client, 'g': Groq()}\n\ndef run_query(c):\n    return c.chat.completions.create(model='m')\n\nrun_query(registry[key])\n")
+    assert (module.calls, [(method, parameter) for _, method, parameter in module.unfollowed]) == ([], [("chat.completions.create", "c")])

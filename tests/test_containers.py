@@ -147,3 +147,22 @@ def test_a_container_kept_in_an_attribute():
 def test_odd_reads_are_no_trouble(read):
     code = source(f"registry = {{'primary': primary}}\n{read}.chat.completions.create(model='gpt-4o', messages=[])\n")
     assert reported(code) == []
+
+
+def test_an_item_is_the_binding_that_reaches_the_display_not_a_later_one():
+    """The name in the display is read where the display stands: a client bound after it is not its item."""
+    code = source(
+        """
+        client = Groq()
+        registry = {"p": client}
+        clients = [client]
+        client = primary
+        registry["p"].chat.completions.create(model="gpt-4o", messages=[])
+        registry.get("p").chat.completions.create(model="gpt-4o", messages=[])
+        for c in clients:
+            c.chat.completions.create(model="gpt-4o", messages=[])
+        again = {"p": client}
+        again.get("p").chat.completions.create(model="gpt-4.1", messages=[])
+        """
+    )
+    assert (reported(code), unresolved(code)) == (['model="gpt-4.1"'], [])

@@ -1,11 +1,13 @@
 """Flow-sensitive bindings (issue 15): a use of a name in the scope that binds it sees only the
 bindings that may reach it there; a look-alike SDK's call on a rebound name is no OpenAI call."""
 from textwrap import dedent
+from typing import Union
 
 import libcst as cst
 import pytest
 
 from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.request import static_value
 
 from helpers import check
@@ -13,16 +15,20 @@ from helpers import check
 HEAD = "from openai import OpenAI\nfrom groq import Groq\nfrom anthropic import Anthropic\n"
 
 
-def reached(body: str) -> dict[str, list[str]]:
+def reached(body: str) -> dict[str, Union[list[str], str]]:
     """Each SDK call, by its `model`, with the clients it is made on, by their `base_url`: a call
-    made only on a look-alike's client is no SDK call and is absent."""
+    made only on a look-alike's client is no SDK call and is absent; one that may be made on
+    either is "listed" (by --explain-unresolved)."""
     module = resolve(cst.parse_module(HEAD + dedent(body)))
-    return {
+    found: dict[str, Union[list[str], str]] = {
         static_value(call.arguments.keywords["model"].value): sorted(
             static_value(client.arguments.keywords["base_url"].value) for client in call.clients
         )
         for call in module.calls
     }
+    for node, _, _ in module.unfollowed:
+        found[next(static_value(arg.value) for arg in node.args if arg.keyword.value == "model")] = "listed"
+    return found
 
 
 def test_a_name_rebound_means_its_last_binding():
@@ -65,7 +71,7 @@ def test_each_branch_sees_its_own_binding_and_after_the_if_both_may_reach():
                 client.chat.completions.create(model="3")
             client.chat.completions.create(model="4")
         """
-    ) == {"3": ["B"], "4": ["B"]}
+    ) == {"3": ["B"], "4": "listed"}
 
 
 @pytest.mark.parametrize(
@@ -91,7 +97,7 @@ def test_what_a_try_binds_may_reach_its_handlers():
         except ValueError:
             client.chat.completions.create(model="1")
         """
-    ) == {"1": ["A"]}
+    ) == {"1": "listed"}
 
 
 def test_a_binding_on_some_paths_adds_to_the_one_before():
@@ -107,7 +113,7 @@ def test_a_binding_on_some_paths_adds_to_the_one_before():
         finally:
             client.chat.completions.create(model="2")
         """
-    ) == {"1": ["A"], "2": ["B"]}
+    ) == {"1": "listed", "2": "listed"}
 
 
 def test_in_a_loop_a_later_binding_reaches_the_next_iteration():
@@ -124,7 +130,7 @@ def test_in_a_loop_a_later_binding_reaches_the_next_iteration():
         for client in clients:
             client.chat.completions.create(model="3")
         """
-    ) == {"1": ["A"]}
+    ) == {"1": "listed"}
 
 
 def test_a_function_sees_every_binding_of_a_name_of_an_enclosing_scope():
@@ -143,7 +149,7 @@ def test_a_function_sees_every_binding_of_a_name_of_an_enclosing_scope():
 
         client = OpenAI(base_url="A")
         """
-    ) == {"1": ["A"], "2": ["B"]}
+    ) == {"1": "listed", "2": "listed"}
 
 
 def test_a_lambda_is_called_later():
@@ -153,7 +159,7 @@ def test_a_lambda_is_called_later():
         ask = lambda text: client.chat.completions.create(model="1", messages=[text])
         client = OpenAI(base_url="A")
         """
-    ) == {"1": ["A"]}
+    ) == {"1": "listed"}
 
 
 def test_with_and_walrus_bind_in_order():
@@ -215,15 +221,17 @@ def test_a_function_returns_what_its_name_holds_at_the_return():
     ) == {"2": ["B"]}
 
 
-def test_a_parameter_rebound_on_some_paths_stays_as_it_was():
+def test_a_parameter_rebound_on_some_paths_may_be_either():
     assert reached(
         """
         def ask(flag, client=OpenAI(base_url="P")):
             if flag:
                 client = Groq()
             client.chat.completions.create(model="1")
+
+        ask(True)
         """
-    ) == {"1": ["P"]}
+    ) == {"1": "listed"}
 
 
 def test_each_client_is_judged_by_the_calls_made_on_it():
@@ -259,3 +267,47 @@ def test_what_a_caller_passes_and_a_container_holds_is_read_where_it_stands():
         backends["main"].chat.completions.create(model="2")
         """
     ) == {"1": ["B"], "2": ["B"]}
+
+
+def test_an_accessor_is_what_its_return_reads_where_it_returns():
+    """A function other modules may call returns another module's client only when the name it
+    returns holds that client at the return."""
+    source = "from app.llm import client\nfrom groq import Groq\n\ndef get_llm():\n    llm = client\n    llm = Groq()\n    return llm\n\ndef get_client():\n    llm = Groq()\n    llm = client\n    return llm\n"
+    exports = resolve(cst.parse_module(source), ModuleContext("app.factory")).exports
+    assert exports.accessors == {Origin("app.factory", "get_client"): Origin("app.llm", "client")}
+
+
+def test_where_an_openai_client_and_anything_else_may_reach_a_call_it_is_listed_not_reported():
+    """One rule wherever alternatives meet (bindings, `a if c else b`, items): a look-alike on one
+    path makes the call an OpenAI call on some paths only."""
+    assert reached(
+        """
+        if provider == "groq":
+            client = Groq()
+        else:
+            client = OpenAI(base_url="A")
+        client.chat.completions.create(model="1")
+        other = Groq() if provider else OpenAI(base_url="B")
+        other.chat.completions.create(model="2")
+        (Groq() if provider else OpenAI(base_url="B")).chat.completions.create(model="3")
+        """
+    ) == {"1": "listed", "2": "listed", "3": "listed"}
+
+
+def test_a_literal_on_the_other_path_stands_for_no_other_request():
+    """None (or any literal) makes no request, so it leaves the call to the client; `or` gives a
+    default for what is not given, and is read as either."""
+    assert reached(
+        """
+        client = None
+        if key:
+            client = OpenAI(base_url="A")
+        client.chat.completions.create(model="1")
+        other = OpenAI(base_url="B") if key else None
+        other.chat.completions.create(model="2")
+        [None, OpenAI(base_url="C")][index].chat.completions.create(model="3")
+        given = Groq()
+        chosen = given or OpenAI(base_url="D")
+        chosen.chat.completions.create(model="4")
+        """
+    ) == {"1": ["A"], "2": ["B"], "3": ["C"], "4": ["D"]}

@@ -2,9 +2,12 @@
 import json
 from textwrap import dedent
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 
+from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.analysis.model import ModuleContext, Origin
 from qwen_migrate.cli import main
 
 from qwen_migrate.engine import Checker
@@ -177,3 +180,24 @@ def test_a_partial_is_not_edited_when_a_call_through_it_passes_its_own_extra_bod
     findings = check(code)
     assert [(f.code, covered_text(code, f), f.fix) for f in findings] == [("QW209", "top_k=5", None)]  # once, without a fix
     assert fixed(code) == code
+
+
+def test_the_method_of_a_partial_is_the_binding_that_reaches_the_partial():
+    code = source(
+        """
+        llm = Groq()
+        ask = partial(llm.chat.completions.create, model="llama-3.1-8b", tool_choice="required")
+        ask(messages=[])
+        llm = client
+        """
+    )
+    assert found(code) == []
+
+
+def test_a_partial_of_an_imported_client_notes_its_use_once():
+    """The partial's value is read once, however many times it is used (the binding, the call)."""
+    module = resolve(
+        cst.parse_module('from functools import partial\nfrom app.llm import client\n\nrespond = partial(client.responses.create, model="m")\nrespond(input="hi")\n'),
+        ModuleContext("app.agent"),
+    )
+    assert module.imported_uses == [(Origin("app.llm", "client"), ("responses", "create"))]

@@ -97,6 +97,7 @@ class Parameter:
     position: Optional[int]  # among what a call passes by position (after self or cls); None: keyword-only
     default: Optional[cst.BaseExpression]
     scope: Scope  # where the function is defined, and its default evaluated
+    place: Optional[Place]  # where the def (or lambda) stands, where its default is evaluated; None in a lambda
 
 
 @dataclass(frozen=True, eq=False)
@@ -313,7 +314,7 @@ class Collector(cst.CSTVisitor):
         enclosing = self.scope
         enclosing.names[node.name.value].append(Function(node))
         decorators = {dotted_name(d.decorator) for d in node.decorators}
-        self.scope = self._function_scope(node, enclosing, enclosing.kind == "class" and "staticmethod" not in decorators)
+        self.scope = self._function_scope(node, enclosing, enclosing.kind == "class" and "staticmethod" not in decorators, self._place(node))
         self.function_stack.append(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -322,7 +323,7 @@ class Collector(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         enclosing = self.scope
-        self.scope = self._function_scope(node, enclosing, is_method=False)
+        self.scope = self._function_scope(node, enclosing, is_method=False, place=None if self.lambdas else self._place(node))
         self.returns[node].append((node.body, self.scope))
         self.lambdas += 1
 
@@ -330,10 +331,10 @@ class Collector(cst.CSTVisitor):
         self.scope = self.scope.parent
         self.lambdas -= 1
 
-    @staticmethod
-    def _function_scope(node: Union[cst.FunctionDef, cst.Lambda], enclosing: Scope, is_method: bool) -> Scope:
+    def _function_scope(self, node: Union[cst.FunctionDef, cst.Lambda], enclosing: Scope, is_method: bool, place: Optional[Place]) -> Scope:
         """The scope of a function's body, with its parameters bound: the first of a method to its
-        class, the others to their annotation, their default, and what callers pass."""
+        class, the others to their annotation and default (evaluated where the def stands), or to
+        what callers pass (their default where a call passes nothing)."""
         scope = Scope("function", enclosing)
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         stars = [star for star in (node.params.star_arg, node.params.star_kwarg) if isinstance(star, cst.Param)]
@@ -344,13 +345,16 @@ class Collector(cst.CSTVisitor):
                 scope.names[param.name.value].append(LocalClass(enclosing))
                 continue
             sources = scope.names[param.name.value]
-            if param.annotation is not None:
-                sources.append(Annotated(param, param.annotation.annotation, enclosing))
-            else:
+            if param.annotation is None:
                 position = index - is_method if index < positional else None
-                sources.append(Parameter(node, param.name.value, position, param.default, enclosing))
+                sources.append(Parameter(node, param.name.value, position, param.default, enclosing, place))
+                continue
+            sources.append(Annotated(param, param.annotation.annotation, enclosing))
             if param.default is not None:
-                sources.append(Expression(param.default, enclosing))
+                default = Expression(param.default, enclosing)
+                sources.append(default)
+                if place is not None:
+                    self.binding_places[id(default)] = place
         return scope
 
     def _place(self, node: cst.CSTNode) -> Place:

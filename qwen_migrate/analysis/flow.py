@@ -1,12 +1,16 @@
 """What values reach a module's SDK calls: the evaluator over what collect.py recorded. It follows
-names, attributes, calls of our functions and their returns, imports from the project, dicts a call
-unpacks with `**`, and the constants a parameter names; then it builds the ResolvedModule.
+names (each use sees the bindings that may reach it where it stands), attributes, calls of our
+functions and their returns, what callers pass to parameters, items of containers, functools.partial,
+imports from the project (clients, factories, constants and dicts), dicts a call unpacks with `**`,
+and the constants a parameter names; then it builds the ResolvedModule and this module's part of
+the project index.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import sys
 import itertools
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
@@ -94,19 +98,24 @@ class _Partial:
 
 @dataclass(frozen=True)
 class _Container:
-    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`."""
+    """A dict, list or tuple display, whose items may be clients: `{"primary": OpenAI(), ...}`; its
+    items are read at `place`, where the display stands."""
 
     node: Union[cst.Dict, cst.List, cst.Tuple]
     scope: Scope
+    place: Optional[Place]
 
 
 @dataclass(frozen=True)
 class _Unfollowed:
-    """What may be a client or something else (an item of a container that holds clients and
-    other things, by a key we cannot tell), and the attributes taken of it: its calls are neither
-    taken for SDK calls nor dropped, but listed as unresolved."""
+    """What may be an OpenAI client on some paths and something else on others (an item of a
+    container that holds clients and other things, by a key we cannot tell; a parameter some
+    callers pass an OpenAI client to, and others not: `parameter` names it), and the attributes
+    taken of it: its calls are neither taken for SDK calls nor dropped, but listed by
+    `--explain-unresolved` (a look-alike's call is never an OpenAI call)."""
 
     path: tuple[str, ...]
+    parameter: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -146,12 +155,13 @@ _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
 
 
 @dataclass(frozen=True)
-class _OnSomePaths:
-    """A parameter some callers pass an OpenAI client to, and others something else: the calls
-    through it are OpenAI calls on some paths only, listed by `--explain-unresolved`, never reported."""
+class _PlacedBindings:
+    """The bindings of a name in one scope: those with a place, by where they stand (`seqs`, to cut
+    them at a use), and those without one (always seen), each with its index among the name's sources."""
 
-    parameter: str
-    path: tuple[str, ...]
+    seqs: list[int]
+    bindings: list[tuple[Place, int, Source]]
+    unplaced: list[tuple[int, Source]]
 
 
 _MAX_DEPTH = 25  # how deep one resolution may follow names, attributes and returns
@@ -170,8 +180,6 @@ class _Resolver:
         self.passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = []
         # the parameters of this module's functions that other modules may pass clients to
         self.open_parameters: dict[Origin, Parameter] = {}
-        # the SDK-shaped calls through a parameter some callers pass an OpenAI client to, others not
-        self.some_paths: list[tuple[cst.Call, str, str]] = []
         self._passed_memo: dict[Parameter, list] = {}
         self._passing: set[Parameter] = set()
         self._calls_by_name: Optional[dict[str, list[tuple[cst.Call, Scope]]]] = None
@@ -189,9 +197,12 @@ class _Resolver:
         self.legacy: list[LegacyUse] = []
         self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
         self._active: set[tuple[int, int, Optional[Place]]] = set()
+        self._placed_bindings: dict[tuple[Scope, str], _PlacedBindings] = {}  # see _placed
         self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
         self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
-        self.unfollowed: list[tuple[cst.Call, str]] = []  # calls on what may be a client or not, with the method
+        self._partials_read: dict[cst.Call, list] = {}  # by any partial(...) call: what it is (see _partial)
+        # calls on what may be a client or not (see _Unfollowed), with the method and the parameter
+        self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
         # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
         self.sdk_arguments: dict[int, str] = {}
 
@@ -217,7 +228,7 @@ class _Resolver:
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
-            self.value_uses, calls_elsewhere, self.passed, self.some_paths, self.unfollowed,
+            self.value_uses, calls_elsewhere, self.passed, self.unfollowed,
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
         )
 
@@ -291,7 +302,7 @@ class _Resolver:
                     exports.clients[origin] = value.class_name
                     self._add_external_uses(value, origin)
                 elif isinstance(value, Function):
-                    returned = self._imported_name([v for node, scope in self.collected.returns.get(value.node, ()) for v in self._values(node, scope, 0)])
+                    returned = self._imported_name(self._return_values(value.node, 0))
                     if returned is not None:
                         exports.accessors[origin] = returned
                     for binding in (v for v in self._returned(value.node, 0) if isinstance(v, ClientBinding)):
@@ -323,6 +334,7 @@ class _Resolver:
         if values and isinstance(values[0], _ImportedRef) and not values[0].path and all(value == values[0] for value in values):
             return values[0].origin
         return None
+
     def _export_value(self, exports: ProjectIndex, origin: Origin) -> None:
         """A module-level string constant, or dict of parameters, as other modules read it (the
         index keeps those an SDK call of another module uses). Any module-level name may be
@@ -409,11 +421,8 @@ class _Resolver:
             self._mark_sdk_arguments(node)
         unfollowed = [v for v in callees if isinstance(v, _Unfollowed) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
         if unfollowed:  # an OpenAI call on some paths at most: not reported, not dropped
-            self.unfollowed.append((node, ".".join(unfollowed[0].path)))
+            self.unfollowed.append((node, ".".join(unfollowed[0].path), unfollowed[0].parameter))
             return None
-        maybe = [v for v in callees if isinstance(v, _OnSomePaths) and len(v.path) >= 2 and v.path[0] in CLIENT_RESOURCES]
-        if maybe and not methods:
-            self.some_paths.append((node, ".".join(maybe[0].path), maybe[0].parameter))
         if methods:
             clients = tuple(dict.fromkeys(m.client for m in methods))  # one client may be reached twice
             method = ".".join(methods[0].path)
@@ -715,6 +724,7 @@ class _Resolver:
         else:
             return None
         expressions = [source.value for source in sources if isinstance(source, Expression)]
+        expressions += [source.default for source in sources if isinstance(source, Parameter) and source.default is not None]
         others = [source for source in sources if not isinstance(source, (Expression, Annotated, Parameter))]
         if len(expressions) != 1 or others:
             return None
@@ -745,8 +755,10 @@ class _Resolver:
         return values
 
     def _evaluate(self, node: cst.CSTNode, scope: Scope, depth: int, place: Optional[Place]) -> list:
-        if isinstance(node, cst.Name):
-            return [v for source in self._reaching(node.value, scope, place) for v in self._source_values(source, depth)]
+        if isinstance(node, cst.Name):  # one of the bindings that may reach it
+            return self._either(
+                [self._source_values(source, depth) for source in self._reaching(node.value, scope, place) if not _stands_for_no_request(source)]
+            )
         if isinstance(node, cst.Attribute):
             return [v for base in self._values(node.value, scope, depth, place) for v in self._attribute(base, node.attr.value, depth)]
         if isinstance(node, cst.Call):
@@ -754,13 +766,13 @@ class _Resolver:
         if isinstance(node, cst.Await):
             return self._values(node.expression, scope, depth, place)
         if isinstance(node, cst.IfExp):
-            return self._values(node.body, scope, depth, place) + self._values(node.orelse, scope, depth, place)
-        if isinstance(node, cst.BooleanOperation):
+            return self._either([self._values(value, scope, depth, place) for value in (node.body, node.orelse) if not _is_literal(value)])
+        if isinstance(node, cst.BooleanOperation):  # `client or OpenAI()`: a default for what is not given, taken as either
             return self._values(node.left, scope, depth, place) + self._values(node.right, scope, depth, place)
         if isinstance(node, cst.Lambda):
             return [Function(node)]
         if isinstance(node, (cst.Dict, cst.List, cst.Tuple)):
-            return [_Container(node, scope)]
+            return [_Container(node, scope, place)]
         if isinstance(node, cst.Subscript):
             return self._subscript(node, scope, depth, place)
         return []
@@ -772,20 +784,20 @@ class _Resolver:
         key = static_value(node.slice[0].slice.value)
         return self._either(self._items_of(node.value, scope, key, depth, place))
 
-    def _dict_get(self, node: cst.Call, scope: Scope, depth: int) -> list:
+    def _dict_get(self, node: cst.Call, scope: Scope, depth: int, place: Optional[Place]) -> list:
         """`registry.get("primary")`: the item, or the default where the key may be absent (without
         one, None: its calls fail, so it stands for no other value)."""
         func = node.func
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth)):
+        if not positional or len(positional) != len(node.args) or not any(isinstance(v, _Container) for v in self._values(func.value, scope, depth, place)):
             return []
         key = static_value(positional[0])
-        alternatives = self._items_of(func.value, scope, key, depth)
+        alternatives = self._items_of(func.value, scope, key, depth, place)
         if len(positional) > 1 and (key is DYNAMIC or not alternatives):
-            alternatives.append(self._values(positional[1], scope, depth))
+            alternatives.append(self._values(positional[1], scope, depth, place))
         return self._either(alternatives)
 
-    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int, place: Optional[Place] = None) -> list[list]:
+    def _items_of(self, node: cst.BaseExpression, scope: Scope, key: Any, depth: int, place: Optional[Place]) -> list[list]:
         """What `node[key]` may be, one list of values per item it may be (key DYNAMIC: any item).
         An item we cannot see (`**others`, `*more`, or one added somewhere: `registry["x"] = ...`,
         `clients.append(...)`) is a list holding None."""
@@ -807,13 +819,15 @@ class _Resolver:
                 items = [e.value for e in elements]
             else:
                 items = [elements[key].value] if isinstance(key, int) and -len(elements) <= key < len(elements) else []
-            alternatives += [self._values(item, container.scope, depth) for item in items]
+            alternatives += [self._values(item, container.scope, depth, container.place) for item in items if not _is_literal(item)]
         return alternatives
 
     @staticmethod
     def _either(alternatives: list[list]) -> list:
-        """Values one of several alternatives holds. Where some may be clients (or their methods) and
-        others not, which it is cannot be told: _Unfollowed (a look-alike's call is never an OpenAI call)."""
+        """Values one of several alternatives holds (the bindings of a name that may reach a use, the
+        two sides of `a if c else b`, the items of a container a key may pick). Where some may be
+        clients (or their methods) and others not, which it is cannot be told: _Unfollowed (a
+        look-alike's call is never an OpenAI call). Literals are left out of the alternatives (see _is_literal)."""
         clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
         if clients and len(clients) < len(alternatives):
             return [_Unfollowed(())]
@@ -829,20 +843,38 @@ class _Resolver:
         sources = scope.lookup(name)
         if place is None or name not in scope.names:  # names of enclosing scopes: see Scope.binding
             return sources
-        placed = [(where, source) for source in sources for where in [self.collected.binding_places.get(id(source))] if where is not None]
-        before = [(where, source) for where, source in placed if where.seq < place.seq and self._may_precede(where, place)]
-        dominating = [index for index, (where, _) in enumerate(before) if where.on_every_path_to(place)]
-        reaching = before[dominating[-1] :] if dominating else before
-        last = before[dominating[-1]][0] if dominating else None
+        placed = self._placed(name, scope)
+        cut = bisect.bisect_left(placed.seqs, place.seq)
+        reaching = []  # (index in sources, source), from the last binding before the use on every path to it
+        last = None
+        for position in range(cut - 1, -1, -1):  # back from the use, without copying the bindings before it
+            where, index, source = placed.bindings[position]
+            if self._may_precede(where, place):
+                reaching.append((index, source))
+                if where.on_every_path_to(place):
+                    last = where
+                    break
         loops = {block for block in place.blocks if block in self.collected.loops}
-        for where, source in placed:
-            if where.seq >= place.seq:  # itself too: `client = wrap(client)` in a loop
-                shared = loops.intersection(where.blocks)
-                if shared and (last is None or not shared.issubset(last.blocks)):
-                    reaching.append((where, source))
-        seen = {id(source) for _, source in reaching}
-        placed_ids = {id(source) for _, source in placed}
-        return [source for source in sources if id(source) in seen or id(source) not in placed_ids]
+        for where, index, source in placed.bindings[cut:] if loops else ():  # itself too: `client = wrap(client)` in a loop
+            shared = loops.intersection(where.blocks)
+            if shared and (last is None or not shared.issubset(last.blocks)):
+                reaching.append((index, source))
+        return [source for _, source in sorted(reaching + placed.unplaced, key=lambda found: found[0])]
+
+    def _placed(self, name: str, scope: Scope) -> _PlacedBindings:
+        """The bindings of a name in the scope that binds it, sorted by where they stand, once per name."""
+        key = (scope, name)
+        if key not in self._placed_bindings:
+            bindings, unplaced = [], []
+            for index, source in enumerate(scope.names[name]):
+                where = self.collected.binding_places.get(id(source))
+                if where is None:
+                    unplaced.append((index, source))
+                else:
+                    bindings.append((where, index, source))
+            bindings.sort(key=lambda binding: binding[0].seq)
+            self._placed_bindings[key] = _PlacedBindings([where.seq for where, _, _ in bindings], bindings, unplaced)
+        return self._placed_bindings[key]
 
     def _may_precede(self, earlier: Place, later: Place) -> bool:
         """Whether a path goes from `earlier` to `later` (further down in the same scope) without
@@ -875,7 +907,7 @@ class _Resolver:
         """The clients the calls of a function pass to one of its unannotated parameters (its default
         where a call passes nothing): those of this module, and with the index, of the others. Only
         when every call seen passes a client of the SDK: where one passes another SDK's client, or
-        what we cannot follow, the calls through the parameter may be anything's (`_OnSomePaths`
+        what we cannot follow, the calls through the parameter may be anything's (`_Unfollowed`
         when other calls pass a client; nothing when none does)."""
         if parameter in self._passed_memo:
             return self._passed_memo[parameter]
@@ -898,14 +930,14 @@ class _Resolver:
             if argument is not None:
                 found = self._values(argument, scope, depth, self._call_place(call))
             elif parameter.default is not None and not any(arg.star for arg in call.args):
-                found = self._values(parameter.default, parameter.scope, depth)
+                found = self._values(parameter.default, parameter.scope, depth, parameter.place)
             else:
                 found = []
             if found and all(isinstance(value, _CLIENT_VALUES) or self._open(value) for value in found):
                 values += found
             else:
                 others = True
-                values += [value for value in found if isinstance(value, _OnSomePaths)]
+                values += [value for value in found if isinstance(value, _Unfollowed)]
         opened = []  # first pass: the parameter as other modules see it
         function = parameter.function
         if isinstance(function, cst.FunctionDef) and parameter.scope is self.collected.module_scope:
@@ -925,8 +957,8 @@ class _Resolver:
         others = others or bool(values) and self._read_otherwise(function, calls)
         if not others:
             return values + opened
-        if any(isinstance(value, (*_CLIENT_VALUES, _OnSomePaths)) for value in values):
-            return [_OnSomePaths(parameter.name, ())] + opened
+        if any(isinstance(value, (*_CLIENT_VALUES, _Unfollowed)) for value in values):
+            return [_Unfollowed((), parameter.name)] + opened
         return opened
 
     def _open(self, value: Any) -> bool:
@@ -1024,12 +1056,10 @@ class _Resolver:
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base, (name,))]
         if isinstance(base, _ResourceRef):
             return [base] if name in RESPONSE_VIEWS else [_ResourceRef(base.client, base.path + (name,))]
-        if isinstance(base, _OnSomePaths):
-            return [base] if name in RESPONSE_VIEWS else [_OnSomePaths(base.parameter, base.path + (name,))]
         if isinstance(base, _LegacyRef):
             return [_LegacyRef(base.path + (name,))]
         if isinstance(base, _Unfollowed):
-            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,))]
+            return [base] if name in RESPONSE_VIEWS else [_Unfollowed(base.path + (name,), base.parameter)]
         if isinstance(base, ModuleImport):
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
@@ -1069,7 +1099,7 @@ class _Resolver:
             return [v for v in self._values(func.value, scope, depth, place) if isinstance(v, ClientBinding)]
         if self._is_partial(func, scope):
             return self._partial(node, scope, depth)
-        values = self._dict_get(node, scope, depth) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
+        values = self._dict_get(node, scope, depth, place) if isinstance(func, cst.Attribute) and func.attr.value == "get" else []
         for callee in self._values(func, scope, depth, place):
             if isinstance(callee, ClientClass):
                 values.append(self._binding(node, callee.name, self._constructor_arguments(node, scope), scope))
@@ -1095,11 +1125,17 @@ class _Resolver:
         return False
 
     def _partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
-        """`partial(<SDK method>, ...)`: the method with the call's keywords given."""
+        """`partial(<SDK method>, ...)`: the method with the call's keywords given, read where the
+        call stands (once: wherever its value is used, it is the same)."""
+        if node not in self._partials_read:
+            self._partials_read[node] = self._read_partial(node, scope, depth)
+        return self._partials_read[node]
+
+    def _read_partial(self, node: cst.Call, scope: Scope, depth: int) -> list:
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         if not positional:
             return []
-        given = self._values(positional[0].value, scope, depth)
+        given = self._values(positional[0].value, scope, depth, self._call_place(node))
         imported = self._note_imported_uses(given)  # first pass: what an imported client is bound for
         methods = [v for v in given if isinstance(v, _ResourceRef) and len(v.path) >= 2]
         self._note_call_values(node, scope, methods, imported)  # every call through the partial sends its keywords
@@ -1113,15 +1149,19 @@ class _Resolver:
     def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[Union[ClientBinding, _Unfollowed]]:
         """The clients a call of one of our functions returns (or what may be one): from its return
         values, else its annotation."""
-        values = [
-            v
-            for value, scope in self.collected.returns.get(function, ())
-            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
-        ]
+        values = self._return_values(function, depth)
         if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
         return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed))]
+
+    def _return_values(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list:
+        """What a function's return statements may return, each read where it stands."""
+        return [
+            v
+            for value, scope in self.collected.returns.get(function, ())
+            for v in self._values(value, scope, depth, self.collected.return_places.get(value))
+        ]
 
     def _annotated_client(self, node: cst.CSTNode, annotation: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """A client known by its annotation; or an object of a class with client attributes."""
@@ -1208,6 +1248,19 @@ class _NameReads(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) not in self.bound:
             self.reads[node.value].append(node)
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    """None, a bool, a string or a number: calls on it fail, so it stands for no request of another
+    SDK (`client = None`, then `if key: client = OpenAI()`)."""
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary))
+
+
+def _stands_for_no_request(source: Source) -> bool:
+    """A binding to a literal (see _is_literal)."""
+    return isinstance(source, Expression) and _is_literal(source.value)
 
 
 def _code(node: cst.CSTNode) -> str:

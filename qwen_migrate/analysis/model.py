@@ -258,12 +258,11 @@ class ResolvedModule:
     calls_elsewhere: list[CallSite] = field(default_factory=list)
     # first pass: the calls of names imported from the project, with what they pass (see flow's `_passing_classes`)
     passed: list[tuple[Origin, tuple[tuple[str, Union[str, Origin]], ...]]] = field(default_factory=list)
-    # calls through a parameter that some callers pass an OpenAI client, others something else:
-    # (call, method, parameter), OpenAI calls on some paths only, never reported
-    some_paths: list[tuple[cst.Call, str, str]] = field(default_factory=list)
-    # calls on what may be a client or something else (an item of a container holding both, by a key
-    # we cannot tell), with their method: neither reported nor dropped, but listed as unresolved
-    unfollowed: list[tuple[cst.Call, str]] = field(default_factory=list)
+    # calls on what may be an OpenAI client on some paths and something else on others (an item of a
+    # container holding both, by a key we cannot tell; a parameter some callers pass an OpenAI client,
+    # others not): (call, method, the parameter or None), neither reported nor dropped, but listed
+    # as unresolved
+    unfollowed: list[tuple[cst.Call, str, Optional[str]]] = field(default_factory=list)
     # the names imported from the project that the module reads other than as SDK call parameters (see flow's `_value_reads`)
     value_reads: frozenset[Origin] = frozenset()
     # with the index: the literals and dict entries of this module that SDK calls take and other code reads too: fixes leave them
