@@ -217,6 +217,7 @@ class Run:
         the current folder outside a project), and take from it what is still valid."""
         self.settings, self.jobs, self.console = settings, jobs, console
         package_of.cache_clear()  # a folder may have become a package since the last run in this process
+        module_name.cache_clear()
         self.files = discover(paths, settings)
         root = project_root(paths, settings)
         if root is None or any(path.resolve() == root for path in paths):  # the paths name the whole project
@@ -299,8 +300,9 @@ class Run:
         exports_seen: dict[Path, ProjectIndex] = {}  # what each importer was analysed with
         untaken, first_round = others, True
         # the constants and dicts of the project that SDK calls take: a file that may read them is an importer too
-        modules = {module_name(path)[0] for path in self.python_files}
-        values = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None and use.value.module in modules}
+        used = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None}
+        modules = {module_name(path)[0] for path in _named(self.python_files, {value.module for value in used})}
+        values = {value for value in used if value.module in modules}
         while True:
             found = self._importers(untaken, exports, values, contents, cache, first_round)
             if not found:
@@ -393,7 +395,7 @@ class Run:
         wanted = {module for part in parts for module in part.value_modules()}
         if not wanted:
             return []
-        found = [path for path in candidates if module_name(path)[0] in wanted]
+        found = _named(candidates, wanted)
         for path in found:
             data = _read(path) if cache.folder is not None else None
             if data is not None:
@@ -468,6 +470,17 @@ def _written(path: Path, outcome: FixOutcome) -> Union[FixOutcome, FileResult]:
         return outcome
 
     return _fixed(write, outcome.path)
+
+
+def _named(paths: list[Path], modules: set[str]) -> list[Path]:
+    """The files that are these modules. A file's module name asks every folder above it whether it
+    is a package: only the files whose own name could be one of them are asked."""
+    last_names = {module.rpartition(".")[2] for module in modules}
+    return [
+        path
+        for path in paths
+        if (path.parent.name if path.name == "__init__.py" else path.stem) in last_names and module_name(path)[0] in modules
+    ]
 
 
 def _identity(path: Path) -> str:

@@ -15,6 +15,7 @@ project, whatever paths a run is given, so the results do not depend on them, no
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,11 @@ def might_use_sdk(data: bytes) -> bool:
     return b"openai" in data or (b"QW" in data and (b"noqa" in data or b"qwen-migrate" in data))
 
 
+@functools.lru_cache(maxsize=None)
 def module_name(path: Path) -> tuple[str, bool]:
-    """The dotted name a file is imported by, from the top of its package; and whether it is a package."""
+    """The dotted name a file is imported by, from the top of its package; and whether it is a
+    package. A run asks it of a file several times (the cache's identity, the import test, the
+    modules that define values), and forgets the answers when it starts, as package_of does."""
     is_package = path.name == "__init__.py"
     parts = [*package_of(path.parent)] + ([] if is_package else [path.stem])
     return ".".join(parts) or path.parent.name, is_package
@@ -215,26 +219,33 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
     """Each name that stands for an export of another module, at any depth (`pkg.get_llm`, imported
     from `pkg.llms`, which imports it from `pkg.llms.factory`), becomes an export too, built where
     the export is; so does a function returning an exported client (a factory of its class). A
-    chain that ends nowhere (a cycle, a name of another package) adds nothing."""
-    reexports = {alias: target for part in parts for alias, target in part.exports.reexports.items()}
-    accessors = {function: target for part in parts for function, target in part.exports.accessors.items()}
-    pending = True
-    while pending:  # one more step of every chain per round: a round that adds nothing ends it
-        pending = False
-        for alias, target in reexports.items():
-            if alias not in index.reexports and _exports_anything(index, target):
+    chain that ends nowhere (a cycle, a name of another package) adds nothing. Each export is
+    followed to the names that stand for it once (a package re-exports thousands of names of its
+    own, most of them no client's)."""
+    aliases: dict[Origin, list[Origin]] = defaultdict(list)  # by what a name re-exports
+    accessors: dict[Origin, list[Origin]] = defaultdict(list)  # by the client a function returns
+    for part in parts:
+        for alias, target in part.exports.reexports.items():
+            aliases[target].append(alias)
+        for function, target in part.exports.accessors.items():
+            accessors[target].append(function)
+    pending = [origin for origin in [*index.clients, *index.factories, *index.classes, *index.parameters]]
+    while pending:
+        target = pending.pop()
+        for alias in aliases.get(target, ()):
+            if alias not in index.reexports:
                 for exported in (index.clients, index.factories, index.classes, index.base_urls, index.parameters):
                     if target in exported:
                         exported[alias] = exported[target]
                 index.reexports[alias] = index.reexports.get(target) or index.accessors.get(target) or target
-                pending = True
-        for function, target in accessors.items():
-            if function not in index.accessors and target in index.clients:
+                pending.append(alias)
+        for function in accessors.get(target, ()) if target in index.clients else ():
+            if function not in index.accessors:
                 index.factories[function] = index.clients[target]
                 if target in index.base_urls:
                     index.base_urls[function] = index.base_urls[target]
                 index.accessors[function] = index.reexports.get(target, target)
-                pending = True
+                pending.append(function)
     index.modules |= {origin.module for origin in [*index.reexports, *index.accessors]}
 
 
@@ -275,8 +286,9 @@ def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:
         if any(origin in index.value_uses for origin in [*part.exports.constants, *part.exports.dicts]):
             index.modules |= part.exports.modules  # `from config import llm` ... `llm.MODEL`
     index.value_uses = {origin: uses for origin, uses in index.value_uses.items() if origin in index.constants or origin in index.dicts}
-    reads = {origin for part in parts for origin in part.value_reads} | not_openai
-    index.shared = {origin for origin in index.value_uses if origin in reads or Origin(origin.module, "*") in reads}
+    if index.value_uses:  # which of them other code reads too
+        reads = {origin for part in parts for origin in part.value_reads} | not_openai
+        index.shared = {origin for origin in index.value_uses if origin in reads or Origin(origin.module, "*") in reads}
 
 
 def _add_arguments(index: ProjectIndex, function: Origin, passed: dict[str, Union[str, Origin]]) -> None:
