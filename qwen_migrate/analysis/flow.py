@@ -340,6 +340,9 @@ class _Resolver:
         index keeps those an SDK call of another module uses). Any module-level name may be
         imported, so each is sent from the worker and cached: a dict whose keys cannot all be
         keyword arguments (`{"en-US": ...}`, a table of data) is no dict of parameters, and is not."""
+        bound = [source.value for source in self.collected.module_scope.names[origin.name] if isinstance(source, Expression)]
+        if not any(isinstance(value, _MAY_BE_A_VALUE) for value in bound):  # a def, a class, an import, ...
+            return
         literal = self._literal(cst.Name(origin.name), self.collected.module_scope)
         if literal is not None and isinstance(static_value(literal), str):
             exports.constants[origin] = _code(literal)
@@ -1001,6 +1004,14 @@ class _Resolver:
                 if isinstance(value, ClientBinding):
                     value.external_apis = value.external_apis | frozenset(uses)
 
+    def _may_hold_a_client(self, node: cst.BaseExpression, scope: Scope, depth: int, place: Optional[Place]) -> bool:
+        """Whether an argument is worth evaluating for a client passed on: a name, an attribute, an
+        item, or a call of a client class or of a function of ours (`run(OpenAI(...))`,
+        `run(make_client())`); not a literal, nor what another module's function returns."""
+        if isinstance(node, cst.Call):
+            return any(isinstance(value, (ClientClass, Function)) for value in self._values(node.func, scope, depth, place))
+        return isinstance(node, (cst.Name, cst.Attribute, cst.Subscript))
+
     def _passing_classes(self, call: cst.Call, scope: Scope, depth: int) -> tuple[tuple[str, Union[str, Origin]], ...]:
         """Where a call passes a client of the SDK, by position ("0", before any `*args`) or keyword:
         the class of a client built here, or the origin of a name imported from the project (a
@@ -1010,6 +1021,8 @@ class _Resolver:
         arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
         passed = []
         for key, arg in arguments:
+            if not self._may_hold_a_client(arg.value, scope, depth, self._call_place(call)):
+                continue
             values = self._values(arg.value, scope, depth, self._call_place(call))
             classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
             if len(classes) == 1 and "" not in classes:
@@ -1276,6 +1289,11 @@ def _argument(call: cst.Call, name: str, position: Optional[int]) -> Optional[cs
             return arg.value
     leading = list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
     return leading[position].value if position is not None and position < len(leading) else None
+
+
+# What a constant or dict of parameters is bound to: a string, an environment read (a call or an
+# item), a dict display or `dict(...)`; anything else (a number, a def, a class) is neither.
+_MAY_BE_A_VALUE = (cst.SimpleString, cst.ConcatenatedString, cst.Dict, cst.Call, cst.Subscript)
 
 
 def _package(module: str) -> str:

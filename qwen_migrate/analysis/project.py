@@ -152,9 +152,15 @@ class ImportTest:
             (module, module.rpartition(".")[2].encode("utf-8", "surrogateescape"), [name.encode("utf-8", "surrogateescape") for name in sorted(names)])
             for module, names in sorted(self.exported.items())
         ]
+        # First of all, a file that imports from an exporting module names its top-level package, or
+        # lies inside it: a few words, where the test above has one per exporting module.
+        self.packages = {module.partition(".")[0] for module in self.exported}
+        self.package_words = [package.encode("utf-8", "surrogateescape") for package in sorted(self.packages)]
 
     def __call__(self, path: Path, data: bytes) -> bool:
         package = ".".join(package_of(path.parent))
+        if package.partition(".")[0] not in self.packages and not any(word in data for word in self.package_words):
+            return False
         if not any(
             (own in data or package == module or package.startswith(module + ".")) and any(name in data for name in names)
             for module, own, names in self.words
