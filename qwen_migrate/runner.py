@@ -303,6 +303,7 @@ class Run:
         used = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None}
         modules = {module_name(path)[0] for path in _named(self.python_files, {value.module for value in used})}
         values = {value for value in used if value.module in modules}
+        latest = exports  # the index of the modules that mention the SDK and of the importers so far
         while True:
             found = self._importers(untaken, exports, values, contents, cache, first_round)
             if not found:
@@ -310,15 +311,15 @@ class Run:
             importers += found
             looks.update(self._looks(workers, found, asked, Project(exports, frozenset(importers)), "Indexing", contents, cache))
             exports_seen.update((path, exports) for path in found)
-            wider = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
-            if wider.exported_names() == exports.exported_names():
+            latest = merged([looks[path].part for path in mentions], [looks[path].part for path in importers])
+            if latest.exported_names() == exports.exported_names():
                 break
-            exports, first_round = wider, False
+            exports, first_round = latest, False
             untaken = [path for path in untaken if path not in exports_seen]
         # the modules whose constants or dicts those files pass to SDK calls, read for the index too
         defining = self._value_modules([looks[path].part for path in [*mentions, *importers]], [path for path in others if path not in looks], contents, cache)
         looks.update(self._looks(workers, defining, asked, Project(exports, frozenset(defining)), "Indexing", contents, cache))
-        index = merged([looks[path].part for path in mentions], [looks[path].part for path in [*importers, *defining]])
+        index = merged([looks[path].part for path in mentions], [looks[path].part for path in [*importers, *defining]]) if defining else latest
         importing = set(importers)
         self.project = Project(index, frozenset(importing | set(defining)))
         results: dict[Path, object] = {path: FileResult(display_path(path)) for path in asked}  # the files that do not take part

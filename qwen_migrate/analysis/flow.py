@@ -228,7 +228,7 @@ class _Resolver:
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
-            self.value_uses, calls_elsewhere, self.passed, self.unfollowed,
+            self.value_uses, calls_elsewhere, list(dict.fromkeys(self.passed)), self.unfollowed,  # the index reads what is passed as a set
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
         )
 

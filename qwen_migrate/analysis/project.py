@@ -216,7 +216,9 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
                 index.uses.setdefault(use[0], set()).add(use[1])
     for part in [*exporters, *importers]:
         for function, passed in part.passed:
-            _add_arguments(index, index.reexports.get(function, function), dict(passed))
+            function = index.reexports.get(function, function)
+            if function in index.parameters:  # most calls of imported names are of no helper's
+                _add_arguments(index, function, dict(passed))
     _add_values(index, [*exporters, *importers])  # after the arguments: values used through a parameter need them
     return index
 
