@@ -198,9 +198,8 @@ class _Resolver:
         self._memo: dict[tuple[int, int, Optional[Place]], list] = {}
         self._active: set[tuple[int, int, Optional[Place]]] = set()
         self._placed_bindings: dict[tuple[Scope, str], _PlacedBindings] = {}  # see _placed
-        self.partials: dict[cst.Call, _Partial] = {}  # by the partial(...) call: the SDK methods given keywords
-        self.partials_called: set[cst.Call] = set()  # of those, the ones some call of this module goes through
         self._partials_read: dict[cst.Call, list] = {}  # by any partial(...) call: what it is (see _partial)
+        self.partials_called: set[cst.Call] = set()  # the partials of SDK methods some call of this module goes through
         # calls on what may be a client or not (see _Unfollowed), with the method and the parameter
         self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
         # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
@@ -216,7 +215,8 @@ class _Resolver:
                 calls.append(call)
                 for client in call.clients:
                     client.calls.append(call)
-        for node, partial in self.partials.items():
+        for partial in (value for read in self._partials_read.values() for value in read):
+            node = partial.call
             if node not in self.partials_called:  # called where we cannot see: its keywords, and any others
                 arguments = dataclasses.replace(self._partial_arguments(partial), has_splat=True)
                 call = CallSite(node, ".".join(partial.method.path), (partial.method.client,), arguments)
@@ -1016,14 +1016,14 @@ class _Resolver:
         """Where a call passes a client of the SDK, by position ("0", before any `*args`) or keyword:
         the class of a client built here, or the origin of a name imported from the project (a
         client, perhaps); a parameter it passes nothing to, or anything else, is not among them."""
-        positional = itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args)
-        arguments = [(str(position), arg) for position, arg in enumerate(positional)]
+        arguments = [(str(position), arg) for position, arg in enumerate(_leading_positional(call))]
         arguments += [(arg.keyword.value, arg) for arg in call.args if arg.keyword is not None]
+        place = self._call_place(call)
         passed = []
         for key, arg in arguments:
-            if not self._may_hold_a_client(arg.value, scope, depth, self._call_place(call)):
+            if not self._may_hold_a_client(arg.value, scope, depth, place):
                 continue
-            values = self._values(arg.value, scope, depth, self._call_place(call))
+            values = self._values(arg.value, scope, depth, place)
             classes = {value.class_name if isinstance(value, ClientBinding) else "" for value in values}
             if len(classes) == 1 and "" not in classes:
                 passed.append((key, classes.pop()))
@@ -1156,8 +1156,7 @@ class _Resolver:
             self._mark_sdk_arguments(node)
         if len(methods) != 1:  # several clients or methods: which one the calls use depends on the path
             return []
-        self.partials[node] = _Partial(methods[0], node, scope)
-        return [self.partials[node]]
+        return [_Partial(methods[0], node, scope)]
 
     def _returned(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list[Union[ClientBinding, _Unfollowed]]:
         """The clients a call of one of our functions returns (or what may be one): from its return
@@ -1287,8 +1286,13 @@ def _argument(call: cst.Call, name: str, position: Optional[int]) -> Optional[cs
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg.value
-    leading = list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
+    leading = _leading_positional(call)
     return leading[position].value if position is not None and position < len(leading) else None
+
+
+def _leading_positional(call: cst.Call) -> list[cst.Arg]:
+    """A call's positional arguments before any `*args` (after it, positions are unknown)."""
+    return list(itertools.takewhile(lambda arg: arg.keyword is None and not arg.star, call.args))
 
 
 # What a constant or dict of parameters is bound to: a string, an environment read (a call or an
