@@ -300,7 +300,7 @@ class Run:
         exports_seen: dict[Path, ProjectIndex] = {}  # what each importer was analysed with
         untaken, first_round = others, True
         # the constants and dicts of the project that SDK calls take: a file that may read them is an importer too
-        used = {use.value for path in mentions for use in looks[path].part.value_uses if use.value is not None}
+        used = {value for path in mentions for value in looks[path].part.used_values()}
         modules = {module_name(path)[0] for path in _named(self.python_files, {value.module for value in used})}
         values = {value for value in used if value.module in modules}
         latest = exports  # the index of the modules that mention the SDK and of the importers so far
@@ -393,7 +393,7 @@ class Run:
     def _value_modules(parts: list[FileIndex], candidates: list[Path], contents: dict[Path, str], cache: Cache) -> list[Path]:
         """Of the candidates, the modules whose constants or dicts the parts pass to SDK calls; with
         the cache, their digests go into `contents`."""
-        wanted = {module for part in parts for module in part.value_modules()}
+        wanted = {value.module for part in parts for value in part.used_values()}
         if not wanted:
             return []
         found = _named(candidates, wanted)

@@ -73,9 +73,9 @@ class FileIndex:
     def of(cls, path: Path, resolved: ResolvedModule) -> FileIndex:
         return cls(path, resolved.exports, resolved.imported_uses, resolved.asked, resolved.value_uses, resolved.passed, resolved.value_reads)
 
-    def value_modules(self) -> set[str]:
-        """The modules whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
-        return {use.value.module for use in self.value_uses if use.value is not None}
+    def used_values(self) -> set[Origin]:
+        """The imported names whose constants or dicts the file passes to SDK calls (perhaps of the project)."""
+        return {use.value for use in self.value_uses if use.value is not None}
 
     def depends_on(self, index: ProjectIndex) -> bool:
         """Whether the file's analysis with `index` may differ from its analysis without one: other
@@ -89,7 +89,7 @@ class FileIndex:
             return True
         if any(Origin(function.module, f"{function.name}.{name}") in index.arguments for function, names in self.exports.parameters.items() for name in names):
             return True
-        if any(origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters for origin in self.asked):
+        if any(_exports_anything(index, origin) for origin in self.asked):
             return True
         modules = {f"{origin.module}.{origin.name}" for origin in self.asked} & index.modules
         return bool(modules) and any(exporter == module or exporter.startswith(module + ".") for module in modules for exporter in index.exported_names())
@@ -258,6 +258,8 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
 
 
 def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
+    """Whether the name is a client, a factory, a class with client attributes or a function that
+    takes clients, of the project."""
     return origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters
 
 
