@@ -121,7 +121,9 @@ class KeywordArguments:
     # the values another module of the project defines (an imported constant's literal, the values
     # of an imported dict), read from the project index: findings about them are that module's
     elsewhere: frozenset = frozenset()
-    through_sdk = True  # Qwen-only parameters must travel in extra_body
+    # the SDK's method takes them: Qwen-only parameters must travel in extra_body, and the SDK's
+    # defaults are sent (not so for a framework that forwards unknown keywords in extra_body itself)
+    through_sdk: bool = True
 
     @classmethod
     def of(cls, call: cst.Call) -> "KeywordArguments":

@@ -141,7 +141,7 @@ def test_gitignore_above_the_given_directory_applies(project):
     [
         ('[tool.qwen-migrate]\nregoin = "cn"\n', "unknown key 'regoin'"),
         ('[tool.qwen-migrate]\nregion = "eu"\n', "region: expected one of intl, cn, us, hk, got 'eu'"),
-        ('[tool.qwen-migrate]\nselect = ["QW9"]\n', "select: unknown rule code or prefix 'QW9'"),
+        ('[tool.qwen-migrate]\nselect = ["QW99"]\n', "select: unknown rule code or prefix 'QW99'"),
         ('[tool.qwen-migrate]\nbase-url = "dashscope"\n', "base-url: expected an http(s) URL"),
         ('[tool.qwen-migrate]\nmodels = ["gpt-4o"]\n', "models: expected a table of model names"),
         ('[tool.qwen-migrate]\nfail-on = "fatal"\n', "fail-on: expected one of info, warning, error"),

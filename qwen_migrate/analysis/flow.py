@@ -43,6 +43,8 @@ from qwen_migrate.analysis.model import (
     CallSite,
     Client,
     ClientBinding,
+    FrameworkCall,
+    FrameworkObject,
     LegacyUse,
     ModuleClient,
     ModuleContext,
@@ -52,6 +54,7 @@ from qwen_migrate.analysis.model import (
     ValueUse,
 )
 from qwen_migrate.analysis.walk import walk
+from qwen_migrate.facts import frameworks
 from qwen_migrate.facts.openai_sdk import (
     CLIENT_CLASSES,
     CLIENT_COPIES,
@@ -150,6 +153,25 @@ class _ImportedFunction:
     origin: Origin
 
 
+@dataclass(frozen=True)
+class _FrameworkName:
+    """A framework's constructor or function that reaches OpenAI, by its entry in facts/frameworks."""
+
+    entry: frameworks.Entry
+
+
+@dataclass(frozen=True)
+class _FrameworkMethod:
+    """A method of a framework object that the QW9 rules judge: `llm.bind_tools`."""
+
+    object: FrameworkObject
+    name: str
+
+
+# The values that stand for an OpenAI client (or something of it), and those that stand for a
+# framework object: where one alternative holds one kind and another does not, which it is cannot be told.
+_KINDS_OF_CLIENT = ((ClientBinding, _ResourceRef, _Partial, _Unfollowed), (FrameworkObject, _FrameworkMethod))
+
 # What a parameter may be given for the calls through it to be the SDK's: a client, the module, a resource.
 _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)
 
@@ -204,6 +226,7 @@ class _Resolver:
         self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
         # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
         self.sdk_arguments: dict[int, str] = {}
+        self.frameworks: dict[cst.Call, FrameworkObject] = {}  # by the call that builds the object
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -222,6 +245,7 @@ class _Resolver:
                 call = CallSite(node, ".".join(partial.method.path), (partial.method.client,), arguments)
                 calls.append(call)
                 partial.method.client.calls.append(call)
+        calls += self._framework_requests()
         self._mark_editable(calls)
         exports = self._exports()
         clients = list(self.bindings.values())
@@ -230,7 +254,23 @@ class _Resolver:
             clients, self.module_client, calls, self.legacy, exports, self.imported_uses, frozenset(self.asked),
             self.value_uses, calls_elsewhere, list(dict.fromkeys(self.passed)), self.unfollowed,  # the index reads what is passed as a set
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
+            frameworks=list(self.frameworks.values()),
         )
+
+    def _framework_requests(self) -> list[CallSite]:
+        """The requests framework calls send with their own keywords (a LiteLLM completion, a DSPy
+        LM's settings), as SDK calls for the QW2 and QW4 rules: what the framework keeps for itself
+        is left out, and it forwards Qwen-only parameters in extra_body itself."""
+        requests = []
+        for framework in self.frameworks.values():
+            entry = framework.entry
+            if entry.request is not None:
+                arguments = framework.arguments
+                keywords = {name: arg for name, arg in arguments.keywords.items() if name not in entry.own}
+                entries = {name: e for name, e in arguments.entries.items() if name not in entry.own}
+                view = dataclasses.replace(arguments, keywords=keywords, entries=entries, through_sdk=False)
+                requests.append(CallSite(framework.node, entry.request, (), view, framework=framework))
+        return requests
 
     def _value_reads(self) -> frozenset[Origin]:
         """The names imported from the project that the module reads other than as parameters of
@@ -830,10 +870,12 @@ class _Resolver:
         """Values one of several alternatives holds (the bindings of a name that may reach a use, the
         two sides of `a if c else b`, the items of a container a key may pick). Where some may be
         clients (or their methods) and others not, which it is cannot be told: _Unfollowed (a
-        look-alike's call is never an OpenAI call). Literals are left out of the alternatives (see _is_literal)."""
-        clients = [found for found in alternatives if any(isinstance(v, (ClientBinding, _ResourceRef, _Partial, _Unfollowed)) for v in found)]
-        if clients and len(clients) < len(alternatives):
-            return [_Unfollowed(())]
+        look-alike's call is never an OpenAI call); so where some may be framework objects and others
+        not. Literals are left out of the alternatives (see _is_literal)."""
+        for kinds in _KINDS_OF_CLIENT:
+            holding = [found for found in alternatives if any(isinstance(v, kinds) for v in found)]
+            if holding and len(holding) < len(alternatives):
+                return [_Unfollowed(())]
         return [v for found in alternatives for v in found if v is not None]
 
     def _reaching(self, name: str, scope: Scope, place: Optional[Place]) -> list[Source]:
@@ -1032,7 +1074,11 @@ class _Resolver:
         return tuple(passed)
 
     def _imported(self, origin: Origin) -> list:
-        """A name imported from another module of the project, as far as clients are concerned."""
+        """A name imported from another module of the project, as far as clients are concerned; or
+        from a framework that wraps the SDK."""
+        entry = frameworks.BY_IMPORT.get(f"{origin.module}.{origin.name}")
+        if entry is not None and (self.index is None or origin.module not in self.index.modules):
+            return [_FrameworkName(entry)]
         self.asked.add(origin)
         if self.index is None:  # first pass: follow it only to record what it is used for
             return [_ImportedRef(origin, ())]
@@ -1077,6 +1123,8 @@ class _Resolver:
             return self._imported(Origin(base.name, name))
         if isinstance(base, _ImportedRef):
             return [_ImportedRef(base.origin, base.path + (name,))]
+        if isinstance(base, FrameworkObject):
+            return [_FrameworkMethod(base, name)] if name in base.entry.methods else []
         if isinstance(base, _ImportedClass) and self.index is not None:
             class_name = self.index.classes[base.origin].get(name)
             return [self._proxy(Origin(base.origin.module, f"{base.origin.name}.{name}"), class_name)] if class_name else []
@@ -1126,7 +1174,25 @@ class _Resolver:
                 values.append(_ImportedRef(callee.origin, callee.path + ("()",)))
             elif isinstance(callee, _ImportedFunction):
                 self._lend(node, scope, callee.origin, depth)
+            elif isinstance(callee, _FrameworkName):
+                values.append(self._framework_object(node, callee.entry, scope))
+            elif isinstance(callee, _FrameworkMethod) and node not in {call.node for call in callee.object.calls}:
+                callee.object.calls.append(FrameworkCall(node, callee.name, self._arguments(node, scope)))
         return values
+
+    def _framework_object(self, node: cst.Call, entry: frameworks.Entry, scope: Scope) -> FrameworkObject:
+        """The object a framework call builds (or the request it sends), once per call; positional
+        arguments are named by the entry."""
+        if node not in self.frameworks:
+            arguments = self._arguments(node, scope)
+            positional = {
+                name: arg for name, arg in zip(entry.positional, _leading_positional(node)) if name not in arguments.keywords
+            }
+            if positional:
+                constants = {**arguments.constants, **self._constants([arg.value for arg in positional.values()], scope)}
+                arguments = dataclasses.replace(arguments, keywords={**positional, **arguments.keywords}, constants=constants)
+            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope)
+        return self.frameworks[node]
 
     @staticmethod
     def _is_partial(func: cst.BaseExpression, scope: Scope) -> bool:
@@ -1165,7 +1231,7 @@ class _Resolver:
         if not values and isinstance(function, cst.FunctionDef) and function.returns is not None:
             scope = self.collected.module_scope  # annotations of nested functions: close enough
             values = self._annotated_client(function, function.returns.annotation, scope, depth)
-        return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed))]
+        return [v for v in values if isinstance(v, (ClientBinding, _Unfollowed, FrameworkObject))]
 
     def _return_values(self, function: Union[cst.FunctionDef, cst.Lambda], depth: int) -> list:
         """What a function's return statements may return, each read where it stands."""

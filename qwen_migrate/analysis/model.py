@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import libcst as cst
 
+from qwen_migrate.facts.frameworks import Entry
 from qwen_migrate.facts.openai_sdk import AZURE_CLASSES, BETA_VIEWS
 from qwen_migrate.request import (
     DYNAMIC,
@@ -220,6 +221,7 @@ class CallSite:
     clients: tuple[Client, ...]
     arguments: Union[KeywordArguments, BodyArguments]
     in_batch: bool = False  # run by the Batch API, whose models are not every model's
+    framework: Optional["FrameworkObject"] = None  # the framework call that sends it (a LiteLLM completion)
 
     @property
     def api(self) -> str:
@@ -228,6 +230,33 @@ class CallSite:
         if parts[0] == "beta":  # beta.chat.completions.parse is Chat Completions, beta.responses Responses
             return parts[1] if parts[1] in BETA_VIEWS else f"beta.{parts[1]}"
         return parts[0]
+
+
+@dataclass(eq=False)
+class FrameworkCall:
+    """A call of a method of a framework object that the QW9 rules judge: `llm.bind_tools(tools, tool_choice="any")`."""
+
+    node: cst.Call
+    method: str
+    arguments: KeywordArguments
+
+
+@dataclass(eq=False)
+class FrameworkObject:
+    """A framework's object that reaches OpenAI or DashScope through the SDK, where it is built
+    (`ChatOpenAI(...)`, `dspy.LM(...)`), or a framework call that sends a request itself
+    (`litellm.completion(...)`): the entry of facts/frameworks that says what it is, and its
+    arguments by parameter name (positional ones too)."""
+
+    entry: Entry
+    node: cst.Call
+    arguments: KeywordArguments
+    scope: Optional["Scope"] = None
+    calls: list[FrameworkCall] = field(default_factory=list)
+
+    def means(self, name: str, imported: str) -> bool:
+        """Whether `name`, where the object is built, is `imported` once a module-level import binds it."""
+        return self.scope is not None and self.scope.means(name, imported)
 
 
 @dataclass(frozen=True)
@@ -267,3 +296,4 @@ class ResolvedModule:
     value_reads: frozenset[Origin] = frozenset()
     # with the index: the literals and dict entries of this module that SDK calls take and other code reads too: fixes leave them
     read_elsewhere: frozenset[cst.CSTNode] = frozenset()
+    frameworks: list[FrameworkObject] = field(default_factory=list)  # framework objects built here

@@ -22,13 +22,22 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from qwen_migrate.analysis.flow import resolve
+from qwen_migrate.facts import frameworks
 from qwen_migrate.analysis.model import ModuleContext, Origin, ProjectIndex, ResolvedModule, ValueUse
 from qwen_migrate.parsing import parse_module
 
 
+_FRAMEWORK_WORDS = tuple(word.encode() for word in frameworks.WORDS)
+
+
 def might_use_sdk(data: bytes) -> bool:
-    """The prefilter: a file that never says "openai" (nor suppresses one of our codes) is not parsed."""
-    return b"openai" in data or (b"QW" in data and (b"noqa" in data or b"qwen-migrate" in data))
+    """The prefilter: a file that never says "openai" nor names a framework that wraps the SDK (nor
+    suppresses one of our codes) is not parsed."""
+    return (
+        b"openai" in data
+        or any(word in data for word in _FRAMEWORK_WORDS)
+        or (b"QW" in data and (b"noqa" in data or b"qwen-migrate" in data))
+    )
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,102 @@
+from textwrap import dedent
+from typing import Iterator
+
+from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
+from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
+from qwen_migrate.facts.frameworks import CHAT, TASK
+from qwen_migrate.facts.frameworks.crewai import STRUCTURED_OUTPUTS
+from qwen_migrate.facts.frameworks.langchain import STRUCTURED_OUTPUT_DEFAULT
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.request import MISSING
+from qwen_migrate.rules import Invalid
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, addressed_elsewhere, provider
+from qwen_migrate.settings import Settings
+
+_WORKING_METHOD = "function_calling"
+
+
+class FrameworkJsonSchemaOutput(FrameworkRule):
+    """
+    ## What it does
+    Reports structured output that a framework sends as a `json_schema` response format:
+    LangChain `with_structured_output(...)` with the default method or `method="json_schema"`,
+    and CrewAI `Task(output_pydantic=...)`, `output_json=` or `response_model=`.
+
+    ## Why is this bad?
+    DashScope's Chat Completions accept `response_format` `json_object` only (spec, "Chat
+    Completions"): the request is refused. LangChain's `ChatOpenAI.with_structured_output`
+    defaults to `method="json_schema"` (langchain-openai 1.7.4 `chat_models/base.py`); its
+    `"function_calling"` and `"json_mode"` methods work on DashScope. CrewAI parses a task's
+    structured output with the SDK's `beta.chat.completions.parse`, which sends a strict json_schema.
+
+    ## Fix safety
+    Unsafe: LangChain gets `method="function_calling"`, which asks the model for the schema
+    through a forced tool call: the output is validated the same way, but the request differs
+    (the model may phrase the answer differently). CrewAI has no such option: reported only (ask
+    for JSON in the task's prompt, and parse it yourself, or leave the task without a schema).
+    """
+
+    code = "QW904"
+    name = "framework-json-schema-output"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.UNSAFE
+    spec = 'Chat Completions, "response_format"; frameworks.md'
+    kinds = frozenset({CHAT, TASK})
+    VALID = [
+        LANGCHAIN_DASHSCOPE + 'structured = llm.with_structured_output(Answer, method="function_calling")\n',
+        LANGCHAIN_DASHSCOPE + 'structured = llm.with_structured_output(Answer, method="json_mode")\n',
+    ]
+    INVALID = [
+        Invalid(
+            LANGCHAIN_DASHSCOPE + "structured = llm.with_structured_output(Answer)\n",
+            at="llm.with_structured_output(Answer)",
+            message="with_structured_output sends a json_schema response format by default, which DashScope does not support",
+            fixed=LANGCHAIN_DASHSCOPE + 'structured = llm.with_structured_output(Answer, method="function_calling")\n',
+        ),
+        Invalid(
+            dedent("""\
+                from crewai import Task
+
+                report = Task(description="Summarise the ticket", expected_output="A summary", output_pydantic=Summary)
+                """),
+            at="output_pydantic=Summary",
+            message="output_pydantic makes CrewAI send a json_schema response format, which DashScope does not support",
+        ),
+    ]
+
+    def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        if framework.entry.kind == TASK:
+            if _all_crewai_models_elsewhere(module, settings):
+                return
+            for name in STRUCTURED_OUTPUTS:
+                if name in framework.arguments:
+                    yield Violation(
+                        framework.arguments.written_at(name),
+                        f"{name} makes CrewAI send a json_schema response format, which DashScope does not support",
+                    )
+            return
+        for call in framework.calls:
+            if call.method != "with_structured_output":
+                continue
+            method = call.arguments.value("method")
+            if method is MISSING:
+                edit = SetKeyword(call.node, "method", Text(_WORKING_METHOD))
+                yield Violation(
+                    call.node,
+                    "with_structured_output sends a json_schema response format by default, which DashScope does not support",
+                    self.fix('Use method="function_calling"', edit),
+                )
+            elif method == STRUCTURED_OUTPUT_DEFAULT:
+                edit = ReplaceNode(call.arguments.expression("method"), Text(_WORKING_METHOD))
+                yield Violation(
+                    call.arguments.where("method"),
+                    'method="json_schema" sends a json_schema response format, which DashScope does not support',
+                    self.fix('Use method="function_calling"', edit),
+                )
+
+
+def _all_crewai_models_elsewhere(module: ResolvedModule, settings: Settings) -> bool:
+    """Every CrewAI model the module names (an LLM's, an agent's model string) is another provider's:
+    its tasks' structured output is that provider's business."""
+    models = [f for f in module.frameworks if f.entry.framework == "crewai" and f.entry.kind != TASK and provider(f) is not None]
+    return bool(models) and all(addressed_elsewhere(f, settings) for f in models)

@@ -1,0 +1,100 @@
+from textwrap import dedent
+from typing import Iterator
+
+from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
+from qwen_migrate.edits import ReplaceNode, SetKeyword
+from qwen_migrate.facts.dashscope import EMBEDDING_ENCODING_FORMAT, EMBEDDING_MAX_INPUTS
+from qwen_migrate.facts.frameworks import EMBEDDINGS
+from qwen_migrate.facts.frameworks.langchain import EMBEDDINGS_CHUNK_SIZE, EMBEDDINGS_TOKEN_IDS, MODEL_KWARGS
+from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.request import DYNAMIC, MISSING
+from qwen_migrate.rules import Invalid
+from qwen_migrate.settings import Settings
+from qwen_migrate.rules.frameworks import FrameworkRule
+
+_HEAD = dedent("""\
+    import os
+    from langchain_openai import OpenAIEmbeddings
+
+    """)
+_MIGRATED = (
+    'model="text-embedding-v4", base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", '
+    'api_key=os.getenv("DASHSCOPE_API_KEY")'
+)
+
+
+class FrameworkEmbeddings(FrameworkRule):
+    """
+    ## What it does
+    Reports a LangChain `OpenAIEmbeddings` that sends what DashScope's embeddings refuse: token
+    ids (`check_embedding_ctx_length` left at True), more than 10 texts per request (`chunk_size`
+    left at 1000, or above 10), or the SDK's base64 encoding (no `encoding_format="float"` in
+    `model_kwargs`).
+
+    ## Why is this bad?
+    DashScope's embeddings take strings only, at most 10 per request, encoded as float (spec,
+    "Embedding"; Model Studio's embedding page). OpenAIEmbeddings tokenizes texts with tiktoken
+    and sends token-id arrays unless `check_embedding_ctx_length=False` (its docstring says so for
+    non-OpenAI providers), batches 1000 texts by default, and has no `encoding_format` field, so the
+    SDK sends "base64" (langchain-openai 1.7.4 `embeddings/base.py`; openai
+    `resources/embeddings.py`).
+
+    ## Fix safety
+    Safe: each setting is added (or, for `chunk_size`, lowered to 10) with the value that DashScope
+    accepts; the vectors are the same. A `model_kwargs` the code already passes is not rewritten:
+    add the encoding there by hand.
+    """
+
+    code = "QW907"
+    name = "framework-embeddings"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    spec = 'Embedding; frameworks.md'
+    kinds = frozenset({EMBEDDINGS})
+    VALID = [
+        _HEAD + f'embeddings = OpenAIEmbeddings({_MIGRATED}, check_embedding_ctx_length=False, chunk_size=10, model_kwargs={{"encoding_format": "float"}})\n',
+    ]
+    INVALID = [
+        Invalid(
+            _HEAD + f"embeddings = OpenAIEmbeddings({_MIGRATED})\n",
+            at=(f"OpenAIEmbeddings({_MIGRATED})",) * 3,
+            message=(
+                "OpenAIEmbeddings sends token ids (check_embedding_ctx_length defaults to True): DashScope takes strings",
+                "OpenAIEmbeddings sends up to 1000 texts per request (chunk_size): DashScope takes at most 10",
+                'OpenAIEmbeddings sends base64 (no encoding_format in model_kwargs): DashScope supports "float" only',
+            ),
+            fixed=_HEAD + f'embeddings = OpenAIEmbeddings({_MIGRATED}, check_embedding_ctx_length=False, chunk_size=10, model_kwargs={{"encoding_format": "float"}})\n',
+        ),
+    ]
+
+    def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        arguments = framework.arguments
+        name, default = EMBEDDINGS_TOKEN_IDS
+        if arguments.value(name) in (MISSING, default):
+            edit = SetKeyword(framework.node, name, "False")
+            yield Violation(
+                framework.node if name not in arguments else arguments.where(name),
+                f"{framework.entry.name} sends token ids ({name} defaults to True): DashScope takes strings",
+                self.fix(f"Set {name}=False", edit),
+            )
+        name, default = EMBEDDINGS_CHUNK_SIZE
+        size = arguments.value(name)
+        if size is MISSING or (isinstance(size, int) and size > EMBEDDING_MAX_INPUTS):
+            shown = default if size is MISSING else size
+            edit = SetKeyword(framework.node, name, str(EMBEDDING_MAX_INPUTS)) if size is MISSING else ReplaceNode(arguments.expression(name), str(EMBEDDING_MAX_INPUTS))
+            yield Violation(
+                framework.node if size is MISSING else arguments.where(name),
+                f"{framework.entry.name} sends up to {shown} texts per request ({name}): DashScope takes at most {EMBEDDING_MAX_INPUTS}",
+                self.fix(f"Set {name}={EMBEDDING_MAX_INPUTS}", edit),
+            )
+        options = arguments.value(MODEL_KWARGS)
+        encoding = options.get("encoding_format", MISSING) if isinstance(options, dict) else DYNAMIC if options is not MISSING else MISSING
+        if encoding is MISSING:
+            edit = SetKeyword(framework.node, MODEL_KWARGS, f'{{"encoding_format": "{EMBEDDING_ENCODING_FORMAT}"}}') if options is MISSING else None
+            yield Violation(
+                framework.node,
+                f'{framework.entry.name} sends base64 (no encoding_format in {MODEL_KWARGS}): DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only',
+                self.fix(f'Pass encoding_format="{EMBEDDING_ENCODING_FORMAT}" in {MODEL_KWARGS}', edit),
+            )
+        elif isinstance(encoding, str) and encoding != EMBEDDING_ENCODING_FORMAT:
+            yield Violation(framework.node, f'{framework.entry.name} asks for encoding_format "{encoding}": DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only')
