@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import libcst as cst
 
-from qwen_migrate.facts.frameworks import Entry
+from qwen_migrate.facts.frameworks import OPENAI_PROVIDER, OTHER, Entry
 from qwen_migrate.facts.openai_sdk import AZURE_CLASSES, BETA_VIEWS
 from qwen_migrate.request import (
     DYNAMIC,
@@ -257,6 +257,39 @@ class FrameworkObject:
     def means(self, name: str, imported: str) -> bool:
         """Whether `name`, where the object is built, is `imported` once a module-level import binds it."""
         return self.scope is not None and self.scope.means(name, imported)
+
+    def parameter(self, names: tuple[str, ...]) -> tuple[Optional[str], Any]:
+        """(the spelling the call uses, its static value) of a parameter the framework accepts under
+        several names; (None, MISSING) when none is given (DYNAMIC when `**kwargs` may hold it)."""
+        for name in names:
+            if name in self.arguments:
+                return name, self.arguments.value(name)
+        return None, DYNAMIC if self.arguments.has_splat else MISSING
+
+    @property
+    def base_url(self) -> tuple[Optional[str], Any]:
+        return self.parameter(self.entry.base_url)
+
+    @property
+    def model(self) -> Any:
+        """The model string the object uses: given, or the framework's default."""
+        _, value = self.parameter(self.entry.model)
+        return self.entry.default_model if value is MISSING and self.entry.default_model else value
+
+    @property
+    def provider(self) -> Optional[str]:
+        """Who the framework sends the object's requests to by its model string (OPENAI_PROVIDER,
+        DASHSCOPE_PROVIDER or OTHER), before any base URL; None when not known."""
+        entry = self.entry
+        if entry.provider_parameter is not None:  # init_chat_model(model, model_provider="openai")
+            name, wanted = entry.provider_parameter
+            given = self.arguments.value(name)
+            if given is not MISSING:
+                return OPENAI_PROVIDER if given == wanted else None if given is DYNAMIC else OTHER
+        if entry.model_strings is None:  # an OpenAI class: whatever the model
+            return OPENAI_PROVIDER
+        value = self.model
+        return entry.model_strings.provider(value) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)

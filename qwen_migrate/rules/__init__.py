@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Union
 
-from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, ResolvedModule
+from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, FrameworkObject, ResolvedModule
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import AddImport, Edit
 from qwen_migrate.facts.dashscope import OTHER_PROVIDER, THINKING_INSTEAD_OF, batch_models
+from qwen_migrate.facts.frameworks import OTHER as FRAMEWORK_OTHER
 from qwen_migrate.facts.openai_sdk import CHAT_METHODS
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity, Violation
 from qwen_migrate.fingerprint import fingerprint
@@ -167,10 +168,16 @@ class ConfigRule(FileRule):
         )
 
 
-def addressed_elsewhere(client: Client, settings: Settings) -> bool:
+def addressed_elsewhere(client: Union[Client, FrameworkObject], settings: Settings) -> bool:
     """A client whose literal base URL is another provider's or a local server's: the code talks to
-    it on purpose, so no migration rule is about it or its calls (QW108 lists it)."""
-    base_url = client.base_url
+    it on purpose, so no migration rule is about it or its calls (QW108 lists it). So for a
+    framework object, or one whose model string names another provider."""
+    if isinstance(client, FrameworkObject):
+        _, base_url = client.base_url
+        if client.provider == FRAMEWORK_OTHER:
+            return True
+    else:
+        base_url = client.base_url
     return isinstance(base_url, str) and settings.provider(base_url) == OTHER_PROVIDER
 
 
@@ -179,8 +186,8 @@ class EnvironmentRead(NamedTuple):
     needs: AddImport  # the import of os that the code relies on
 
 
-def read_environment(variable: str, client: Client) -> Optional[EnvironmentRead]:
-    """The code that reads a variable where the client is set up, for a key the code did not read
+def read_environment(variable: str, client: Union[Client, FrameworkObject]) -> Optional[EnvironmentRead]:
+    """The code that reads a variable where the client (or framework object) is set up, for a key the code did not read
     from anywhere yet: `os.getenv(...)`, or `_os.getenv(...)` with `import os as _os` where `os` is
     bound to something else there (a variable, a parameter); None when `_os` is taken too."""
     for name in ("os", "_os"):
@@ -232,7 +239,10 @@ def _unless_shared(violation: Violation, module: ResolvedModule) -> Violation:
 
 
 def _only_elsewhere(call: CallSite, settings: Settings) -> bool:
-    """Every client the call may go through talks to another provider."""
+    """Every client the call may go through talks to another provider (or the framework call that
+    sends it does)."""
+    if call.framework is not None:
+        return addressed_elsewhere(call.framework, settings)
     return bool(call.clients) and all(addressed_elsewhere(client, settings) for client in call.clients)
 
 

@@ -9,7 +9,7 @@ from qwen_migrate.facts.openai_sdk import OPENAI_BASE_URL_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import FrameworkRule, base_url, provider
+from qwen_migrate.rules.frameworks import FrameworkRule
 from qwen_migrate.settings import Settings
 
 
@@ -126,11 +126,11 @@ class FrameworkBaseUrl(FrameworkRule):
         if entry.kind == AZURE_CHAT:
             yield Violation(framework.node, f"{entry.name} talks to Azure OpenAI: use ChatOpenAI with DashScope's base_url")
             return
-        name, url = base_url(framework)
+        name, url = framework.base_url
         written = name or (entry.base_url[0] if entry.base_url else None)
         wanted = settings.base_url_for(COMPATIBLE_APIS, url if isinstance(url, str) else None)
         fix = self.fix(f"Set {written} to {wanted}", SetKeyword(framework.node, written, Text(wanted))) if written else None
-        talks_to = provider(framework)
+        talks_to = framework.provider
         if talks_to == DASHSCOPE_PROVIDER:
             if url is MISSING and entry.default_dashscope_url != wanted:
                 where = f"set {entry.dashscope_base_variable}" + (f" or {written}" if written else "")

@@ -8,7 +8,7 @@ from qwen_migrate.facts.openai_sdk import OPENAI_KEY_VARIABLE, OPENAI_KEY_VARIAB
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid, read_environment
-from qwen_migrate.rules.frameworks import FrameworkRule, parameter, provider
+from qwen_migrate.rules.frameworks import FrameworkRule
 from qwen_migrate.settings import Settings
 
 
@@ -91,9 +91,9 @@ class FrameworkApiKey(FrameworkRule):
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         entry = framework.entry
-        if provider(framework) != OPENAI_PROVIDER or not entry.api_key:
+        if framework.provider != OPENAI_PROVIDER or not entry.api_key:
             return
-        name, key = parameter(framework, entry.api_key)
+        name, key = framework.parameter(entry.api_key)
         description = f"Read the key from {settings.api_key_env}"
         if key is MISSING or key is None:
             read = read_environment(settings.api_key_env, framework)

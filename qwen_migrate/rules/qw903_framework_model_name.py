@@ -9,7 +9,7 @@ from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import FrameworkRule, parameter
+from qwen_migrate.rules.frameworks import FrameworkRule
 from qwen_migrate.settings import Settings
 
 
@@ -99,7 +99,7 @@ class FrameworkModelName(FrameworkRule):
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         entry = framework.entry
-        name, model = parameter(framework, entry.model)
+        name, model = framework.parameter(entry.model)
         if model is MISSING and entry.default_model is not None:
             replacement = map_model(entry.default_model, settings.models)
             hint = f" (use {replacement!r})" if replacement else ""

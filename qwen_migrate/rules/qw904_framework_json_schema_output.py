@@ -8,8 +8,8 @@ from qwen_migrate.facts.frameworks.crewai import STRUCTURED_OUTPUTS
 from qwen_migrate.facts.frameworks.langchain import STRUCTURED_OUTPUT_DEFAULT
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
-from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, addressed_elsewhere, provider
+from qwen_migrate.rules import Invalid, addressed_elsewhere
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
 from qwen_migrate.settings import Settings
 
 _WORKING_METHOD = "function_calling"
@@ -98,5 +98,5 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
 def _all_crewai_models_elsewhere(module: ResolvedModule, settings: Settings) -> bool:
     """Every CrewAI model the module names (an LLM's, an agent's model string) is another provider's:
     its tasks' structured output is that provider's business."""
-    models = [f for f in module.frameworks if f.entry.framework == "crewai" and f.entry.kind != TASK and provider(f) is not None]
+    models = [f for f in module.frameworks if f.entry.framework == "crewai" and f.entry.kind != TASK and f.provider is not None]
     return bool(models) and all(addressed_elsewhere(f, settings) for f in models)

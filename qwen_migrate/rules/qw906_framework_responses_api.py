@@ -7,7 +7,7 @@ from qwen_migrate.facts.frameworks import langchain
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, model
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
 from qwen_migrate.settings import Settings
 
 _CLIENT = LANGCHAIN_DASHSCOPE.replace("    api_key=", '    reasoning={"effort": "low"},\n    api_key=')
@@ -85,7 +85,7 @@ def _trigger(framework: FrameworkObject) -> Optional[str]:
     name, value = langchain.RESPONSES_OUTPUT_VERSION
     if arguments.value(name) == value:
         return f'{name}="{value}"'
-    chosen = model(framework)
+    chosen = framework.model
     if isinstance(chosen, str):
         bare = chosen.partition(":")[2] or chosen
         if bare.startswith(langchain.RESPONSES_MODEL_PREFIXES) or langchain.RESPONSES_MODEL_WORD in bare:

@@ -29,7 +29,7 @@ class FrameworkEmbeddings(FrameworkRule):
     Reports a LangChain `OpenAIEmbeddings` that sends what DashScope's embeddings refuse: token
     ids (`check_embedding_ctx_length` left at True), more than 10 texts per request (`chunk_size`
     left at 1000, or above 10), or the SDK's base64 encoding (no `encoding_format="float"` in
-    `model_kwargs`).
+    `model_kwargs`, or as a keyword of its own, which OpenAIEmbeddings moves there).
 
     ## Why is this bad?
     DashScope's embeddings take strings only, at most 10 per request, encoded as float (spec,
@@ -53,6 +53,7 @@ class FrameworkEmbeddings(FrameworkRule):
     kinds = frozenset({EMBEDDINGS})
     VALID = [
         _HEAD + f'embeddings = OpenAIEmbeddings({_MIGRATED}, check_embedding_ctx_length=False, chunk_size=10, model_kwargs={{"encoding_format": "float"}})\n',
+        _HEAD + f'embeddings = OpenAIEmbeddings({_MIGRATED}, check_embedding_ctx_length=False, chunk_size=10, encoding_format="float")\n',
     ]
     INVALID = [
         Invalid(
@@ -89,6 +90,8 @@ class FrameworkEmbeddings(FrameworkRule):
             )
         options = arguments.value(MODEL_KWARGS)
         encoding = options.get("encoding_format", MISSING) if isinstance(options, dict) else DYNAMIC if options is not MISSING else MISSING
+        if encoding is MISSING:  # a keyword of its own is moved into model_kwargs (with a warning)
+            encoding = arguments.value("encoding_format")
         if encoding is MISSING:
             edit = SetKeyword(framework.node, MODEL_KWARGS, f'{{"encoding_format": "{EMBEDDING_ENCODING_FORMAT}"}}') if options is MISSING else None
             yield Violation(
