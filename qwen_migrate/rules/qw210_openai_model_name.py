@@ -102,6 +102,8 @@ class OpenAIModelName(CallRule):
     ]
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
+        if call.framework is not None:  # a framework's model string: QW903 writes it in the framework's form
+            return
         model = call.arguments.value("model")
         if not isinstance(model, str):
             return
