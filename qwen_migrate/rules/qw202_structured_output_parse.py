@@ -15,7 +15,8 @@ class StructuredOutputParse(CallRule):
     ## What it does
     Reports `chat.completions.parse(response_format=Model)` (also `beta.chat.completions.parse`) and
     `chat.completions.stream(response_format=Model)` with a Pydantic model or other class (a name in
-    CapWords, as classes are named; a variable holding a dict is sent as it is, and not judged).
+    CapWords, as classes are named; a variable holding a dict is sent as it is, and not judged); so
+    LiteLLM's `completion(response_format=Model)`, which sends the class the same way.
 
     ## Why is this bad?
     The SDK turns the model into a `json_schema` response format, which DashScope rejects: only
@@ -66,12 +67,24 @@ class StructuredOutputParse(CallRule):
             at="response_format=schemas.Event",
             message="beta.chat.completions.stream() sends this response_format as json_schema, which DashScope does not support",
         ),
+        Invalid(
+            dedent("""\
+                import litellm
+
+                litellm.completion(model="dashscope/qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", messages=[], response_format=Event)
+                """),
+            at="response_format=Event",
+            message="completion() sends this response_format as json_schema, which DashScope does not support",
+        ),
     ]
+
+    def applies_to(self, call: CallSite) -> bool:
+        return call.method in self.methods or (call.framework is not None and call.framework.entry.parses_classes)
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         name = call.arguments.dotted_name("response_format")
         if name is not None and _CLASS_NAME.match(name.rsplit(".", 1)[-1]):
             yield Violation(
                 call.arguments.where("response_format"),
-                f"{call.method}() sends this response_format as json_schema, which DashScope does not support",
+                f"{call.framework.entry.name if call.framework else call.method}() sends this response_format as json_schema, which DashScope does not support",
             )

@@ -103,6 +103,8 @@ class Entry:
     behaves_as: Optional[str] = None
     # a parameter naming the provider, and its value for OpenAI (`model_provider="openai"`)
     provider_parameter: Optional[tuple[str, str]] = None
+    # a class given as `response_format` is sent as its json_schema, as the SDK's `parse` sends it
+    parses_classes: bool = False
 
 
 def entries() -> tuple[Entry, ...]:

@@ -49,6 +49,7 @@ COMPLETION = Entry(
     source="litellm 1.110 litellm/main.py completion",
     positional=("model", "messages"),
     request="chat.completions.create",
+    parses_classes=True,  # litellm/llms/base_llm/base_utils.py type_to_response_format_param: a pydantic class becomes a strict json_schema
     **_COMMON,
 )
 EMBEDDING = Entry(
