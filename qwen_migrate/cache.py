@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 import qwen_migrate
-from qwen_migrate.analysis.model import Origin, ProjectIndex, ValueUse
+from qwen_migrate.analysis.model import FrameworkExport, Origin, ProjectIndex, ValueUse
 from qwen_migrate.analysis.project import FileIndex
 from qwen_migrate.settings import Settings
 from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding, Fix, FixSafety, Severity
 
 DEFAULT_FOLDER = ".qwen-migrate-cache"
-_RECORDS = {cls.__name__: cls for cls in (FileResult, Finding, Fix, FileIndex, ProjectIndex, ValueUse)}
+_RECORDS = {cls.__name__: cls for cls in (FileResult, Finding, Fix, FileIndex, ProjectIndex, ValueUse, FrameworkExport)}
 _ENUMS = {cls.__name__: cls for cls in (Severity, FixSafety)}
 
 

@@ -44,6 +44,7 @@ from qwen_migrate.analysis.model import (
     Client,
     ClientBinding,
     FrameworkCall,
+    FrameworkExport,
     FrameworkObject,
     LegacyUse,
     ModuleClient,
@@ -161,6 +162,13 @@ class _FrameworkName:
 
 
 @dataclass(frozen=True)
+class _ImportedFrameworkFactory:
+    """With the index: a function of another module that returns a framework object."""
+
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class _FrameworkMethod:
     """A method of a framework object that the QW9 rules judge: `llm.bind_tools`."""
 
@@ -226,7 +234,8 @@ class _Resolver:
         self.unfollowed: list[tuple[cst.Call, str, Optional[str]]] = []
         # by id: the names SDK calls take parameters from, with the name they start with (_mark_sdk_arguments)
         self.sdk_arguments: dict[int, str] = {}
-        self.frameworks: dict[cst.Call, FrameworkObject] = {}  # by the call that builds the object
+        # by the call that builds the object; by origin, the one object that stands for an object of another module
+        self.frameworks: dict[Union[cst.Call, Origin], FrameworkObject] = {}
 
     def resolve(self) -> ResolvedModule:
         self._collect_attribute_assignments()
@@ -337,6 +346,7 @@ class _Resolver:
                 # first pass: what it is, the project index tells; a package re-exports its own
                 # modules' names (`from .llms import get_llm`), not the names of other packages
                 exports.reexports[origin] = imported
+            self._export_framework(exports, origin, values)
             for value in values:
                 if isinstance(value, ClientBinding) and value.origin is None:
                     exports.clients[origin] = value.class_name
@@ -367,6 +377,23 @@ class _Resolver:
                 names = tuple(param.name.value for param in [*params.posonly_params, *params.params, *params.kwonly_params])
                 exports.parameters[Origin(self.context.name, parameter.function.name.value)] = names
         return exports
+
+    def _export_framework(self, exports: ProjectIndex, origin: Origin, values: list) -> None:
+        """A module-level framework object whose methods the QW9 rules judge, or a function that
+        returns one, as other modules see it (the same object on every path)."""
+        objects = [v for v in values if isinstance(v, FrameworkObject)]
+        factory = False
+        if not objects:
+            functions = [v for v in values if isinstance(v, Function)]
+            objects = [v for function in functions for v in self._returned(function.node, 0) if isinstance(v, FrameworkObject)]
+            factory = True
+        if len(objects) != 1 or not objects[0].entry.methods:
+            return
+        framework = objects[0]
+        _, base_url = framework.base_url
+        exports.frameworks[origin] = FrameworkExport(
+            framework.entry.key, factory, framework.provider, base_url if isinstance(base_url, str) else None
+        )
 
     @staticmethod
     def _imported_name(values: list) -> Optional[Origin]:
@@ -1094,7 +1121,18 @@ class _Resolver:
             return [ModuleImport(f"{origin.module}.{origin.name}")]
         if origin in self.index.parameters:  # what goes through its parameters is known where it is defined
             return [_ImportedFunction(self.index.reexports.get(origin, origin))]
+        if origin in self.index.frameworks:
+            export = self.index.frameworks[origin]
+            return [_ImportedFrameworkFactory(origin) if export.factory else self._framework_proxy(origin)]
         return []
+
+    def _framework_proxy(self, origin: Origin) -> FrameworkObject:
+        """The one object that stands, in this module, for a framework object of another."""
+        if origin not in self.frameworks:
+            export = self.index.frameworks[origin]
+            arguments = KeywordArguments({}, has_splat=True)  # what it is built with is the other module's
+            self.frameworks[origin] = FrameworkObject(frameworks.BY_KEY[export.entry], None, arguments, exported=export)
+        return self.frameworks[origin]
 
     def _proxy(self, origin: Origin, class_name: str) -> ClientBinding:
         """The one binding that stands, in this module, for a client defined in another."""
@@ -1176,6 +1214,8 @@ class _Resolver:
                 self._lend(node, scope, callee.origin, depth)
             elif isinstance(callee, _FrameworkName):
                 values.append(self._framework_object(node, callee.entry, scope))
+            elif isinstance(callee, _ImportedFrameworkFactory):
+                values.append(self._framework_proxy(callee.origin))
             elif isinstance(callee, _FrameworkMethod) and node not in {call.node for call in callee.object.calls}:
                 callee.object.calls.append(FrameworkCall(node, callee.name, self._arguments(node, scope)))
         return values

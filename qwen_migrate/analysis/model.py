@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import libcst as cst
 
-from qwen_migrate.facts.frameworks import OPENAI_PROVIDER, OTHER, Entry
+from qwen_migrate.facts.frameworks import DASHSCOPE_PROVIDER, OPENAI_PROVIDER, OTHER, Entry
 from qwen_migrate.facts.openai_sdk import AZURE_CLASSES, BETA_VIEWS
 from qwen_migrate.request import (
     DYNAMIC,
@@ -60,6 +60,18 @@ class ValueUse:
         return Origin(f"{self.origin.module}.{self.origin.name}", self.path[0]) if len(self.path) == 1 else None
 
 
+@dataclass(frozen=True)
+class FrameworkExport:
+    """A framework object built at the top level of a module (`llm = ChatOpenAI(...)`), or by a
+    function of it (`def get_llm(): return ChatOpenAI(...)`: `factory`), as other modules see it:
+    its entry (`Entry.key`), who it talks to by its model string, and its literal base URL."""
+
+    entry: str
+    factory: bool
+    provider: Optional[str]
+    base_url: Optional[str]
+
+
 @dataclass
 class ProjectIndex:
     """What the modules of a project export to each other, and how the exports are used.
@@ -91,6 +103,8 @@ class ProjectIndex:
     arguments: dict[Origin, set[str]] = field(default_factory=dict)
     # constants and dicts of `value_uses` that other code reads too (not as an OpenAI call's parameter)
     shared: set[Origin] = field(default_factory=set)
+    # framework objects whose methods the QW9 rules judge, and the functions returning one
+    frameworks: dict[Origin, FrameworkExport] = field(default_factory=dict)
 
     def is_parameter(self, origin: Origin) -> bool:
         """Whether `origin` names a parameter of a function of `parameters`: Origin(module, "function.parameter")."""
@@ -100,7 +114,7 @@ class ProjectIndex:
     def exported_names(self) -> dict[str, set[str]]:
         """Per module that exports a client, a factory, a class or a function that takes clients: the names it exports them by."""
         names: dict[str, set[str]] = {}
-        for origin in [*self.clients, *self.factories, *self.classes, *self.parameters]:
+        for origin in [*self.clients, *self.factories, *self.classes, *self.parameters, *self.frameworks]:
             names.setdefault(origin.module, set()).add(origin.name)
         return names
 
@@ -246,13 +260,19 @@ class FrameworkObject:
     """A framework's object that reaches OpenAI or DashScope through the SDK, where it is built
     (`ChatOpenAI(...)`, `dspy.LM(...)`), or a framework call that sends a request itself
     (`litellm.completion(...)`): the entry of facts/frameworks that says what it is, and its
-    arguments by parameter name (positional ones too)."""
+    arguments by parameter name (positional ones too). An object built in another module of the
+    project has no node nor arguments here: `exported` says what that module knows of it."""
 
     entry: Entry
-    node: cst.Call
+    node: Optional[cst.Call]
     arguments: KeywordArguments
     scope: Optional["Scope"] = None
     calls: list[FrameworkCall] = field(default_factory=list)
+    exported: Optional[FrameworkExport] = None
+
+    @property
+    def built_here(self) -> bool:
+        return self.exported is None
 
     def means(self, name: str, imported: str) -> bool:
         """Whether `name`, where the object is built, is `imported` once a module-level import binds it."""
@@ -268,6 +288,10 @@ class FrameworkObject:
 
     @property
     def base_url(self) -> tuple[Optional[str], Any]:
+        if self.exported is not None:
+            return None, self.exported.base_url or DYNAMIC
+        if self.entry.dashscope_base_url is not None and self.provider == DASHSCOPE_PROVIDER:
+            return self.parameter(self.entry.dashscope_base_url)
         return self.parameter(self.entry.base_url)
 
     @property
@@ -281,6 +305,8 @@ class FrameworkObject:
         """Who the framework sends the object's requests to by its model string (OPENAI_PROVIDER,
         DASHSCOPE_PROVIDER or OTHER), before any base URL; None when not known."""
         entry = self.entry
+        if self.exported is not None:
+            return self.exported.provider
         if entry.provider_parameter is not None:  # init_chat_model(model, model_provider="openai")
             name, wanted = entry.provider_parameter
             given = self.arguments.value(name)

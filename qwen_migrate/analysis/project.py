@@ -216,6 +216,7 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
         index.classes.update(part.exports.classes)
         index.base_urls.update(part.exports.base_urls)
         index.parameters.update(part.exports.parameters)
+        index.frameworks.update(part.exports.frameworks)
     importers = list(importers)
     _follow_reexports(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
@@ -246,12 +247,12 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
             aliases[target].append(alias)
         for function, target in part.exports.accessors.items():
             accessors[target].append(function)
-    pending = [origin for origin in [*index.clients, *index.factories, *index.classes, *index.parameters]]
+    pending = [origin for origin in [*index.clients, *index.factories, *index.classes, *index.parameters, *index.frameworks]]
     while pending:
         target = pending.pop()
         for alias in aliases.get(target, ()):
             if alias not in index.reexports:
-                for exported in (index.clients, index.factories, index.classes, index.base_urls, index.parameters):
+                for exported in (index.clients, index.factories, index.classes, index.base_urls, index.parameters, index.frameworks):
                     if target in exported:
                         exported[alias] = exported[target]
                 index.reexports[alias] = index.reexports.get(target) or index.accessors.get(target) or target
@@ -267,9 +268,15 @@ def _follow_reexports(index: ProjectIndex, parts: list[FileIndex]) -> None:
 
 
 def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
-    """Whether the name is a client, a factory, a class with client attributes or a function that
-    takes clients, of the project."""
-    return origin in index.clients or origin in index.factories or origin in index.classes or origin in index.parameters
+    """Whether the name is a client, a factory, a class with client attributes, a function that
+    takes clients or a framework object (or a function returning one), of the project."""
+    return (
+        origin in index.clients
+        or origin in index.factories
+        or origin in index.classes
+        or origin in index.parameters
+        or origin in index.frameworks
+    )
 
 
 def _add_values(index: ProjectIndex, parts: list[FileIndex]) -> None:

@@ -25,10 +25,17 @@ class FrameworkRule(Rule):
     """A rule about framework objects (QW9): those that may talk to OpenAI or DashScope."""
 
     kinds: ClassVar[frozenset[str]]  # the entry kinds it judges
+    # it judges the calls of the objects' methods, which may be built in another module of the
+    # project; else what an object is built with, which only the module that builds it sees
+    of_methods: ClassVar[bool] = False
 
     def check(self, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         for framework in module.frameworks:
-            if framework.entry.kind in self.kinds and not addressed_elsewhere(framework, settings):
+            if (
+                framework.entry.kind in self.kinds
+                and (framework.built_here or self.of_methods)
+                and not addressed_elsewhere(framework, settings)
+            ):
                 yield from self.check_framework(framework, module, settings)
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:

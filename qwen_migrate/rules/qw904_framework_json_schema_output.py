@@ -41,6 +41,7 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.UNSAFE
     spec = 'Chat Completions, "response_format"; frameworks.md'
+    of_methods = True
     kinds = frozenset({CHAT, TASK})
     VALID = [
         LANGCHAIN_DASHSCOPE + 'structured = llm.with_structured_output(Answer, method="function_calling")\n',

@@ -31,6 +31,7 @@ class FrameworkToolChoiceRequired(FrameworkRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.UNSAFE
     spec = 'Chat Completions, "tool_choice"; frameworks.md'
+    of_methods = True
     kinds = frozenset({CHAT})
     VALID = [
         LANGCHAIN_DASHSCOPE + 'agent = llm.bind_tools(tools, tool_choice="auto", parallel_tool_calls=True)\n',

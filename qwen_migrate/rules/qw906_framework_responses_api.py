@@ -19,8 +19,9 @@ class FrameworkResponsesApi(FrameworkRule):
     Reports a LangChain `ChatOpenAI` (or `init_chat_model("openai:...")`) that sends Responses API
     requests: `use_responses_api=True`, or, with `use_responses_api` left unset, any of the
     settings that switch it on (`reasoning`, `include`, `truncation`, `context_management`,
-    `use_previous_response_id=True`, `output_version="responses/v1"`) or a model name that does
-    (`gpt-5-pro` and the other `-pro` names, any name with "codex").
+    `use_previous_response_id=True`, `output_version="responses/v1"`, or `text`/`previous_response_id`
+    and the others in `model_kwargs`) or a model name that does (`gpt-5-pro`, `gpt-5.2-pro` and the
+    other names the package lists, any name with "codex").
 
     ## Why is this bad?
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
@@ -85,6 +86,10 @@ def _trigger(framework: FrameworkObject) -> Optional[str]:
     name, value = langchain.RESPONSES_OUTPUT_VERSION
     if arguments.value(name) == value:
         return f'{name}="{value}"'
+    options = arguments.value(langchain.MODEL_KWARGS)
+    for key in langchain.RESPONSES_PAYLOAD_KEYS if isinstance(options, dict) else ():
+        if options.get(key) not in (None, DYNAMIC):
+            return f"{key} in {langchain.MODEL_KWARGS}"
     chosen = framework.model
     if isinstance(chosen, str):
         bare = chosen.partition(":")[2] or chosen

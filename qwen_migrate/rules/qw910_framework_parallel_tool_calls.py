@@ -30,6 +30,7 @@ class FrameworkParallelToolCalls(FrameworkRule):
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
     spec = 'Chat Completions, "parallel_tool_calls"; frameworks.md'
+    of_methods = True
     kinds = frozenset({CHAT})
     VALID = [LANGCHAIN_DASHSCOPE + 'agent = llm.bind_tools(tools, tool_choice="auto", parallel_tool_calls=False)\n']
     INVALID = [

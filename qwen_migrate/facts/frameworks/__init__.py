@@ -105,6 +105,14 @@ class Entry:
     provider_parameter: Optional[tuple[str, str]] = None
     # a class given as `response_format` is sent as its json_schema, as the SDK's `parse` sends it
     parses_classes: bool = False
+    # the base URL spellings the framework's DashScope provider reads, where fewer than `base_url`
+    dashscope_base_url: Optional[tuple[str, ...]] = None
+
+
+    @property
+    def key(self) -> str:
+        """What names the entry in the project index: "langchain.ChatOpenAI"."""
+        return f"{self.framework}.{self.name}"
 
 
 def entries() -> tuple[Entry, ...]:
@@ -118,7 +126,7 @@ def _by_import() -> dict[str, Entry]:
 
 
 BY_IMPORT = _by_import()
-BY_NAME = {entry.name: entry for entry in entries()}
+BY_KEY = {entry.key: entry for entry in entries()}
 # A file that builds an entry's object says one of these (the package it imports from, or for
 # langchain, whose other modules are not ours, the function's name): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.

@@ -29,6 +29,8 @@ LLM = Entry(
     model_strings=MODEL_STRINGS,
     default_dashscope_url=SINGAPORE_URL,
     dashscope_base_variable="DASHSCOPE_BASE_URL",
+    # llms/providers/openai_compatible/completion.py: base_url, then DASHSCOPE_BASE_URL; api_base is not read
+    dashscope_base_url=("base_url",),
 )
 AGENT_ENTRY = Entry(
     framework="crewai",

@@ -73,6 +73,8 @@ RESPONSES_OUTPUT_VERSION = ("output_version", "responses/v1")
 RESPONSES_PREVIOUS_ID = "use_previous_response_id"
 RESPONSES_MODEL_PREFIXES = ("gpt-5-pro", "gpt-5.2-pro", "gpt-5.4-pro", "gpt-5.5-pro", "gpt-5.6-sol")
 RESPONSES_MODEL_WORD = "codex"
+# Request keys that switch it too when they reach the payload (`model_kwargs`): module-level `_use_responses_api`.
+RESPONSES_PAYLOAD_KEYS = ("context_management", "include", "previous_response_id", "reasoning", "text", "truncation")
 
 # with_structured_output(schema, method=...): the default sends a strict json_schema; these work on DashScope.
 STRUCTURED_OUTPUT_DEFAULT = "json_schema"
