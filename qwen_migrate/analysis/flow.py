@@ -66,7 +66,7 @@ from qwen_migrate.facts.openai_sdk import (
     MODULE_CLIENT_SETTINGS,
     RESPONSE_VIEWS,
 )
-from qwen_migrate.request import DYNAMIC, DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
+from qwen_migrate.request import DYNAMIC, MISSING, DictEntry, KeywordArguments, dotted_name, environment_literal, static_value
 
 
 def resolve(module: cst.Module, context: Optional[ModuleContext] = None, collected: Optional[Collector] = None) -> ResolvedModule:
@@ -264,7 +264,16 @@ class _Resolver:
             self.value_uses, calls_elsewhere, list(dict.fromkeys(self.passed)), self.unfollowed,  # the index reads what is passed as a set
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
             frameworks=list(self.frameworks.values()),
+            settings=self._settings(exports),
         )
+
+    def _settings(self, exports: ProjectIndex) -> dict[Origin, frozenset[str]]:
+        """The framework settings the project makes, as far as this module knows them: its own, and
+        with the index, the others' it asked for (those of the frameworks whose objects it builds)."""
+        made = {origin: set(values) for origin, values in exports.settings.items()}
+        for origin in self.asked if self.index is not None else ():
+            made.setdefault(origin, set()).update(self.index.settings.get(origin, ()))
+        return {origin: frozenset(values) for origin, values in made.items() if values}
 
     def _framework_requests(self) -> list[CallSite]:
         """The requests framework calls send with their own keywords (a LiteLLM completion, a DSPy
@@ -370,6 +379,11 @@ class _Resolver:
                 exports.classes[origin] = attributes
             if self.index is None:  # the part of the index the first pass makes
                 self._export_value(exports, origin)
+        for framework in self.frameworks.values():
+            if framework.entry.kind == frameworks.SETTING and framework.built_here:
+                _, value = framework.parameter(framework.entry.positional[:1])
+                made = "?" if value is DYNAMIC or value is MISSING else repr(value)
+                exports.settings.setdefault(Origin(*framework.entry.origin), set()).add(made)
         used = {origin for origin, _ in self.imported_uses}
         for origin, parameter in self.open_parameters.items():
             if origin in used:  # SDK calls go through it (`c.chat.completions.create`): callers elsewhere say with which client
@@ -1232,6 +1246,8 @@ class _Resolver:
                 constants = {**arguments.constants, **self._constants([arg.value for arg in positional.values()], scope)}
                 arguments = dataclasses.replace(arguments, keywords={**positional, **arguments.keywords}, constants=constants)
             self.frameworks[node] = FrameworkObject(entry, node, arguments, scope)
+            # the framework's settings another module may make count for this object
+            self.asked.update(Origin(*setting.origin) for setting in frameworks.SETTINGS.get(entry.framework, ()))
         return self.frameworks[node]
 
     @staticmethod

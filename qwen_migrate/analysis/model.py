@@ -105,6 +105,9 @@ class ProjectIndex:
     shared: set[Origin] = field(default_factory=set)
     # framework objects whose methods the QW9 rules judge, and the functions returning one
     frameworks: dict[Origin, FrameworkExport] = field(default_factory=dict)
+    # framework settings made somewhere in the project (Origin("agents", "set_tracing_disabled")) ->
+    # the values they are given (repr of the literal; "?" where it is not one)
+    settings: dict[Origin, set[str]] = field(default_factory=dict)
 
     def is_parameter(self, origin: Origin) -> bool:
         """Whether `origin` names a parameter of a function of `parameters`: Origin(module, "function.parameter")."""
@@ -356,3 +359,9 @@ class ResolvedModule:
     # with the index: the literals and dict entries of this module that SDK calls take and other code reads too: fixes leave them
     read_elsewhere: frozenset[cst.CSTNode] = frozenset()
     frameworks: list[FrameworkObject] = field(default_factory=list)  # framework objects built here
+    # the framework settings the project makes (with the index; else this module's), as ProjectIndex.settings
+    settings: dict[Origin, frozenset[str]] = field(default_factory=dict)
+
+    def setting_made(self, entry: Entry, value: Any) -> bool:
+        """Whether some module of the project calls the setting entry with this literal value."""
+        return repr(value) in self.settings.get(Origin(*entry.origin), ())

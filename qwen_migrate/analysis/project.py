@@ -217,6 +217,8 @@ def merged(exporters: list[FileIndex], importers: Iterable[FileIndex] = ()) -> P
         index.base_urls.update(part.exports.base_urls)
         index.parameters.update(part.exports.parameters)
         index.frameworks.update(part.exports.frameworks)
+        for origin, values in part.exports.settings.items():
+            index.settings.setdefault(origin, set()).update(values)
     importers = list(importers)
     _follow_reexports(index, [*exporters, *importers])
     for part in [*exporters, *importers]:
@@ -276,6 +278,7 @@ def _exports_anything(index: ProjectIndex, origin: Origin) -> bool:
         or origin in index.classes
         or origin in index.parameters
         or origin in index.frameworks
+        or origin in index.settings
     )
 
 

@@ -22,6 +22,10 @@ CHAT_REQUEST = "chat-request"  # a function that sends one Chat Completions requ
 EMBEDDING_REQUEST = "embedding-request"  # a function that sends one Embeddings request (LiteLLM embedding)
 AGENT = "agent"  # an object that takes a model string or a chat model object (CrewAI Agent)
 TASK = "task"  # a unit of work whose options choose the request's output format (CrewAI Task)
+# a call that configures the framework for the whole process, by its first argument
+# (openai-agents `set_default_openai_api("chat_completions")`): made anywhere in the project, it
+# counts for every module (see ProjectIndex.settings)
+SETTING = "setting"
 
 # Who a framework object talks to, from its model string and base URL.
 OPENAI_PROVIDER = "openai"  # OpenAI's API through the SDK, unless a base URL says otherwise
@@ -110,6 +114,12 @@ class Entry:
 
 
     @property
+    def origin(self) -> tuple[str, str]:
+        """(module, name) of its first import: what the project index names a setting by."""
+        module, _, name = self.imports[0].rpartition(".")
+        return module, name
+
+    @property
     def key(self) -> str:
         """What names the entry in the project index: "langchain.ChatOpenAI"."""
         return f"{self.framework}.{self.name}"
@@ -127,6 +137,11 @@ def _by_import() -> dict[str, Entry]:
 
 BY_IMPORT = _by_import()
 BY_KEY = {entry.key: entry for entry in entries()}
+# by framework: its SETTING entries
+SETTINGS = {
+    framework: tuple(entry for entry in entries() if entry.kind == SETTING and entry.framework == framework)
+    for framework in {entry.framework for entry in entries() if entry.kind == SETTING}
+}
 # A file that builds an entry's object says one of these (the package it imports from, or for
 # langchain, whose other modules are not ours, the function's name): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.
