@@ -26,9 +26,10 @@ MODEL_STRINGS = ModelStrings(
     {"openai": OPENAI_PROVIDER, "dashscope": DASHSCOPE_PROVIDER, "qwencloud": DASHSCOPE_PROVIDER, "qwen_ai_platform": DASHSCOPE_PROVIDER},
     dashscope_form="dashscope/{}",
 )
-# The keywords LiteLLM keeps for itself (credentials, routing, retries, logging): not request parameters.
+# The keywords LiteLLM keeps for itself (the model string, which names the provider and is judged
+# by QW903; credentials, routing, retries, logging): not request parameters.
 OWN = frozenset(
-    """api_base base_url api_key api_version api_type timeout drop_params custom_llm_provider num_retries
+    """model api_base base_url api_key api_version api_type timeout drop_params custom_llm_provider num_retries
     max_retries metadata mock_response caching fallbacks model_list logger_fn deployment_id headers
     extra_headers organization litellm_logging_obj""".split()
 )
