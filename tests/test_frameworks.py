@@ -258,3 +258,18 @@ def test_fix_of_a_framework_file_is_idempotent(tmp_path, monkeypatch):
     assert [f for f in checked["findings"] if f["fix"] is not None] == []
     CliRunner().invoke(main, ["fix", "--unsafe-fixes", "app.py"])
     assert (tmp_path / "app.py").read_text() == once
+
+
+@pytest.mark.parametrize(
+    "model, region, message",
+    [
+        ("dashscope/qwen-plus", "intl", f"completion's DashScope provider defaults to {BEIJING} (set DASHSCOPE_API_BASE or api_base), not the configured {SINGAPORE}"),
+        ("qwencloud/qwen-plus", "intl", None),
+        ("qwencloud/qwen-plus", "cn", f"completion's DashScope provider defaults to {SINGAPORE} (set QWENCLOUD_API_BASE or api_base), not the configured {BEIJING}"),
+        ("qwen_ai_platform/qwen-plus", "intl", f"completion's DashScope provider defaults to {BEIJING} (set QWEN_AI_PLATFORM_API_BASE or api_base), not the configured {SINGAPORE}"),
+        ("qwen_ai_platform/qwen-plus", "cn", None),
+    ],
+)
+def test_each_litellm_dashscope_provider_has_its_own_default_region(model, region, message):
+    findings = check(f'import litellm\nlitellm.completion(model="{model}", messages=m)\n', Settings(region=region))
+    assert [f.message for f in findings if f.code == "QW901"] == ([message] if message else [])

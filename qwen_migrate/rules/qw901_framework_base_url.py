@@ -9,7 +9,7 @@ from qwen_migrate.facts.openai_sdk import OPENAI_BASE_URL_VARIABLES
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import FrameworkRule, base_url, provider
+from qwen_migrate.rules.frameworks import FrameworkRule, base_url, model, provider
 from qwen_migrate.settings import Settings
 
 
@@ -132,11 +132,13 @@ class FrameworkBaseUrl(FrameworkRule):
         fix = self.fix(f"Set {written} to {wanted}", SetKeyword(framework.node, written, Text(wanted))) if written else None
         talks_to = provider(framework)
         if talks_to == DASHSCOPE_PROVIDER:
-            if url is MISSING and entry.default_dashscope_url != wanted:
-                where = f"set {entry.dashscope_base_variable}" + (f" or {written}" if written else "")
+            prefix, _ = entry.model_strings.split(model(framework))
+            default_url, variable = entry.dashscope_defaults[prefix]
+            if url is MISSING and default_url != wanted:
+                where = f"set {variable}" + (f" or {written}" if written else "")
                 yield Violation(
                     framework.node,
-                    f"{entry.name}'s DashScope provider defaults to {entry.default_dashscope_url} ({where}), not the configured {wanted}",
+                    f"{entry.name}'s DashScope provider defaults to {default_url} ({where}), not the configured {wanted}",
                     fix,
                 )
             return
