@@ -178,7 +178,7 @@ class _FrameworkMethod:
 
 # The values that stand for an OpenAI client (or something of it), and those that stand for a
 # framework object: where one alternative holds one kind and another does not, which it is cannot be told.
-_KINDS_OF_CLIENT = ((ClientBinding, _ResourceRef, _Partial, _Unfollowed), (FrameworkObject, _FrameworkMethod))
+_KINDS_OF_CLIENT = ((ClientBinding, _ResourceRef, _Partial, _Unfollowed), (FrameworkObject, _FrameworkMethod, _FrameworkName))
 
 # What a parameter may be given for the calls through it to be the SDK's: a client, the module, a resource.
 _CLIENT_VALUES = (ClientBinding, OpenAIModule, _ResourceRef)

@@ -239,8 +239,8 @@ def _unless_shared(violation: Violation, module: ResolvedModule) -> Violation:
 
 
 def _only_elsewhere(call: CallSite, settings: Settings) -> bool:
-    """Every client the call may go through talks to another provider (or the framework call that
-    sends it does)."""
+    """Every client the call may go through talks to another provider, or the framework call that
+    sends it does (a LiteLLM completion of an `anthropic/` model or to a local api_base)."""
     if call.framework is not None:
         return addressed_elsewhere(call.framework, settings)
     return bool(call.clients) and all(addressed_elsewhere(client, settings) for client in call.clients)

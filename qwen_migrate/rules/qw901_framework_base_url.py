@@ -35,7 +35,8 @@ class FrameworkBaseUrl(FrameworkRule):
     Safe: the object gets the compatible-mode URL of the configured region under the
     framework's own parameter name (the spelling the call already uses, else `base_url` or
     `api_base`). An object addressed to another provider, or whose URL is not a literal, is left
-    alone. `AzureChatOpenAI` and CrewAI `Agent(llm="...")` have no such parameter: reported only.
+    alone. `AzureChatOpenAI`, and a CrewAI `Agent(llm="dashscope/...")` in a region other than
+    Singapore, have no such parameter: reported only (a model string of an Agent is QW903's).
     """
 
     code = "QW901"
@@ -132,11 +133,13 @@ class FrameworkBaseUrl(FrameworkRule):
         fix = self.fix(f"Set {written} to {wanted}", SetKeyword(framework.node, written, Text(wanted))) if written else None
         talks_to = framework.provider
         if talks_to == DASHSCOPE_PROVIDER:
-            if url is MISSING and entry.default_dashscope_url != wanted:
-                where = f"set {entry.dashscope_base_variable}" + (f" or {written}" if written else "")
+            prefix, _ = entry.model_strings.split(framework.model)
+            default_url, variable = entry.dashscope_defaults[prefix]
+            if url is MISSING and default_url != wanted:
+                where = f"set {variable}" + (f" or {written}" if written else "")
                 yield Violation(
                     framework.node,
-                    f"{entry.name}'s DashScope provider defaults to {entry.default_dashscope_url} ({where}), not the configured {wanted}",
+                    f"{entry.name}'s DashScope provider defaults to {default_url} ({where}), not the configured {wanted}",
                     fix,
                 )
             return

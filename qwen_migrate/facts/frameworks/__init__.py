@@ -9,7 +9,7 @@ never by a bare name, and the QW9 rules read the entry to judge them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from qwen_migrate.facts.openai_sdk import is_openai_model
@@ -82,8 +82,9 @@ class Entry:
     given by neither spelling is `default_model`. `request` names the SDK method whose request the
     call's own keywords are (a LiteLLM call's), with `own` the keywords the framework keeps for
     itself rather than sending; `methods` the methods of the object the QW9 rules judge.
-    `default_dashscope_url` is where the framework's DashScope provider sends requests when given
-    no base URL, and `dashscope_base_variable` the environment variable that moves it.
+    `dashscope_defaults` gives, by the model-string prefix of each of the framework's DashScope
+    providers, where it sends requests when given no base URL and the environment variable that
+    moves it.
     """
 
     framework: str
@@ -101,8 +102,7 @@ class Entry:
     own: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset()
     extra_body: Optional[str] = "extra_body"
-    default_dashscope_url: Optional[str] = None
-    dashscope_base_variable: Optional[str] = None
+    dashscope_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)
     # the objects of this entry behave as those of another (`init_chat_model("openai:...")` builds a ChatOpenAI)
     behaves_as: Optional[str] = None
     # a parameter naming the provider, and its value for OpenAI (`model_provider="openai"`)

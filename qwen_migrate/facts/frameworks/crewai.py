@@ -14,6 +14,7 @@ from __future__ import annotations
 from qwen_migrate.facts.frameworks import AGENT, CHAT, DASHSCOPE_PROVIDER, OPENAI_PROVIDER, TASK, Entry, ModelStrings
 
 SINGAPORE_URL = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
+DASHSCOPE_DEFAULTS = {"dashscope": (SINGAPORE_URL, "DASHSCOPE_BASE_URL")}
 MODEL_STRINGS = ModelStrings("/", {"openai": OPENAI_PROVIDER, "dashscope": DASHSCOPE_PROVIDER}, dashscope_form="dashscope/{}", bare_is_openai=True)
 
 LLM = Entry(
@@ -27,8 +28,7 @@ LLM = Entry(
     api_key=("api_key",),
     positional=("model",),
     model_strings=MODEL_STRINGS,
-    default_dashscope_url=SINGAPORE_URL,
-    dashscope_base_variable="DASHSCOPE_BASE_URL",
+    dashscope_defaults=DASHSCOPE_DEFAULTS,
     # llms/providers/openai_compatible/completion.py: base_url, then DASHSCOPE_BASE_URL; api_base is not read
     dashscope_base_url=("base_url",),
 )
@@ -40,8 +40,7 @@ AGENT_ENTRY = Entry(
     source="crewai 1.x crewai/utilities/llm_utils.py create_llm",
     model=("llm",),
     model_strings=MODEL_STRINGS,
-    default_dashscope_url=SINGAPORE_URL,
-    dashscope_base_variable="DASHSCOPE_BASE_URL",
+    dashscope_defaults=DASHSCOPE_DEFAULTS,
     extra_body=None,
 )
 TASK_ENTRY = Entry(

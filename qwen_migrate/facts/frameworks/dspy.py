@@ -9,7 +9,7 @@ Sources, in the installed package: `dspy/clients/lm.py` (the signature) and
 from __future__ import annotations
 
 from qwen_migrate.facts.frameworks import CHAT, DASHSCOPE_PROVIDER, OPENAI_PROVIDER, Entry, ModelStrings
-from qwen_migrate.facts.frameworks.litellm import BEIJING_URL
+from qwen_migrate.facts.frameworks import litellm
 
 LM = Entry(
     framework="dspy",
@@ -28,7 +28,6 @@ LM = Entry(
         """model model_type cache num_retries provider finetuning_model launch_kwargs train_kwargs
         use_developer_role engine callbacks api_base base_url api_key timeout""".split()
     ),
-    default_dashscope_url=BEIJING_URL,
-    dashscope_base_variable="DASHSCOPE_API_BASE",
+    dashscope_defaults={"dashscope": litellm.DASHSCOPE_DEFAULTS["dashscope"]},
 )
 ENTRIES = (LM,)
