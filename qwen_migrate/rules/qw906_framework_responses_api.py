@@ -1,9 +1,9 @@
 from typing import Iterator, Optional
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
-from qwen_migrate.edits import ReplaceNode, SetKeyword
+from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.frameworks import CHAT
-from qwen_migrate.facts.frameworks import langchain
+from qwen_migrate.facts.frameworks import dspy, langchain
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
@@ -16,7 +16,8 @@ _CLIENT = LANGCHAIN_DASHSCOPE.replace("    api_key=", '    reasoning={"effort": 
 class FrameworkResponsesApi(FrameworkRule):
     """
     ## What it does
-    Reports a LangChain `ChatOpenAI` (or `init_chat_model("openai:...")`) that sends Responses API
+    Reports a DSPy `LM(..., model_type="responses")`, and a LangChain `ChatOpenAI` (or
+    `init_chat_model("openai:...")`) that sends Responses API
     requests: `use_responses_api=True`, or, with `use_responses_api` left unset, any of the
     settings that switch it on (`reasoning`, `include`, `truncation`, `context_management`,
     `use_previous_response_id=True`, `output_version="responses/v1"`, or `text`/`previous_response_id`
@@ -27,12 +28,14 @@ class FrameworkResponsesApi(FrameworkRule):
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
     does not exist (404), and DashScope serves Responses under another base URL (spec, "Responses
     API"), which the same object cannot use for its chat requests. Source: langchain-openai 1.7.4
-    `chat_models/base.py`, `_use_responses_api` and `_model_prefers_responses_api`.
+    `chat_models/base.py`, `_use_responses_api` and `_model_prefers_responses_api`; dspy 3.4.1
+    `clients/lm.py` (`model_type="responses"` sends through LiteLLM's `responses()`).
 
     ## Fix safety
     Unsafe: `use_responses_api=False` keeps the object on Chat Completions, where the Responses-only
     settings mean nothing or fail: review them (DashScope's thinking switches travel in
-    `extra_body`).
+    `extra_body`). DSPy's LM gets `model_type="chat"`, which reads replies in the Chat Completions
+    form: code that reads Responses output items from the LM's history must change.
     """
 
     code = "QW906"
@@ -52,11 +55,30 @@ class FrameworkResponsesApi(FrameworkRule):
             message="reasoning makes ChatOpenAI send Responses API requests, which the compatible-mode base URL does not serve",
             fixed=_CLIENT.replace('api_key=os.getenv("DASHSCOPE_API_KEY"),', 'api_key=os.getenv("DASHSCOPE_API_KEY"),\n    use_responses_api=False,'),
         ),
+        Invalid(
+            'import dspy\n\nlm = dspy.LM("openai/qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key="k", model_type="responses")\n',
+            at='model_type="responses"',
+            message='model_type="responses" sends Responses API requests, which the compatible-mode base URL does not serve',
+            fixed='import dspy\n\nlm = dspy.LM("openai/qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key="k", model_type="chat")\n',
+        ),
     ]
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
-        if "ChatOpenAI" not in (framework.entry.name, framework.entry.behaves_as):
-            return
+        if framework.entry.framework == "dspy":
+            yield from self._dspy(framework)
+        elif "ChatOpenAI" in (framework.entry.name, framework.entry.behaves_as):
+            yield from self._langchain(framework)
+
+    def _dspy(self, framework: FrameworkObject) -> Iterator[Violation]:
+        name, responses = dspy.MODEL_TYPE_RESPONSES
+        if framework.arguments.value(name) == responses:
+            yield Violation(
+                framework.arguments.where(name),
+                f'{name}="{responses}" sends Responses API requests, which the compatible-mode base URL does not serve',
+                self.fix(f'Set {name}="{dspy.MODEL_TYPE_CHAT}"', ReplaceNode(framework.arguments.expression(name), Text(dspy.MODEL_TYPE_CHAT))),
+            )
+
+    def _langchain(self, framework: FrameworkObject) -> Iterator[Violation]:
         arguments = framework.arguments
         flag = arguments.value(langchain.RESPONSES_FLAG)
         if flag is True:

@@ -31,3 +31,7 @@ LM = Entry(
     dashscope_defaults={"dashscope": litellm.DASHSCOPE_DEFAULTS["dashscope"]},
 )
 ENTRIES = (LM,)
+
+# LM(model_type=...): "responses" sends Responses API requests (clients/lm.py litellm_responses_completion).
+MODEL_TYPE_RESPONSES = ("model_type", "responses")
+MODEL_TYPE_CHAT = "chat"
