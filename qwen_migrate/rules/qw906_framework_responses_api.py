@@ -1,10 +1,10 @@
 from typing import Iterator, Optional
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
-from qwen_migrate.edits import ReplaceNode, SetKeyword
+from qwen_migrate.edits import Edit, ReplaceNode, SetKeyword
 from qwen_migrate.facts.frameworks import CHAT
 from qwen_migrate.facts.frameworks import langchain
-from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
 from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, model
@@ -29,9 +29,10 @@ class FrameworkResponsesApi(FrameworkRule):
     `chat_models/base.py`, `_use_responses_api` and `_model_prefers_responses_api`.
 
     ## Fix safety
-    Unsafe: `use_responses_api=False` keeps the object on Chat Completions, where the Responses-only
-    settings mean nothing or fail: review them (DashScope's thinking switches travel in
-    `extra_body`).
+    Unsafe: `use_responses_api=False` keeps the object on Chat Completions, and the Responses-only
+    settings (`reasoning`, `include`, `truncation`, `context_management`) go: ChatOpenAI would pass
+    them to the SDK's `chat.completions.create()`, which raises TypeError for each. What they asked
+    for is lost: review it (DashScope's thinking switches travel in `extra_body`).
     """
 
     code = "QW906"
@@ -49,7 +50,9 @@ class FrameworkResponsesApi(FrameworkRule):
             _CLIENT,
             at=_CLIENT[_CLIENT.index("ChatOpenAI(") : _CLIENT.rindex(")") + 1],
             message="reasoning makes ChatOpenAI send Responses API requests, which the compatible-mode base URL does not serve",
-            fixed=_CLIENT.replace('api_key=os.getenv("DASHSCOPE_API_KEY"),', 'api_key=os.getenv("DASHSCOPE_API_KEY"),\n    use_responses_api=False,'),
+            fixed=_CLIENT.replace('    reasoning={"effort": "low"},\n', "").replace(
+                'api_key=os.getenv("DASHSCOPE_API_KEY"),', 'api_key=os.getenv("DASHSCOPE_API_KEY"),\n    use_responses_api=False,'
+            ),
         ),
     ]
 
@@ -62,7 +65,7 @@ class FrameworkResponsesApi(FrameworkRule):
             yield Violation(
                 arguments.where(langchain.RESPONSES_FLAG),
                 "use_responses_api=True sends Responses API requests, which the compatible-mode base URL does not serve",
-                self.fix("Set use_responses_api=False", ReplaceNode(arguments.expression(langchain.RESPONSES_FLAG), "False")),
+                _off(self, framework, ReplaceNode(arguments.expression(langchain.RESPONSES_FLAG), "False")),
             )
         elif flag is MISSING:
             trigger = _trigger(framework)
@@ -70,8 +73,17 @@ class FrameworkResponsesApi(FrameworkRule):
                 yield Violation(
                     framework.node,
                     f"{trigger} makes ChatOpenAI send Responses API requests, which the compatible-mode base URL does not serve",
-                    self.fix("Set use_responses_api=False", SetKeyword(framework.node, langchain.RESPONSES_FLAG, "False")),
+                    _off(self, framework, SetKeyword(framework.node, langchain.RESPONSES_FLAG, "False")),
                 )
+
+
+def _off(rule: FrameworkRule, framework: FrameworkObject, flag: Edit) -> Optional[Fix]:
+    """The fix: the flag set to False, and the Responses-only settings removed, since on Chat
+    Completions ChatOpenAI passes them to `create()`, which takes none of them."""
+    arguments = framework.arguments
+    settings = [name for name in langchain.RESPONSES_TRIGGERS if name in arguments and arguments.value(name) is not None]
+    description = "Set use_responses_api=False" + "".join(f", remove {name}" for name in settings)
+    return rule.fix(description, flag, *(arguments.remove(name) for name in settings))
 
 
 def _trigger(framework: FrameworkObject) -> Optional[str]:
