@@ -23,12 +23,12 @@ def resolved(qualified: str):
     return getattr(importlib.import_module(module), name)
 
 
-def check_imports(entry: Entry) -> None:
+def check_imports(entry: Entry, same=lambda target: id(target)) -> None:
     """Each qualified name imports, and the names of one function or class (the package's, its
-    subpackage's and its module's) are the same object."""
+    subpackage's and its module's) are the same object (or, with `same`, alike in what it gives)."""
     by_name = {}
     for qualified in entry.imports:
-        by_name.setdefault(qualified.rpartition(".")[2], set()).add(id(resolved(qualified)))
+        by_name.setdefault(qualified.rpartition(".")[2], set()).add(same(resolved(qualified)))
     assert all(len(objects) == 1 for objects in by_name.values()), (entry.name, by_name)
 
 
@@ -156,38 +156,46 @@ def test_init_chat_model_builds_chat_openai():
 # -- LiteLLM, DSPy, CrewAI: where installed -----------------------------------------------------------
 
 # Parameters an entry relies on that are no named parameter of the installed callable: they travel in
-# its **kwargs (reference/frameworks.md sections 2-4). LiteLLM's completion reads api_base from kwargs
-# (litellm/main.py completion), and its embedding takes base_url there; DSPy's LM keeps api_key,
-# api_base and base_url in kwargs (dspy/clients/lm.py LM.__init__); CrewAI's LLM routes on them from
-# kwargs (crewai/llm.py LLM.__new__). They can only be documented here, not asserted.
+# its **kwargs (reference/frameworks.md sections 2-3), and can only be documented here, not asserted.
+# LiteLLM's completion reads api_base from kwargs (litellm/main.py completion), its embedding takes
+# base_url there; DSPy's LM keeps api_key, api_base and base_url in kwargs (dspy/clients/lm.py LM.__init__).
 IN_KWARGS = {
     ("litellm", "completion"): {"api_base"},
     ("litellm", "embedding"): {"base_url"},
     ("dspy", "LM"): {"api_key", "api_base", "base_url"},
-    ("crewai", "LLM"): {"api_key", "api_base", "base_url"},
 }
+# Functions that take (*args, **kwargs) and hand them all to another, whose parameters count:
+# LiteLLM's aembedding calls embedding(*args, **kwargs) (litellm/main.py aembedding).
+FORWARDS_TO = {"aembedding": "embedding"}
 OTHER_FRAMEWORKS = [*litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES]
 
 
+def installed(framework: str, monkeypatch):
+    """The framework's package, or a skip where it is not installed. DSPy and CrewAI import LiteLLM,
+    which fetches its model prices from GitHub on import unless told to read its own copy."""
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    return pytest.importorskip(framework)
+
+
 def parameters_of(target) -> tuple:
-    """The names a call of `target` may give by keyword, in order, and whether it takes **kwargs:
-    a pydantic model's fields, else the signature (a class's `__new__` and `__init__` both)."""
-    if hasattr(target, "model_fields"):
-        return list(fields(target)), False
-    signatures = [inspect.signature(target)]
-    if inspect.isclass(target):
-        signatures = [inspect.signature(method) for method in (target.__new__, target.__init__) if method not in (object.__new__, object.__init__)]
-    parameters = [parameter for signature in signatures for parameter in signature.parameters.values() if parameter.name not in ("self", "cls")]
+    """The names a call of `target` may give, in order, and whether it takes **kwargs (for a
+    pydantic model, the signature pydantic makes, and the fields' aliases)."""
+    parameters = inspect.signature(target).parameters.values()
     names = [parameter.name for parameter in parameters if parameter.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+    if hasattr(target, "model_fields"):
+        names += [name for name in fields(target) if name not in names]
     return names, any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters)
 
 
 @pytest.mark.parametrize("entry", OTHER_FRAMEWORKS, ids=lambda entry: f"{entry.framework}.{entry.name}")
-def test_other_framework_entries(entry):
-    pytest.importorskip(entry.framework)
-    check_imports(entry)
+def test_other_framework_entries(entry, monkeypatch):
+    installed(entry.framework, monkeypatch)
+    # LiteLLM's top-level completion and embedding are dispatchers (litellm/chat_completions/dispatch.py)
+    # that fall back to litellm.main's functions and take their signature: alike, not the same object.
+    check_imports(entry, same=lambda target: str(inspect.signature(target)))
     for qualified in entry.imports:
-        names, takes_kwargs = parameters_of(resolved(qualified))
+        module, _, name = qualified.rpartition(".")
+        names, takes_kwargs = parameters_of(resolved(f"{module}.{FORWARDS_TO.get(name, name)}"))
         in_kwargs = IN_KWARGS.get((entry.framework, entry.name), set())
         missing = [name for name in entry_parameters(entry) if name not in names and not (takes_kwargs and name in in_kwargs)]
         assert missing == [], qualified
@@ -195,7 +203,7 @@ def test_other_framework_entries(entry):
             assert names[: len(entry.positional)] == list(entry.positional), qualified
 
 
-def test_crewai_task_structured_outputs():
-    pytest.importorskip("crewai")
+def test_crewai_task_structured_outputs(monkeypatch):
+    installed("crewai", monkeypatch)
     task = resolved(crewai.TASK_ENTRY.imports[0])
     assert [name for name in crewai.STRUCTURED_OUTPUTS if name not in fields(task)] == []
