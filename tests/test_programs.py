@@ -34,6 +34,11 @@ ORIGINALLY = {
     "files_and_batches.py": ("ignored", "files.list:purpose"),
     "fine_tune_upload.py": ("refused", "model_not_found"),
     "invoice_extraction.py": ("refused", "model_not_found"),
+    # LangChain's ChatOpenAI with no base URL or key: the SDK's OPENAI_BASE_URL (the stand-in) with
+    # OpenAI's key; the first request is refused before any embedding, so tiktoken (which would
+    # download its tokenizer for the token ids check_embedding_ctx_length sends) is never reached.
+    "langchain_rag.py": ("refused", "invalid_api_key"),
+    "langchain_triage.py": ("refused", "invalid_api_key"),
     "module_client.py": ("refused", "invalid_api_key"),
     "params_helpers.py": ("raises", "TypeError: Completions.create() got an unexpected keyword argument"),
     "qwen_parameters.py": ("raises", "TypeError: Completions.create() got an unexpected keyword argument"),

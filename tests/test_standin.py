@@ -55,6 +55,22 @@ def test_more_than_ten_embedding_inputs_are_refused(chat):
     assert len(chat.embeddings.create(model="text-embedding-v4", input=texts[:10], encoding_format="float").data) == 10
 
 
+@pytest.mark.parametrize("tokens", [[9906, 1917], [[9906, 1917], [15339]]], ids=["one text", "two texts"])
+def test_embedding_input_as_token_ids_is_refused(chat, tokens):
+    # The embedding page takes a string or a list of strings: LangChain's OpenAIEmbeddings sends
+    # tiktoken's token ids unless check_embedding_ctx_length=False.
+    with pytest.raises(openai.BadRequestError, match="non-empty string or a list of non-empty strings"):
+        chat.embeddings.create(model="text-embedding-v4", input=tokens, encoding_format="float")
+
+
+@pytest.mark.parametrize("encoding", [{"encoding_format": "base64"}, {}], ids=["base64", "the SDK's default"])
+def test_embedding_encodings_but_float_are_refused(chat, encoding):
+    # Spec, "Embedding": "encoding_format: Only float is supported". The SDK asks for base64 when
+    # given no encoding_format, and LangChain's OpenAIEmbeddings gives none.
+    with pytest.raises(openai.BadRequestError, match="only supports float"):
+        chat.embeddings.create(model="text-embedding-v4", input="refunds", **encoding)
+
+
 def test_embeddings_are_non_zero_vectors_of_the_requested_dimensions(chat):
     result = chat.embeddings.create(model="text-embedding-v4", input=["refunds", "shipping"], dimensions=256, encoding_format="float")
     first, second = (item.embedding for item in result.data)
