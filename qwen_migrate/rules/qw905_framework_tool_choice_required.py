@@ -53,8 +53,9 @@ class FrameworkToolChoiceRequired(FrameworkRule):
             choice = call.arguments.value("tool_choice")
             if any(choice is value or (isinstance(choice, str) and choice == value) for value in TOOL_CHOICE_REQUIRED):
                 shown = f'"{choice}"' if isinstance(choice, str) else repr(choice)
+                sent = "is not supported by DashScope" if choice == "required" else 'is sent as "required", which DashScope does not support'
                 yield Violation(
                     call.arguments.where("tool_choice"),
-                    f'tool_choice={shown} is sent as "required", which DashScope does not support',
+                    f"tool_choice={shown} {sent}",
                     self.fix('Use tool_choice="auto"', ReplaceNode(call.arguments.expression("tool_choice"), Text("auto"))),
                 )
