@@ -80,3 +80,12 @@ def as_another_user(function) -> str:
         answer = stream.read().decode("utf-8")
     os.waitpid(child, 0)
     return answer
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    """A project (its pyproject.toml marks the root) holding `files`, by path relative to it."""
+    (root / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import check
+from helpers import check, write_project
 from qwen_migrate.cli import main
 from qwen_migrate.settings import Settings
 
@@ -31,14 +31,6 @@ def in_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the configuration of the current folder marks the project
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    (root / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-
-
 def findings(root: Path, *options: str) -> list[tuple[str, int, str]]:
     result = CliRunner().invoke(main, ["check", "--format", "json", *options, str(root)])
     assert result.exit_code in (0, 1), result.output
@@ -47,7 +39,7 @@ def findings(root: Path, *options: str) -> list[tuple[str, int, str]]:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_methods_of_an_imported_object_and_of_a_factorys_result_are_judged_where_they_are_called(tmp_path, jobs):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "",
         "app/llm.py": LLM_MODULE,
         # no "openai" here: the module takes part because it imports the objects
@@ -61,7 +53,7 @@ def test_methods_of_an_imported_object_and_of_a_factorys_result_are_judged_where
 
 
 def test_an_imported_object_of_another_provider_is_left_alone(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "",
         "app/llm.py": LLM_MODULE,
         "app/grading.py": (
@@ -75,7 +67,7 @@ def test_an_imported_object_of_another_provider_is_left_alone(tmp_path):
 
 
 def test_an_object_re_exported_by_a_package_is_followed(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "from .llm import llm as default_llm\n",
         "app/llm.py": LLM_MODULE,
         "main.py": "from app import default_llm\n\nagent = default_llm.bind_tools([], tool_choice=True)\n",
@@ -84,7 +76,7 @@ def test_an_object_re_exported_by_a_package_is_followed(tmp_path):
 
 
 def test_what_an_imported_object_is_built_with_is_reported_once_where_it_is_built(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "",
         "app/llm.py": "from langchain_openai import ChatOpenAI\n\nllm = ChatOpenAI(model='gpt-4o')\n",
         "app/use.py": "from app.llm import llm\n\nchain = llm.with_structured_output(Answer, method='json_mode')\n",
@@ -94,7 +86,7 @@ def test_what_an_imported_object_is_built_with_is_reported_once_where_it_is_buil
 
 
 def test_fix_rewrites_the_call_in_the_importing_module(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "",
         "app/llm.py": LLM_MODULE,
         "app/triage.py": "from app.llm import llm\n\nclassify = llm.with_structured_output(Ticket)\n",

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from qwen_migrate import runner
 from qwen_migrate.analysis.model import Origin, ProjectIndex
 from qwen_migrate.analysis.project import FileIndex, merged
+from helpers import write_project
 from qwen_migrate.cli import main
 
 RESPONSES_URL = "https://dashscope-intl.aliyuncs.com/api/v2/apps/protocols/compatible-mode/v1"
@@ -21,14 +22,6 @@ CALL = "responses.create(model='qwen3.6-plus', input='hi', tools=[{'type': 'file
 @pytest.fixture(autouse=True)
 def in_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the configuration of the current folder marks the project
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    (root / "pyproject.toml").write_text("[tool.qwen-migrate]\n")
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
 
 
 def check(root: Path) -> list[tuple[str, str, str]]:
@@ -111,7 +104,7 @@ def base_url_fix(found, path):
     ],
 )
 def test_calls_through_reexports_are_found_and_reach_the_client(tmp_path, files, main):
-    write(tmp_path, {**files, "app/__init__.py": "", "app/main.py": main})
+    write_project(tmp_path, {**files, "app/__init__.py": "", "app/main.py": main})
     found = check(tmp_path)
     assert codes(found, "app/main.py") == ["QW302"]
     builder = next(name for name, text in files.items() if "OpenAI()" in text)
@@ -119,7 +112,7 @@ def test_calls_through_reexports_are_found_and_reach_the_client(tmp_path, files,
 
 
 def test_a_cycle_of_reexports_leads_nowhere(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/a.py": "from .b import get_llm\n",
         "pkg/b.py": "from .a import get_llm\n",
@@ -132,7 +125,7 @@ def test_a_cycle_of_reexports_leads_nowhere(tmp_path):
 
 
 def test_lookalikes_and_names_of_other_packages_are_not_taken_for_clients(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .fast import get_fast\nfrom llmkit import get_llm\n",
         "pkg/fast.py": "from groq import Groq\n\n\ndef get_fast():\n    return Groq()\n",
         "pkg/factory.py": FACTORY,  # the project mentions the SDK
@@ -142,7 +135,7 @@ def test_lookalikes_and_names_of_other_packages_are_not_taken_for_clients(tmp_pa
 
 
 def test_a_name_bound_by_two_imports_is_not_followed(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "try:\n    from .factory import get_llm\nexcept ImportError:\n    from .slim import get_llm\n",
         "pkg/factory.py": FACTORY,
         "pkg/slim.py": "from mistralai import Mistral\n\n\ndef get_llm():\n    return Mistral()\n",
@@ -154,7 +147,7 @@ def test_a_name_bound_by_two_imports_is_not_followed(tmp_path):
 def test_a_file_found_before_a_reexport_it_imports_is_analysed_again(tmp_path):
     """main.py imports the factory module itself (found in the first round) and a client that the
     package re-exports two deep (known after the second): both calls are found."""
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .llms import client\n",
         "pkg/llms/__init__.py": "from .clients import client\n",
         "pkg/llms/clients.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
@@ -167,7 +160,7 @@ def test_a_file_found_before_a_reexport_it_imports_is_analysed_again(tmp_path):
 
 def test_a_warm_run_reads_no_file_for_the_rounds_of_reexports(tmp_path, monkeypatch):
     monkeypatch.delenv("QWEN_MIGRATE_NO_CACHE")
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .llms import get_llm\n",
         "pkg/llms/__init__.py": "from .factory import get_llm\n",
         "pkg/llms/factory.py": FACTORY,
@@ -218,7 +211,7 @@ def test_the_index_follows_chains_of_reexports_to_where_the_client_is_built():
 
 
 def test_another_module_sees_the_last_binding_of_a_module_level_name(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "app/__init__.py": "",
         "app/llm.py": (
             "import os\n\nfrom groq import Groq\nfrom openai import OpenAI\n\n"
@@ -228,13 +221,13 @@ def test_another_module_sees_the_last_binding_of_a_module_level_name(tmp_path):
         "app/main.py": "from app.llm import client\n\nclient." + CALL,
     })
     assert codes(check(tmp_path), "app/main.py") == []  # Groq's call
-    write(tmp_path, {"app/llm.py": "from openai import OpenAI\n\nclient = None\nclient = OpenAI(base_url='" + RESPONSES_URL + "', api_key='x')\n"})
+    write_project(tmp_path, {"app/llm.py": "from openai import OpenAI\n\nclient = None\nclient = OpenAI(base_url='" + RESPONSES_URL + "', api_key='x')\n"})
     assert codes(check(tmp_path), "app/main.py") == ["QW302"]
 
 
 @pytest.mark.parametrize("imported", ["pkg", "pkg.llm.clients"])
 def test_a_reexported_client_passed_to_a_helper_is_used_where_it_is_built(tmp_path, imported):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .llm.clients import client\n",
         "pkg/llm/__init__.py": "",
         "pkg/llm/clients.py": "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.getenv('DASHSCOPE_API_KEY'))\n",
@@ -246,18 +239,18 @@ def test_a_reexported_client_passed_to_a_helper_is_used_where_it_is_built(tmp_pa
 
 def test_callers_of_a_reexported_helper_count(tmp_path):
     helper = "import openai  # for its errors\n\n\ndef run(c, q):\n    return c.chat.completions.create(model='qwen-plus', messages=[], tool_choice='required')\n"
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .helpers import run\n",
         "pkg/helpers.py": helper,
         "a.py": f"from openai import OpenAI\n\nfrom pkg.helpers import run\n\nrun(OpenAI(base_url='{RESPONSES_URL}', api_key='x'), 'hi')\n",
     })
     assert codes(check(tmp_path), "pkg/helpers.py") == ["QW203"]
-    write(tmp_path, {"b.py": "from groq import Groq\n\nfrom pkg import run\n\nrun(Groq(), 'hi')\n"})
+    write_project(tmp_path, {"b.py": "from groq import Groq\n\nfrom pkg import run\n\nrun(Groq(), 'hi')\n"})
     assert codes(check(tmp_path), "pkg/helpers.py") == []  # an OpenAI call on some paths only
 
 
 def test_a_reexported_helper_lends_its_uses_to_the_client_passed(tmp_path):
-    write(tmp_path, {
+    write_project(tmp_path, {
         "pkg/__init__.py": "from .helpers import run\n",
         "pkg/helpers.py": "import openai  # for its errors\n\n\ndef run(c, q):\n    return c.responses.create(model='qwen-plus', input=q)\n",
         "a.py": "from openai import OpenAI\n\nfrom pkg import run\n\nclient = OpenAI(api_key='x')\nrun(client, 'hi')\n",
