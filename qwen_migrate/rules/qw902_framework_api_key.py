@@ -100,7 +100,8 @@ class FrameworkApiKey(FrameworkRule):
             written = name or entry.api_key[0]
             yield Violation(
                 framework.node,
-                f"{entry.name} has no {written}: it reads {OPENAI_KEY_VARIABLE}",
+                f"{entry.name} has no {written}: "
+                + (f"it sends {entry.default_api_key!r}" if entry.default_api_key else f"it reads {OPENAI_KEY_VARIABLE}"),
                 self.fix(description, SetKeyword(framework.node, written, read.code), read.needs) if read else None,
             )
         elif framework.arguments.environment_variable(name) in OPENAI_KEY_VARIABLES:
