@@ -102,6 +102,8 @@ DEFAULT_CONTEXT_WINDOW = ("context_window", 3900)
 # the embedding model's name where `model` takes OpenAI's names only
 EMBEDDING_MODEL_NAME = "model_name"
 EMBEDDING_MODEL = "model"
+# OpenAIEmbeddingModelType (embeddings/openai/base.py:27-36): what OpenAIEmbedding's `model` takes
+OPENAI_EMBEDDING_MODELS = ("davinci", "curie", "babbage", "ada", "text-embedding-ada-002", "text-embedding-3-large", "text-embedding-3-small")
 EMBEDDING_BATCH_SIZE = ("embed_batch_size", {OPENAI_EMBEDDING.name: 100, OPENAI_LIKE_EMBEDDING.name: 10})
 # where the request's encoding_format goes
 ADDITIONAL_KWARGS = "additional_kwargs"
