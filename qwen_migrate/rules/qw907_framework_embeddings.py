@@ -52,8 +52,8 @@ class FrameworkEmbeddings(FrameworkRule):
     against the sources, not by the drift test.
 
     ## Fix safety
-    Safe: each setting is added (or, for `chunk_size` and `embed_batch_size`, lowered to 10) with the value that DashScope
-    accepts; the vectors are the same. A `model_kwargs` the code already passes is not rewritten:
+    Safe: each setting is added (or, for `chunk_size` and `embed_batch_size`, lowered to 10) with
+    the value that DashScope accepts; the vectors are the same. A `model_kwargs` the code already passes is not rewritten:
     add the encoding there by hand (LlamaIndex's `additional_kwargs` likewise). LlamaIndex's
     `model=` becomes `model_name=`, which works only with `model` left at its default: the fix
     renames the keyword rather than adding one, and leaves a call that passes both alone.
