@@ -35,6 +35,9 @@ _EMBEDDING_SOURCE = "llama-index-embeddings-openai 0.6.0 llama_index/embeddings/
 # the methods that send a structured-output request (tool_choice="required" unless llm_kwargs names one)
 STRUCTURED_PREDICT = frozenset({"structured_predict", "astructured_predict", "stream_structured_predict", "astream_structured_predict"})
 LLM_KWARGS = "llm_kwargs"
+LLM_KWARGS_POSITION = 2  # structured_predict(output_cls, prompt, llm_kwargs=None, **prompt_args)
+# OpenAILike(should_use_structured_outputs=True) sends a json_schema response format instead (base.py:1142-1146)
+STRUCTURED_OUTPUTS_FLAG = ("should_use_structured_outputs", True)
 
 OPENAI = Entry(
     framework="llamaindex",
