@@ -100,6 +100,8 @@ ENTRIES = (OPENAI, OPENAI_LIKE, OPENAI_EMBEDDING, OPENAI_LIKE_EMBEDDING)
 # from these fields instead (is_chat_model=False would send /completions requests).
 OPENAI_LIKE_IMPORT = ("llama_index.llms.openai_like", "OpenAILike")
 CHAT_MODEL_FLAG = "is_chat_model"
+# what OpenAI's model table says of its chat models, which OpenAILike must be told (utils.py:402,406)
+OPENAI_LIKE_FLAGS = (CHAT_MODEL_FLAG, "is_function_calling_model")
 DEFAULT_CONTEXT_WINDOW = ("context_window", 3900)
 
 # the embedding model's name where `model` takes OpenAI's names only
