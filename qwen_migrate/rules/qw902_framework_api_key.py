@@ -17,12 +17,14 @@ class FrameworkApiKey(FrameworkRule):
     ## What it does
     Reports a framework object on OpenAI's provider (LangChain `ChatOpenAI`, `OpenAIEmbeddings`,
     `init_chat_model("openai:...")`, LiteLLM and DSPy `openai/` models, CrewAI `LLM` with an OpenAI
-    model) given no API key, or one read from `OPENAI_API_KEY`.
+    model, LlamaIndex `OpenAI`, `OpenAILike`, `OpenAIEmbedding`, `OpenAILikeEmbedding`) given no
+    API key, or one read from `OPENAI_API_KEY`.
 
     ## Why is this bad?
     Given no key, each framework's OpenAI client reads `OPENAI_API_KEY`, an OpenAI key that
     DashScope refuses. The DashScope providers (`dashscope/` models) read `DASHSCOPE_API_KEY`
-    themselves and are not reported. Sources: langchain-openai 1.7.4 `chat_models/base.py`
+    themselves and are not reported. LlamaIndex's `OpenAILikeEmbedding` sends the key "fake"
+    instead (llama-index-embeddings-openai-like==0.4.0 `llama_index/embeddings/openai_like/base.py:62`). Sources: langchain-openai 1.7.4 `chat_models/base.py`
     (`openai_api_key`, alias `api_key`, from `OPENAI_API_KEY`); litellm 1.110 `main.py`.
 
     ## Fix safety
