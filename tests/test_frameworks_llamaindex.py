@@ -8,8 +8,12 @@ from textwrap import dedent
 
 import pytest
 
-from helpers import check
-from test_frameworks import SINGAPORE, fixed, found, qw9
+from helpers import check, covered_text
+from qwen_migrate.engine import Checker
+from qwen_migrate.fixer import Fixer
+from qwen_migrate.settings import Settings
+
+SINGAPORE = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 
 KEY = 'api_key=os.getenv("DASHSCOPE_API_KEY")'
 MIGRATED_LLM = f'OpenAILike(model="qwen3.6-plus", api_base="{SINGAPORE}", {KEY}, is_chat_model=True, is_function_calling_model=True)'
@@ -17,6 +21,20 @@ MIGRATED_EMBEDDING = (
     f'OpenAIEmbedding(model_name="text-embedding-v4", api_base="{SINGAPORE}", {KEY}, embed_batch_size=10, '
     'additional_kwargs={"encoding_format": "float"})'
 )
+
+
+def fixed(source: str, unsafe: bool = False) -> str:
+    return Fixer(Checker(Settings()), unsafe=unsafe).fix_source(dedent(source).encode(), "example.py").fixed.decode()
+
+
+def found(source: str) -> list[tuple[str, str]]:
+    """(code, covered text) of each finding, in order."""
+    source = dedent(source)
+    return [(f.code, covered_text(source, f)) for f in check(source)]
+
+
+def qw9(source: str) -> list[str]:
+    return [f.code for f in check(source) if f.code.startswith("QW9")]
 
 
 @pytest.mark.parametrize(
@@ -158,6 +176,16 @@ def test_an_openai_embedding_model_is_mapped_then_renamed_in_one_run():
     result = fixed(source)
     assert 'OpenAIEmbedding(model_name="text-embedding-v4", ' in result
     assert check(result) == []
+
+
+def test_an_embedding_without_a_model_gets_model_name():
+    source = f"""\
+        import os
+        from llama_index.embeddings.openai import OpenAIEmbedding
+
+        embeddings = OpenAIEmbedding(api_base="{SINGAPORE}", {KEY}, embed_batch_size=10, additional_kwargs={{"encoding_format": "float"}})
+        """
+    assert fixed(source).endswith('additional_kwargs={"encoding_format": "float"}, model_name="text-embedding-v4")\n')
 
 
 def test_embedding_batch_size_and_encoding_are_judged_where_given():
