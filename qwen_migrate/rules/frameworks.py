@@ -19,6 +19,19 @@ llm = ChatOpenAI(
     api_key=os.getenv("DASHSCOPE_API_KEY"),
 )
 """
+# A LlamaIndex LLM on DashScope, for the LlamaIndex examples.
+LLAMAINDEX_DASHSCOPE = """\
+import os
+from llama_index.llms.openai_like import OpenAILike
+
+llm = OpenAILike(
+    model="qwen3.6-plus",
+    api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+    api_key=os.getenv("DASHSCOPE_API_KEY"),
+    is_chat_model=True,
+    is_function_calling_model=True,
+)
+"""
 
 
 class FrameworkRule(Rule):

@@ -20,13 +20,16 @@ class FrameworkBaseUrl(FrameworkRule):
     `OpenAIEmbeddings` and `init_chat_model("openai:...")` without a DashScope `base_url` (or its
     alias `openai_api_base`), or with one read from `OPENAI_API_BASE`/`OPENAI_BASE_URL`; LiteLLM
     `completion`/`embedding` and DSPy `LM` with an `openai/` (or bare OpenAI) model and no DashScope
-    `api_base`; CrewAI `LLM` with an OpenAI model; LangChain `AzureChatOpenAI`. Also reports the
+    `api_base`; CrewAI `LLM` with an OpenAI model; LlamaIndex `OpenAI`, `OpenAILike`,
+    `OpenAIEmbedding` and `OpenAILikeEmbedding` without a DashScope `api_base`; LangChain
+    `AzureChatOpenAI`. Also reports the
     DashScope providers of LiteLLM and DSPy (`dashscope/` models), which default to the Beijing
     URL, and CrewAI's, which defaults to Singapore, where the configured region is another.
 
     ## Why is this bad?
     Without a base URL each framework builds an OpenAI SDK client for `api.openai.com` (LangChain
-    reads `OPENAI_API_BASE` first); a Singapore key is refused in Beijing and the other way round.
+    reads `OPENAI_API_BASE` first; LlamaIndex reads `OPENAI_API_BASE` and never `OPENAI_BASE_URL`,
+    llama-index-llms-openai==0.8.3 `llama_index/llms/openai/utils.py:1034-1059`); a Singapore key is refused in Beijing and the other way round.
     Sources: langchain-openai 1.7.4 `chat_models/base.py` (`openai_api_base`, alias `base_url`),
     litellm 1.110 `llms/dashscope/` (the Beijing default, `DASHSCOPE_API_BASE`), crewai 1.x
     `llms/providers/openai_compatible/completion.py` (the Singapore default, `DASHSCOPE_BASE_URL`).

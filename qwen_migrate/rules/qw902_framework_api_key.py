@@ -17,12 +17,14 @@ class FrameworkApiKey(FrameworkRule):
     ## What it does
     Reports a framework object on OpenAI's provider (LangChain `ChatOpenAI`, `OpenAIEmbeddings`,
     `init_chat_model("openai:...")`, LiteLLM and DSPy `openai/` models, CrewAI `LLM` with an OpenAI
-    model) given no API key, or one read from `OPENAI_API_KEY`.
+    model, LlamaIndex `OpenAI`, `OpenAILike`, `OpenAIEmbedding`, `OpenAILikeEmbedding`) given no
+    API key, or one read from `OPENAI_API_KEY`.
 
     ## Why is this bad?
     Given no key, each framework's OpenAI client reads `OPENAI_API_KEY`, an OpenAI key that
     DashScope refuses. The DashScope providers (`dashscope/` models) read `DASHSCOPE_API_KEY`
-    themselves and are not reported. Sources: langchain-openai 1.7.4 `chat_models/base.py`
+    themselves and are not reported. LlamaIndex's `OpenAILikeEmbedding` sends the key "fake"
+    instead (llama-index-embeddings-openai-like==0.4.0 `llama_index/embeddings/openai_like/base.py:62`). Sources: langchain-openai 1.7.4 `chat_models/base.py`
     (`openai_api_key`, alias `api_key`, from `OPENAI_API_KEY`); litellm 1.110 `main.py`.
 
     ## Fix safety
@@ -100,7 +102,8 @@ class FrameworkApiKey(FrameworkRule):
             written = name or entry.api_key[0]
             yield Violation(
                 framework.node,
-                f"{entry.name} has no {written}: it reads {OPENAI_KEY_VARIABLE}",
+                f"{entry.name} has no {written}: "
+                + (f"it sends {entry.default_api_key!r}" if entry.default_api_key else f"it reads {OPENAI_KEY_VARIABLE}"),
                 self.fix(description, SetKeyword(framework.node, written, read.code), read.needs) if read else None,
             )
         elif framework.arguments.environment_variable(name) in OPENAI_KEY_VARIABLES:

@@ -20,7 +20,8 @@ class FrameworkModelName(FrameworkRule):
     `ChatOpenAI(model=...)` / `model_name=`, `OpenAIEmbeddings(model=...)` and their defaults
     (`gpt-3.5-turbo`, `text-embedding-ada-002`) when none is given, `init_chat_model("openai:gpt-4o")`,
     LiteLLM `completion(model="gpt-4o")` / `"openai/gpt-4o"`, DSPy `LM("openai/gpt-4o")`, CrewAI
-    `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`.
+    `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`, LlamaIndex `OpenAI(model=...)` (default
+    `gpt-3.5-turbo`) and `OpenAIEmbedding(model=...)` (default `text-embedding-ada-002`).
 
     ## Why is this bad?
     DashScope serves Qwen models only: a request for `gpt-4o` fails. SDK calls' model names are
@@ -30,7 +31,8 @@ class FrameworkModelName(FrameworkRule):
     Safe: the name is mapped through the model map (configurable) and written in the framework's
     DashScope form: LiteLLM and CrewAI `dashscope/<model>` (their DashScope providers), the other
     prefixes kept as written (`openai/` beside DSPy's `api_base`, `openai:` for `init_chat_model`,
-    which infers no provider from a Qwen name), LangChain's classes the bare name. No fix for a
+    which infers no provider from a Qwen name), LangChain's and LlamaIndex's classes the bare name
+    (LlamaIndex's OpenAIEmbedding under `model_name`, see QW907; its OpenAI, see QW909). No fix for a
     name the map lacks.
     """
 

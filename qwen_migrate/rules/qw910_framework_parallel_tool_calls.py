@@ -19,7 +19,10 @@ class FrameworkParallelToolCalls(FrameworkRule):
     LangChain sends `parallel_tool_calls` only when it is given (langchain-openai 1.7.4
     `chat_models/base.py`, `bind_tools`), and DashScope defaults it to false where OpenAI defaults
     it to true (spec, "Chat Completions"): the model makes one tool call per turn, so an agent
-    loop takes more turns than it did on OpenAI.
+    loop takes more turns than it did on OpenAI. LlamaIndex is not reported: its OpenAI classes
+    send `parallel_tool_calls` with every request that has tools (False unless
+    `allow_parallel_tool_calls=True`, also in `structured_predict`; llama-index-llms-openai==0.8.3
+    `llama_index/llms/openai/base.py:1015-1016`), so DashScope behaves as OpenAI did.
 
     ## Fix safety
     Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour.

@@ -111,6 +111,9 @@ class Entry:
     parses_classes: bool = False
     # the base URL spellings the framework's DashScope provider reads, where fewer than `base_url`
     dashscope_base_url: Optional[tuple[str, ...]] = None
+    # the key the framework sends when given none, where it does not read OPENAI_API_KEY
+    # (LlamaIndex's OpenAILikeEmbedding sends "fake")
+    default_api_key: Optional[str] = None
 
 
     @property
@@ -126,9 +129,9 @@ class Entry:
 
 
 def entries() -> tuple[Entry, ...]:
-    from qwen_migrate.facts.frameworks import crewai, dspy, langchain, litellm
+    from qwen_migrate.facts.frameworks import crewai, dspy, langchain, litellm, llamaindex
 
-    return (*langchain.ENTRIES, *litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES)
+    return (*langchain.ENTRIES, *litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES, *llamaindex.ENTRIES)
 
 
 def _by_import() -> dict[str, Entry]:
@@ -145,4 +148,4 @@ SETTINGS = {
 # A file that builds an entry's object says one of these (the package it imports from, or for
 # langchain, whose other modules are not ours, the function's name): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.
-WORDS = ("litellm", "dspy", "crewai", "init_chat_model")
+WORDS = ("litellm", "dspy", "crewai", "init_chat_model", "llama_index")
