@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Iterator, Optional
 
+import libcst as cst
+
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import AddImport, Edit, InsertAfter
 from qwen_migrate.facts.frameworks import Entry
@@ -53,3 +55,14 @@ def setting_edits(framework: FrameworkObject, module: ResolvedModule, setting: E
     if module.last_import is None or not framework.means(name, f"{package}.{name}"):
         return None
     return InsertAfter(module.last_import, (f"{name}({argument})",)), AddImport(package, name)
+
+
+def is_imported(framework: FrameworkObject, expression: Optional[cst.BaseExpression], qualified: tuple[str, ...]) -> bool:
+    """Whether an expression where the object is built is a plain name that an import binds to one
+    of `qualified` ("pydantic_ai.NativeOutput"), or the builtin `str` for "str"."""
+    if not isinstance(expression, cst.Name):
+        return False
+    name = expression.value
+    if framework.scope is None or framework.scope.binding(name) is None:
+        return name in qualified  # a builtin: `str`
+    return any(framework.means(name, imported) for imported in qualified)
