@@ -195,3 +195,13 @@ def test_pydantic_ai_responses_model_with_its_own_options_has_no_fix():
 def test_a_file_that_only_says_from_agents_or_pydantic_ai_is_checked(tmp_path, monkeypatch):
     files = {"desk.py": AGENT_MODULE, "bills.py": 'from pydantic_ai import Agent\n\nagent = Agent("openai:gpt-4o")\n'}
     assert project(tmp_path, monkeypatch, files) == [("bills.py", "QW903"), ("desk.py", "QW906"), ("desk.py", "QW911")]
+
+
+def test_alibaba_models_in_another_region_are_reported_without_a_fix():
+    source = 'from pydantic_ai import Agent\n\nagent = Agent("alibaba:qwen-plus")\n'
+    beijing = Settings(region="cn")
+    findings = check(source, beijing)
+    assert [f.code for f in findings] == ["QW901"]
+    assert "defaults to https://dashscope-intl.aliyuncs.com/compatible-mode/v1" in findings[0].message
+    assert "AlibabaProvider(base_url=...)" in findings[0].message
+    assert Fixer(Checker(beijing), unsafe=True).fix_source(source.encode(), "example.py").fixed.decode() == source

@@ -20,7 +20,8 @@ class FrameworkModelName(FrameworkRule):
     `ChatOpenAI(model=...)` / `model_name=`, `OpenAIEmbeddings(model=...)` and their defaults
     (`gpt-3.5-turbo`, `text-embedding-ada-002`) when none is given, `init_chat_model("openai:gpt-4o")`,
     LiteLLM `completion(model="gpt-4o")` / `"openai/gpt-4o"`, DSPy `LM("openai/gpt-4o")`, CrewAI
-    `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`.
+    `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`, openai-agents `Agent(model="gpt-4o")` and
+    its model classes, pydantic-ai `Agent("openai:gpt-4o")` and `OpenAIChatModel("gpt-4o")`.
 
     ## Why is this bad?
     DashScope serves Qwen models only: a request for `gpt-4o` fails. SDK calls' model names are
@@ -28,7 +29,8 @@ class FrameworkModelName(FrameworkRule):
 
     ## Fix safety
     Safe: the name is mapped through the model map (configurable) and written in the framework's
-    DashScope form: LiteLLM and CrewAI `dashscope/<model>` (their DashScope providers), the other
+    DashScope form: LiteLLM and CrewAI `dashscope/<model>` (their DashScope providers), pydantic-ai
+    `alibaba:<model>` (its DashScope provider, on Chat Completions), the other
     prefixes kept as written (`openai/` beside DSPy's `api_base`, `openai:` for `init_chat_model`,
     which infers no provider from a Qwen name), LangChain's classes the bare name. No fix for a
     name the map lacks.

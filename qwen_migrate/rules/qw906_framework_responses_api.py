@@ -27,7 +27,12 @@ class FrameworkResponsesApi(FrameworkRule):
     `use_previous_response_id=True`, `output_version="responses/v1"`, or `text`/`previous_response_id`
     and the others in `model_kwargs`) or a model name that does (`gpt-5-pro`, `gpt-5.2-pro` and the
     other names the package lists, any name with "codex"). With `use_responses_api=False`, a
-    Responses-only setting given all the same is reported too.
+    Responses-only setting given all the same is reported too. openai-agents: an `Agent` whose
+    model is a name (or none) when no module of the project calls
+    `set_default_openai_api("chat_completions")`, an `OpenAIResponsesModel`, and
+    `OpenAIProvider(use_responses=True)`. pydantic-ai: an `OpenAIResponsesModel`, and an `Agent`
+    whose model string is `"openai:<Qwen model>"` or `"openai-responses:<Qwen model>"` (an OpenAI
+    model's string is QW903's, whose fix writes the same DashScope form).
 
     ## Why is this bad?
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
@@ -37,6 +42,10 @@ class FrameworkResponsesApi(FrameworkRule):
     Completions, ChatOpenAI passes the Responses-only settings to `create()`, which raises
     TypeError. dspy 3.4.1
     `clients/lm.py` (`model_type="responses"` sends through LiteLLM's `responses()`).
+    openai-agents sends a model name's requests to the Responses API unless the default is switched
+    (openai-agents==0.24.0 `agents/models/_openai_shared.py:11`, `agents/models/openai_provider.py:108-111`);
+    pydantic-ai builds an OpenAIResponsesModel for "openai:" and "openai-responses:"
+    (pydantic-ai-slim==2.68.0 `models/__init__.py:3701`).
 
     ## Fix safety
     Unsafe: `use_responses_api=False` keeps the object on Chat Completions, and the Responses-only
@@ -44,7 +53,14 @@ class FrameworkResponsesApi(FrameworkRule):
     them to the SDK's `chat.completions.create()`, which raises TypeError for each. What they asked
     for is lost: review it (DashScope's thinking switches travel in `extra_body`). DSPy's LM gets
     `model_type="chat"`, which reads replies in the Chat Completions form: code that reads Responses
-    output items from the LM's history must change.
+    output items from the LM's history must change. openai-agents: `set_default_openai_api("chat_completions")`
+    is called after the imports of the module with the Agent (it must run before any `RunConfig`
+    or `OpenAIProvider` is built, since a provider reads it when built); the Responses model classes
+    become the frameworks' Chat Completions ones (`OpenAIChatCompletionsModel`, `OpenAIChatModel`)
+    with the same arguments, `use_responses=True` becomes False; a pydantic-ai string becomes
+    `"alibaba:<model>"`, DashScope's own provider, which reads `DASHSCOPE_API_KEY` and defaults to
+    Singapore. Responses output items, hosted tools and `previous_response_id` chaining are not
+    there on Chat Completions: review code that relies on them.
     """
 
     code = "QW906"
@@ -56,6 +72,8 @@ class FrameworkResponsesApi(FrameworkRule):
     VALID = [
         LANGCHAIN_DASHSCOPE,
         LANGCHAIN_DASHSCOPE.replace("    api_key=", "    use_responses_api=False,\n    api_key="),
+        'from agents import Agent, set_default_openai_api\n\nset_default_openai_api("chat_completions")\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+        'from pydantic_ai import Agent\n\nagent = Agent("alibaba:qwen3.6-plus")\n',
     ]
     INVALID = [
         Invalid(
@@ -71,6 +89,18 @@ class FrameworkResponsesApi(FrameworkRule):
             at='model_type="responses"',
             message='model_type="responses" sends Responses API requests, which the compatible-mode base URL does not serve',
             fixed='import dspy\n\nlm = dspy.LM("openai/qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key="k", model_type="chat")\n',
+        ),
+        Invalid(
+            'from agents import Agent\n\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+            at='Agent(name="support", model="qwen3.6-plus")',
+            message='Agent sends its model\'s requests to the Responses API (openai-agents\' default; no set_default_openai_api("chat_completions") in the project), which the compatible-mode base URL does not serve',
+            fixed='from agents import set_default_openai_api, Agent\nset_default_openai_api("chat_completions")\n\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+        ),
+        Invalid(
+            'from pydantic_ai import Agent\n\nagent = Agent("openai:qwen3.6-plus")\n',
+            at='"openai:qwen3.6-plus"',
+            message='"openai:" builds a Responses API model, which the compatible-mode base URL does not serve (use \'alibaba:qwen3.6-plus\', DashScope\'s own provider)',
+            fixed='from pydantic_ai import Agent\n\nagent = Agent("alibaba:qwen3.6-plus")\n',
         ),
         Invalid(
             _CLIENT.replace("    reasoning=", "    use_responses_api=False,\n    reasoning="),
