@@ -369,7 +369,3 @@ class ResolvedModule:
     def setting_made(self, entry: Entry, value: Any) -> bool:
         """Whether some module of the project calls the setting entry with this literal value."""
         return repr(value) in self.settings.get(Origin(*entry.origin), ())
-
-    def setting_called(self, entry: Entry) -> bool:
-        """Whether some module of the project calls the setting entry, with whatever value."""
-        return bool(self.settings.get(Origin(*entry.origin)))
