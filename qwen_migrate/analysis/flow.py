@@ -265,6 +265,7 @@ class _Resolver:
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
             frameworks=list(self.frameworks.values()),
             settings=self._settings(exports),
+            last_import=_last_opening_import(self.module),
         )
 
     def _settings(self, exports: ProjectIndex) -> dict[Origin, frozenset[str]]:
@@ -1425,3 +1426,19 @@ _MAY_BE_A_VALUE = (cst.SimpleString, cst.ConcatenatedString, cst.Dict, cst.Call,
 def _package(module: str) -> str:
     """The top-level package of a dotted module name."""
     return module.partition(".")[0]
+
+
+def _last_opening_import(module: cst.Module) -> Optional[cst.SimpleStatementLine]:
+    """The last import line of those that open the module (after its docstring), if any."""
+    last = None
+    for index, statement in enumerate(module.body):
+        is_import = (
+            isinstance(statement, cst.SimpleStatementLine)
+            and bool(statement.body)
+            and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body)
+        )
+        if is_import:
+            last = statement
+        elif not (index == 0 and isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)):
+            break
+    return last

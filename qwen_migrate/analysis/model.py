@@ -310,6 +310,8 @@ class FrameworkObject:
         entry = self.entry
         if self.exported is not None:
             return self.exported.provider
+        if any(name in self.arguments for name in entry.client):  # the client's: judged where it is built
+            return None
         if entry.provider_parameter is not None:  # init_chat_model(model, model_provider="openai")
             name, wanted = entry.provider_parameter
             given = self.arguments.value(name)
@@ -361,6 +363,8 @@ class ResolvedModule:
     frameworks: list[FrameworkObject] = field(default_factory=list)  # framework objects built here
     # the framework settings the project makes (with the index; else this module's), as ProjectIndex.settings
     settings: dict[Origin, frozenset[str]] = field(default_factory=dict)
+    # the last of the imports that open the module, after which fixes add module-wide settings
+    last_import: Optional[cst.SimpleStatementLine] = None
 
     def setting_made(self, entry: Entry, value: Any) -> bool:
         """Whether some module of the project calls the setting entry with this literal value."""

@@ -1,9 +1,13 @@
 """What the QW9 rules share: which framework objects they judge, and an example client."""
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from typing import ClassVar, Iterator, Optional
+
+import libcst as cst
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
+from qwen_migrate.edits import AddImport, Edit, InsertAfter
+from qwen_migrate.facts.frameworks import Entry
 from qwen_migrate.finding import Violation
 from qwen_migrate.rules import Rule, addressed_elsewhere
 from qwen_migrate.settings import Settings
@@ -53,3 +57,25 @@ class FrameworkRule(Rule):
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
+
+
+def setting_edits(framework: FrameworkObject, module: ResolvedModule, setting: Entry, argument: str) -> Optional[tuple[Edit, ...]]:
+    """The edits that make a framework setting for the whole process (openai-agents'
+    `set_default_openai_api("chat_completions")`, `argument` its code) right after the imports that open the module,
+    before anything the module builds reads it; None when the module opens with no import, or
+    the setting's name means something else in it."""
+    package, name = setting.origin
+    if module.last_import is None or not framework.means(name, f"{package}.{name}"):
+        return None
+    return InsertAfter(module.last_import, (f"{name}({argument})",)), AddImport(package, name)
+
+
+def is_imported(framework: FrameworkObject, expression: Optional[cst.BaseExpression], qualified: tuple[str, ...]) -> bool:
+    """Whether an expression where the object is built is a plain name that an import binds to one
+    of `qualified` ("pydantic_ai.NativeOutput"), or the builtin `str` for "str"."""
+    if not isinstance(expression, cst.Name):
+        return False
+    name = expression.value
+    if framework.scope is None or framework.scope.binding(name) is None:
+        return name in qualified  # a builtin: `str`
+    return any(framework.means(name, imported) for imported in qualified)

@@ -24,7 +24,10 @@ class FrameworkBaseUrl(FrameworkRule):
     `OpenAIEmbedding` and `OpenAILikeEmbedding` without a DashScope `api_base`; LangChain
     `AzureChatOpenAI`. Also reports the
     DashScope providers of LiteLLM and DSPy (`dashscope/` models), which default to the Beijing
-    URL, and CrewAI's, which defaults to Singapore, where the configured region is another.
+    URL, and CrewAI's, which defaults to Singapore, where the configured region is another; an
+    `OpenAIProvider` of openai-agents or pydantic-ai given neither a `base_url` nor an
+    `openai_client` (whose own URL the QW1 rules judge), and pydantic-ai's `"alibaba:"` models,
+    which default to Singapore, in another region.
 
     ## Why is this bad?
     Without a base URL each framework builds an OpenAI SDK client for `api.openai.com` (LangChain

@@ -17,8 +17,9 @@ class FrameworkApiKey(FrameworkRule):
     ## What it does
     Reports a framework object on OpenAI's provider (LangChain `ChatOpenAI`, `OpenAIEmbeddings`,
     `init_chat_model("openai:...")`, LiteLLM and DSPy `openai/` models, CrewAI `LLM` with an OpenAI
-    model, LlamaIndex `OpenAI`, `OpenAILike`, `OpenAIEmbedding`, `OpenAILikeEmbedding`) given no
-    API key, or one read from `OPENAI_API_KEY`.
+    model, LlamaIndex `OpenAI`, `OpenAILike`, `OpenAIEmbedding`, `OpenAILikeEmbedding`, the
+    `OpenAIProvider` of openai-agents and pydantic-ai without an `openai_client`) given no API key,
+    or one read from `OPENAI_API_KEY`.
 
     ## Why is this bad?
     Given no key, each framework's OpenAI client reads `OPENAI_API_KEY`, an OpenAI key that

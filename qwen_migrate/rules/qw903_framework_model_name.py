@@ -21,7 +21,9 @@ class FrameworkModelName(FrameworkRule):
     (`gpt-3.5-turbo`, `text-embedding-ada-002`) when none is given, `init_chat_model("openai:gpt-4o")`,
     LiteLLM `completion(model="gpt-4o")` / `"openai/gpt-4o"`, DSPy `LM("openai/gpt-4o")`, CrewAI
     `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`, LlamaIndex `OpenAI(model=...)` (default
-    `gpt-3.5-turbo`) and `OpenAIEmbedding(model=...)` (default `text-embedding-ada-002`).
+    `gpt-3.5-turbo`) and `OpenAIEmbedding(model=...)` (default `text-embedding-ada-002`),
+    openai-agents `Agent(model="gpt-4o")` and its model classes, pydantic-ai `Agent("openai:gpt-4o")`
+    and `OpenAIChatModel("gpt-4o")`.
 
     ## Why is this bad?
     DashScope serves Qwen models only: a request for `gpt-4o` fails. SDK calls' model names are
@@ -29,7 +31,8 @@ class FrameworkModelName(FrameworkRule):
 
     ## Fix safety
     Safe: the name is mapped through the model map (configurable) and written in the framework's
-    DashScope form: LiteLLM and CrewAI `dashscope/<model>` (their DashScope providers), the other
+    DashScope form: LiteLLM and CrewAI `dashscope/<model>` (their DashScope providers), pydantic-ai
+    `alibaba:<model>` (its DashScope provider, on Chat Completions), the other
     prefixes kept as written (`openai/` beside DSPy's `api_base`, `openai:` for `init_chat_model`,
     which infers no provider from a Qwen name), LangChain's and LlamaIndex's classes the bare name
     (LlamaIndex's OpenAIEmbedding under `model_name`, see QW907; its OpenAI, see QW909). No fix for a

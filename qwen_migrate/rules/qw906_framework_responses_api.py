@@ -1,13 +1,17 @@
 from typing import Iterator, Optional
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
-from qwen_migrate.edits import Edit, ReplaceNode, SetKeyword, Text
-from qwen_migrate.facts.frameworks import CHAT
-from qwen_migrate.facts.frameworks import dspy, langchain
+import libcst as cst
+
+from qwen_migrate.edits import AddImport, Edit, RemoveUnusedImport, ReplaceNode, SetKeyword, Text
+from qwen_migrate.facts.dashscope import is_qwen_model
+from qwen_migrate.facts.frameworks import AGENT, CHAT, OPENAI_PROVIDER
+from qwen_migrate.facts.frameworks import agents, dspy, langchain, pydantic_ai
+from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, setting_edits
 from qwen_migrate.settings import Settings
 
 _CLIENT = LANGCHAIN_DASHSCOPE.replace("    api_key=", '    reasoning={"effort": "low"},\n    api_key=')
@@ -23,7 +27,12 @@ class FrameworkResponsesApi(FrameworkRule):
     `use_previous_response_id=True`, `output_version="responses/v1"`, or `text`/`previous_response_id`
     and the others in `model_kwargs`) or a model name that does (`gpt-5-pro`, `gpt-5.2-pro` and the
     other names the package lists, any name with "codex"). With `use_responses_api=False`, a
-    Responses-only setting given all the same is reported too.
+    Responses-only setting given all the same is reported too. openai-agents: an `Agent` whose
+    model is a name (or none) when no module of the project calls
+    `set_default_openai_api("chat_completions")`, an `OpenAIResponsesModel`, and
+    `OpenAIProvider(use_responses=True)`. pydantic-ai: an `OpenAIResponsesModel`, and an `Agent`
+    whose model string is `"openai:<Qwen model>"` or `"openai-responses:<Qwen model>"` (an OpenAI
+    model's string is QW903's, whose fix writes the same DashScope form).
 
     ## Why is this bad?
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
@@ -33,6 +42,10 @@ class FrameworkResponsesApi(FrameworkRule):
     Completions, ChatOpenAI passes the Responses-only settings to `create()`, which raises
     TypeError. dspy 3.4.1
     `clients/lm.py` (`model_type="responses"` sends through LiteLLM's `responses()`).
+    openai-agents sends a model name's requests to the Responses API unless the default is switched
+    (openai-agents==0.24.0 `agents/models/_openai_shared.py:11`, `agents/models/openai_provider.py:108-111`);
+    pydantic-ai builds an OpenAIResponsesModel for "openai:" and "openai-responses:"
+    (pydantic-ai-slim==2.68.0 `models/__init__.py:3701`).
 
     ## Fix safety
     Unsafe: `use_responses_api=False` keeps the object on Chat Completions, and the Responses-only
@@ -40,7 +53,14 @@ class FrameworkResponsesApi(FrameworkRule):
     them to the SDK's `chat.completions.create()`, which raises TypeError for each. What they asked
     for is lost: review it (DashScope's thinking switches travel in `extra_body`). DSPy's LM gets
     `model_type="chat"`, which reads replies in the Chat Completions form: code that reads Responses
-    output items from the LM's history must change.
+    output items from the LM's history must change. openai-agents: `set_default_openai_api("chat_completions")`
+    is called after the imports of the module with the Agent (it must run before any `RunConfig`
+    or `OpenAIProvider` is built, since a provider reads it when built); the Responses model classes
+    become the frameworks' Chat Completions ones (`OpenAIChatCompletionsModel`, `OpenAIChatModel`)
+    with the same arguments, `use_responses=True` becomes False; a pydantic-ai string becomes
+    `"alibaba:<model>"`, DashScope's own provider, which reads `DASHSCOPE_API_KEY` and defaults to
+    Singapore. Responses output items, hosted tools and `previous_response_id` chaining are not
+    there on Chat Completions: review code that relies on them.
     """
 
     code = "QW906"
@@ -48,10 +68,12 @@ class FrameworkResponsesApi(FrameworkRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.UNSAFE
     spec = 'Responses API, "base_url"; frameworks.md'
-    kinds = frozenset({CHAT})
+    kinds = frozenset({CHAT, AGENT})
     VALID = [
         LANGCHAIN_DASHSCOPE,
         LANGCHAIN_DASHSCOPE.replace("    api_key=", "    use_responses_api=False,\n    api_key="),
+        'from agents import Agent, set_default_openai_api\n\nset_default_openai_api("chat_completions")\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+        'from pydantic_ai import Agent\n\nagent = Agent("alibaba:qwen3.6-plus")\n',
     ]
     INVALID = [
         Invalid(
@@ -69,6 +91,18 @@ class FrameworkResponsesApi(FrameworkRule):
             fixed='import dspy\n\nlm = dspy.LM("openai/qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key="k", model_type="chat")\n',
         ),
         Invalid(
+            'from agents import Agent\n\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+            at='Agent(name="support", model="qwen3.6-plus")',
+            message='Agent sends its model\'s requests to the Responses API (openai-agents\' default; no set_default_openai_api("chat_completions") in the project), which the compatible-mode base URL does not serve',
+            fixed='from agents import set_default_openai_api, Agent\nset_default_openai_api("chat_completions")\n\nagent = Agent(name="support", model="qwen3.6-plus")\n',
+        ),
+        Invalid(
+            'from pydantic_ai import Agent\n\nagent = Agent("openai:qwen3.6-plus")\n',
+            at='"openai:qwen3.6-plus"',
+            message='"openai:" builds a Responses API model, which the compatible-mode base URL does not serve (use \'alibaba:qwen3.6-plus\', DashScope\'s own provider)',
+            fixed='from pydantic_ai import Agent\n\nagent = Agent("alibaba:qwen3.6-plus")\n',
+        ),
+        Invalid(
             _CLIENT.replace("    reasoning=", "    use_responses_api=False,\n    reasoning="),
             at='reasoning={"effort": "low"}',
             message="reasoning is a Responses API setting: with use_responses_api=False ChatOpenAI passes it to chat.completions.create(), which raises TypeError",
@@ -79,8 +113,57 @@ class FrameworkResponsesApi(FrameworkRule):
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         if framework.entry.framework == "dspy":
             yield from self._dspy(framework)
+        elif framework.entry.framework == agents.FRAMEWORK:
+            yield from self._openai_agents(framework, module)
+        elif framework.entry.framework == pydantic_ai.FRAMEWORK:
+            yield from self._pydantic_ai(framework)
         elif "ChatOpenAI" in (framework.entry.name, framework.entry.behaves_as):
             yield from self._langchain(framework)
+
+    def _openai_agents(self, framework: FrameworkObject, module: ResolvedModule) -> Iterator[Violation]:
+        entry, arguments = framework.entry, framework.arguments
+        if entry is agents.AGENT_ENTRY:
+            _, model = framework.parameter(entry.model)
+            on_default_provider = model is MISSING or (isinstance(model, str) and framework.provider == OPENAI_PROVIDER)
+            if on_default_provider and not module.setting_made(agents.SET_DEFAULT_API, agents.CHAT_COMPLETIONS_API):
+                edits = setting_edits(framework, module, agents.SET_DEFAULT_API, f'"{agents.CHAT_COMPLETIONS_API}"')
+                yield Violation(
+                    framework.node,
+                    f'Agent sends its model\'s requests to the Responses API (openai-agents\' default; no set_default_openai_api("{agents.CHAT_COMPLETIONS_API}") in the project), which the compatible-mode base URL does not serve',
+                    self.fix(f'Call set_default_openai_api("{agents.CHAT_COMPLETIONS_API}") after the imports', *edits) if edits else None,
+                )
+        elif entry is agents.RESPONSES_MODEL:
+            yield Violation(
+                framework.node,
+                "OpenAIResponsesModel sends Responses API requests, which the compatible-mode base URL does not serve",
+                _renamed(self, framework, agents.RESPONSES_MODEL_ONLY, ("agents", agents.CHAT_COMPLETIONS_MODEL.name)),
+            )
+        elif entry is agents.PROVIDER and arguments.value(agents.USE_RESPONSES) is True:
+            yield Violation(
+                arguments.where(agents.USE_RESPONSES),
+                f"{agents.USE_RESPONSES}=True sends Responses API requests, which the compatible-mode base URL does not serve",
+                self.fix(f"Set {agents.USE_RESPONSES}=False", ReplaceNode(arguments.expression(agents.USE_RESPONSES), "False")),
+            )
+
+    def _pydantic_ai(self, framework: FrameworkObject) -> Iterator[Violation]:
+        entry = framework.entry
+        if entry is pydantic_ai.RESPONSES_MODEL:
+            yield Violation(
+                framework.node,
+                "OpenAIResponsesModel sends Responses API requests, which the compatible-mode base URL does not serve",
+                _renamed(self, framework, pydantic_ai.RESPONSES_MODEL_ONLY, pydantic_ai.CHAT_MODEL_IMPORT),
+            )
+        elif entry is pydantic_ai.AGENT_ENTRY and isinstance(framework.model, str):
+            prefix, name = entry.model_strings.split(framework.model)
+            # an OpenAI model's string is QW903's, whose fix writes the same DashScope form
+            if prefix in pydantic_ai.RESPONSES_PREFIXES and is_qwen_model(name) and not is_openai_model(name):
+                written = entry.model_strings.written(framework.model, name)
+                parameter, _ = framework.parameter(entry.model)
+                yield Violation(
+                    framework.arguments.where(parameter),
+                    f'"{prefix}:" builds a Responses API model, which the compatible-mode base URL does not serve (use {written!r}, DashScope\'s own provider)',
+                    self.fix(f"Use {written!r}", ReplaceNode(framework.arguments.expression(parameter), Text(written))),
+                )
 
     def _dspy(self, framework: FrameworkObject) -> Iterator[Violation]:
         name, responses = dspy.MODEL_TYPE_RESPONSES
@@ -115,6 +198,23 @@ class FrameworkResponsesApi(FrameworkRule):
                     f"{trigger} makes ChatOpenAI send Responses API requests, which the compatible-mode base URL does not serve",
                     _off(self, framework, SetKeyword(framework.node, langchain.RESPONSES_FLAG, "False")),
                 )
+
+
+def _renamed(rule: FrameworkRule, framework: FrameworkObject, only: tuple[str, ...], chat_model: tuple[str, str]) -> Optional[Fix]:
+    """The fix of a Responses model class: the framework's Chat Completions model, built with the
+    same arguments; none when the call names the class other than by a plain name, or passes what
+    the chat model does not take."""
+    module, name = chat_model
+    func = framework.node.func
+    if not isinstance(func, cst.Name) or any(keyword in framework.arguments for keyword in only) or not framework.means(name, f"{module}.{name}"):
+        return None
+    imported = framework.entry.imports[0].rpartition(".")[0]
+    return rule.fix(
+        f"Use {name}",
+        ReplaceNode(func, name),
+        AddImport(module, name),
+        RemoveUnusedImport(imported, func.value),
+    )
 
 
 def _off(rule: FrameworkRule, framework: FrameworkObject, flag: Edit) -> Optional[Fix]:

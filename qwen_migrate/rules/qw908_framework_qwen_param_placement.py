@@ -5,7 +5,7 @@ import libcst as cst
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import MoveToExtraBody, RemoveDictElement
 from qwen_migrate.facts.dashscope import QWEN_ONLY_CHAT_PARAMS
-from qwen_migrate.facts.frameworks import CHAT
+from qwen_migrate.facts.frameworks import CHAT, OPTIONS, agents
 from qwen_migrate.facts.frameworks.langchain import MODEL_KWARGS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.request import static_value
@@ -22,15 +22,16 @@ class FrameworkQwenParamPlacement(FrameworkRule):
     Reports Qwen-only parameters (`enable_thinking`, `thinking_budget`, `enable_search`,
     `search_options`, `top_k`, `vl_high_resolution_images`, `enable_code_interpreter`) given to
     LangChain `ChatOpenAI` (or `init_chat_model`) in `model_kwargs` or as keywords of their own,
-    and to CrewAI `LLM` as keywords.
+    and to CrewAI `LLM` as keywords; and given to openai-agents `ModelSettings` in `extra_args`.
 
     ## Why is this bad?
     ChatOpenAI moves the keywords it does not know into `model_kwargs` and passes those to the
     SDK's `create()` as keyword arguments, and CrewAI passes unknown keywords the same way: the SDK
     raises `TypeError: Completions.create() got an unexpected keyword argument 'enable_thinking'`.
     Both send `extra_body` as it is (langchain-openai 1.7.4 `chat_models/base.py`, `extra_body`;
-    crewai 1.x `llm.py`). LiteLLM and DSPy put unknown keywords into `extra_body` themselves and
-    are not reported.
+    crewai 1.x `llm.py`). openai-agents passes `extra_args` to `create()` as keywords too, and
+    `extra_body` as it is (openai-agents==0.24.0 `agents/models/openai_chatcompletions.py:713,740`).
+    LiteLLM and DSPy put unknown keywords into `extra_body` themselves and are not reported.
 
     ## Fix safety
     Safe: the parameter moves into the object's `extra_body` (merged with one given as a dict
@@ -42,7 +43,7 @@ class FrameworkQwenParamPlacement(FrameworkRule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     spec = 'Chat Completions, "extra_body"; frameworks.md'
-    kinds = frozenset({CHAT})
+    kinds = frozenset({CHAT, OPTIONS})
     VALID = [_BASE.format('extra_body={"enable_thinking": False},')]
     INVALID = [
         Invalid(
@@ -57,6 +58,12 @@ class FrameworkQwenParamPlacement(FrameworkRule):
             message="top_k is passed to the SDK's create() as a keyword, which raises TypeError: pass it in extra_body",
             fixed=_BASE.format('extra_body={"top_k": 20},'),
         ),
+        Invalid(
+            'from agents import ModelSettings\n\nsettings = ModelSettings(extra_args={"enable_thinking": False})\n',
+            at='"enable_thinking": False',
+            message="enable_thinking in extra_args is passed to the SDK's create() as a keyword, which raises TypeError: pass it in extra_body",
+            fixed='from agents import ModelSettings\n\nsettings = ModelSettings(extra_args={}, extra_body={"enable_thinking": False})\n',
+        ),
     ]
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
@@ -64,6 +71,9 @@ class FrameworkQwenParamPlacement(FrameworkRule):
         if entry.request is not None or entry.extra_body is None:  # a framework that forwards them itself
             return
         arguments = framework.arguments
+        if entry is agents.MODEL_SETTINGS:  # a dataclass: a keyword of its own raises TypeError at once
+            yield from self._in_options(framework, agents.EXTRA_ARGS)
+            return
         for name in QWEN_ONLY_CHAT_PARAMS:
             if arguments.is_keyword(name):
                 move = arguments.move_to_extra_body(name, ((name, arguments.expression(name)),))
@@ -72,7 +82,12 @@ class FrameworkQwenParamPlacement(FrameworkRule):
                     f"{name} is passed to the SDK's create() as a keyword, which raises TypeError: pass it in {entry.extra_body}",
                     Fix(FixSafety.SAFE, f"Move {name} into {entry.extra_body}", (move,)) if move else None,
                 )
-        options = arguments.expression(MODEL_KWARGS) if arguments.is_keyword(MODEL_KWARGS) else None
+        yield from self._in_options(framework, MODEL_KWARGS)
+
+    def _in_options(self, framework: FrameworkObject, options_name: str) -> Iterator[Violation]:
+        """Qwen-only parameters in the dict literal of options the framework passes to `create()` as keywords."""
+        entry, arguments = framework.entry, framework.arguments
+        options = arguments.expression(options_name) if arguments.is_keyword(options_name) else None
         if not isinstance(options, cst.Dict):
             return
         for element in options.elements:
@@ -87,6 +102,6 @@ class FrameworkQwenParamPlacement(FrameworkRule):
                 )
                 yield Violation(
                     element,
-                    f"{key} in {MODEL_KWARGS} is passed to the SDK's create() as a keyword, which raises TypeError: pass it in {entry.extra_body}",
+                    f"{key} in {options_name} is passed to the SDK's create() as a keyword, which raises TypeError: pass it in {entry.extra_body}",
                     fix,
                 )

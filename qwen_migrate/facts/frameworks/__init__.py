@@ -22,6 +22,7 @@ CHAT_REQUEST = "chat-request"  # a function that sends one Chat Completions requ
 EMBEDDING_REQUEST = "embedding-request"  # a function that sends one Embeddings request (LiteLLM embedding)
 AGENT = "agent"  # an object that takes a model string or a chat model object (CrewAI Agent)
 TASK = "task"  # a unit of work whose options choose the request's output format (CrewAI Task)
+OPTIONS = "options"  # request options an agent sends with each of its requests (openai-agents ModelSettings)
 # a call that configures the framework for the whole process, by its first argument
 # (openai-agents `set_default_openai_api("chat_completions")`): made anywhere in the project, it
 # counts for every module (see ProjectIndex.settings)
@@ -114,6 +115,8 @@ class Entry:
     # the key the framework sends when given none, where it does not read OPENAI_API_KEY
     # (LlamaIndex's OpenAILikeEmbedding sends "fake")
     default_api_key: Optional[str] = None
+    # parameters that take an SDK client, whose own base URL and key (judged where it is built) then count
+    client: tuple[str, ...] = ()
 
 
     @property
@@ -129,9 +132,17 @@ class Entry:
 
 
 def entries() -> tuple[Entry, ...]:
-    from qwen_migrate.facts.frameworks import crewai, dspy, langchain, litellm, llamaindex
+    from qwen_migrate.facts.frameworks import agents, crewai, dspy, langchain, litellm, llamaindex, pydantic_ai
 
-    return (*langchain.ENTRIES, *litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES, *llamaindex.ENTRIES)
+    return (
+        *langchain.ENTRIES,
+        *litellm.ENTRIES,
+        *dspy.ENTRIES,
+        *crewai.ENTRIES,
+        *llamaindex.ENTRIES,
+        *agents.ENTRIES,
+        *pydantic_ai.ENTRIES,
+    )
 
 
 def _by_import() -> dict[str, Entry]:
@@ -148,4 +159,4 @@ SETTINGS = {
 # A file that builds an entry's object says one of these (the package it imports from, or for
 # langchain, whose other modules are not ours, the function's name): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.
-WORDS = ("litellm", "dspy", "crewai", "init_chat_model", "llama_index")
+WORDS = ("litellm", "dspy", "crewai", "init_chat_model", "llama_index", "from agents", "import agents", "pydantic_ai")
