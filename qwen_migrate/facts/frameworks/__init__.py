@@ -31,6 +31,9 @@ SETTING = "setting"
 OPENAI_PROVIDER = "openai"  # OpenAI's API through the SDK, unless a base URL says otherwise
 DASHSCOPE_PROVIDER = "dashscope"  # the framework's own DashScope provider, with its default base URL
 OTHER = "other"  # another provider: nothing of ours
+# a prefix naming DashScope that the framework rejects (instructor's `from_provider("dashscope/...")`
+# raises ConfigurationError): the code cannot run as written
+REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,9 @@ class Entry:
     parses_classes: bool = False
     # the base URL spellings the framework's DashScope provider reads, where fewer than `base_url`
     dashscope_base_url: Optional[tuple[str, ...]] = None
-
+    # the parameter whose OpenAI SDK client the call returns, patched (instructor's `from_openai(client)`):
+    # the calls through its result are that client's SDK calls
+    wraps: Optional[str] = None
 
     @property
     def origin(self) -> tuple[str, str]:
@@ -126,9 +131,9 @@ class Entry:
 
 
 def entries() -> tuple[Entry, ...]:
-    from qwen_migrate.facts.frameworks import crewai, dspy, langchain, litellm
+    from qwen_migrate.facts.frameworks import autogen, crewai, dspy, instructor, langchain, litellm
 
-    return (*langchain.ENTRIES, *litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES)
+    return (*langchain.ENTRIES, *litellm.ENTRIES, *dspy.ENTRIES, *crewai.ENTRIES, *autogen.ENTRIES, *instructor.ENTRIES)
 
 
 def _by_import() -> dict[str, Entry]:
@@ -143,6 +148,7 @@ SETTINGS = {
     for framework in {entry.framework for entry in entries() if entry.kind == SETTING}
 }
 # A file that builds an entry's object says one of these (the package it imports from, or for
-# langchain, whose other modules are not ours, the function's name): the prefilter parses only
+# langchain, whose other modules are not ours, the function's name; for instructor, a common word,
+# its import statements): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.
-WORDS = ("litellm", "dspy", "crewai", "init_chat_model")
+WORDS = ("litellm", "dspy", "crewai", "init_chat_model", "autogen_ext", "import instructor", "from instructor")
