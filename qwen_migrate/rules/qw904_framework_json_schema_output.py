@@ -3,13 +3,13 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
-from qwen_migrate.facts.frameworks import CHAT, TASK
+from qwen_migrate.facts.frameworks import CHAT, TASK, autogen, instructor
 from qwen_migrate.facts.frameworks.crewai import STRUCTURED_OUTPUTS
 from qwen_migrate.facts.frameworks.langchain import STRUCTURED_OUTPUT_DEFAULT
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid, addressed_elsewhere
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode
 from qwen_migrate.settings import Settings
 
 _WORKING_METHOD = "function_calling"
@@ -20,20 +20,28 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
     ## What it does
     Reports structured output that a framework sends as a `json_schema` response format:
     LangChain `with_structured_output(...)` with the default method or `method="json_schema"`,
-    and CrewAI `Task(output_pydantic=...)`, `output_json=` or `response_model=`.
+    CrewAI `Task(output_pydantic=...)`, `output_json=` or `response_model=`, AutoGen
+    `create(messages, json_output=<model class>)` (and `create_stream`), and instructor's
+    `Mode.JSON_SCHEMA`.
 
     ## Why is this bad?
     DashScope's Chat Completions accept `response_format` `json_object` only (spec, "Chat
     Completions"): the request is refused. LangChain's `ChatOpenAI.with_structured_output`
     defaults to `method="json_schema"` (langchain-openai 1.7.4 `chat_models/base.py`); its
     `"function_calling"` and `"json_mode"` methods work on DashScope. CrewAI parses a task's
-    structured output with the SDK's `beta.chat.completions.parse`, which sends a strict json_schema.
+    structured output with the SDK's `beta.chat.completions.parse`, which sends a strict json_schema;
+    so does AutoGen for a model class given as `json_output` (autogen-ext==0.7.5
+    `autogen_ext/models/openai/_openai_client.py:548-556`). instructor's `Mode.JSON_SCHEMA` sends a
+    json_schema response format (instructor 1.17.0 `v2/providers/openai/handlers.py:799-805`); its
+    default `Mode.TOOLS` works on DashScope.
 
     ## Fix safety
     Unsafe: LangChain gets `method="function_calling"`, which asks the model for the schema
     through a forced tool call: the output is validated the same way, but the request differs
     (the model may phrase the answer differently). CrewAI has no such option: reported only (ask
-    for JSON in the task's prompt, and parse it yourself, or leave the task without a schema).
+    for JSON in the task's prompt, and parse it yourself, or leave the task without a schema), nor
+    has AutoGen (`json_output=True` asks for a JSON object: validate it with the model class
+    yourself). instructor gets `Mode.TOOLS`, a forced call of one named tool with the schema.
     """
 
     code = "QW904"
@@ -76,6 +84,12 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
                         f"{name} makes CrewAI send a json_schema response format, which DashScope does not support",
                     )
             return
+        if framework.entry.framework == "autogen":
+            yield from _autogen(framework)
+            return
+        if framework.entry.framework == "instructor":
+            yield from self._instructor(framework)
+            return
         for call in framework.calls:
             if call.method != "with_structured_output":
                 continue
@@ -94,6 +108,27 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
                     'method="json_schema" sends a json_schema response format, which DashScope does not support',
                     self.fix('Use method="function_calling"', edit),
                 )
+
+    def _instructor(self, framework: FrameworkObject) -> Iterator[Violation]:
+        member, node = instructor_mode(framework)
+        if member == instructor.MODE_JSON_SCHEMA:
+            yield Violation(
+                framework.arguments.where(instructor.MODE),
+                f"Mode.{member} makes instructor send a json_schema response format, which DashScope does not support",
+                self.fix(f"Use Mode.{instructor.MODE_TOOLS}", ReplaceNode(node, instructor.MODE_TOOLS)),
+            )
+
+
+def _autogen(framework: FrameworkObject) -> Iterator[Violation]:
+    """create(..., json_output=<model class>): parsed with a json_schema response format; a bool
+    asks for json_object or nothing."""
+    for call in framework.calls:
+        if autogen.JSON_OUTPUT in call.arguments and call.arguments.value(autogen.JSON_OUTPUT) not in (True, False, None, MISSING):
+            yield Violation(
+                call.arguments.where(autogen.JSON_OUTPUT),
+                f"{autogen.JSON_OUTPUT}=<model class> makes AutoGen send a json_schema response format, which DashScope does not support"
+                f" ({autogen.JSON_OUTPUT}=True asks for a JSON object)",
+            )
 
 
 def _all_crewai_models_elsewhere(module: ResolvedModule, settings: Settings) -> bool:

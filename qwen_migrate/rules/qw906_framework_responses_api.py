@@ -3,11 +3,11 @@ from typing import Iterator, Optional
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import Edit, ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.frameworks import CHAT
-from qwen_migrate.facts.frameworks import dspy, langchain
+from qwen_migrate.facts.frameworks import dspy, instructor, langchain
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode
 from qwen_migrate.settings import Settings
 
 _CLIENT = LANGCHAIN_DASHSCOPE.replace("    api_key=", '    reasoning={"effort": "low"},\n    api_key=')
@@ -23,7 +23,9 @@ class FrameworkResponsesApi(FrameworkRule):
     `use_previous_response_id=True`, `output_version="responses/v1"`, or `text`/`previous_response_id`
     and the others in `model_kwargs`) or a model name that does (`gpt-5-pro`, `gpt-5.2-pro` and the
     other names the package lists, any name with "codex"). With `use_responses_api=False`, a
-    Responses-only setting given all the same is reported too.
+    Responses-only setting given all the same is reported too. And instructor's
+    `Mode.RESPONSES_TOOLS` and `Mode.RESPONSES_TOOLS_WITH_INBUILT_TOOLS` (`from_openai`, `patch`,
+    `from_provider`).
 
     ## Why is this bad?
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
@@ -32,7 +34,9 @@ class FrameworkResponsesApi(FrameworkRule):
     `chat_models/base.py`, `_use_responses_api` and `_model_prefers_responses_api`. On Chat
     Completions, ChatOpenAI passes the Responses-only settings to `create()`, which raises
     TypeError. dspy 3.4.1
-    `clients/lm.py` (`model_type="responses"` sends through LiteLLM's `responses()`).
+    `clients/lm.py` (`model_type="responses"` sends through LiteLLM's `responses()`). instructor
+    1.17.0 sends its Responses modes through the client's `responses.create`
+    (`v2/providers/openai/handlers.py`).
 
     ## Fix safety
     Unsafe: `use_responses_api=False` keeps the object on Chat Completions, and the Responses-only
@@ -40,7 +44,9 @@ class FrameworkResponsesApi(FrameworkRule):
     them to the SDK's `chat.completions.create()`, which raises TypeError for each. What they asked
     for is lost: review it (DashScope's thinking switches travel in `extra_body`). DSPy's LM gets
     `model_type="chat"`, which reads replies in the Chat Completions form: code that reads Responses
-    output items from the LM's history must change.
+    output items from the LM's history must change. instructor's `Mode.RESPONSES_TOOLS` becomes
+    `Mode.TOOLS`, the same tool call on Chat Completions; `RESPONSES_TOOLS_WITH_INBUILT_TOOLS`
+    (OpenAI's built-in tools, such as web search) is reported only.
     """
 
     code = "QW906"
@@ -81,6 +87,18 @@ class FrameworkResponsesApi(FrameworkRule):
             yield from self._dspy(framework)
         elif "ChatOpenAI" in (framework.entry.name, framework.entry.behaves_as):
             yield from self._langchain(framework)
+        elif framework.entry.framework == "instructor":
+            yield from self._instructor(framework)
+
+    def _instructor(self, framework: FrameworkObject) -> Iterator[Violation]:
+        member, node = instructor_mode(framework)
+        if member in (instructor.MODE_RESPONSES_TOOLS, instructor.MODE_RESPONSES_WITH_INBUILT_TOOLS):
+            fix = instructor.MODE_TOOLS if member == instructor.MODE_RESPONSES_TOOLS else None
+            yield Violation(
+                framework.arguments.where(instructor.MODE),
+                f"Mode.{member} makes instructor send Responses API requests, which the compatible-mode base URL does not serve",
+                self.fix(f"Use Mode.{fix}", ReplaceNode(node, fix)) if fix else None,
+            )
 
     def _dspy(self, framework: FrameworkObject) -> Iterator[Violation]:
         name, responses = dspy.MODEL_TYPE_RESPONSES

@@ -2,27 +2,31 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import SetKeyword
-from qwen_migrate.facts.frameworks import CHAT
+from qwen_migrate.facts.frameworks import CHAT, instructor
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode
 from qwen_migrate.settings import Settings
 
 
 class FrameworkParallelToolCalls(FrameworkRule):
     """
     ## What it does
-    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`.
+    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`, and instructor's
+    `Mode.PARALLEL_TOOLS`.
 
     ## Why is this bad?
     LangChain sends `parallel_tool_calls` only when it is given (langchain-openai 1.7.4
     `chat_models/base.py`, `bind_tools`), and DashScope defaults it to false where OpenAI defaults
     it to true (spec, "Chat Completions"): the model makes one tool call per turn, so an agent
-    loop takes more turns than it did on OpenAI.
+    loop takes more turns than it did on OpenAI. instructor's `Mode.PARALLEL_TOOLS` sends tools
+    without `parallel_tool_calls` either (instructor 1.17.0 `v2/providers/openai/handlers.py:1062`):
+    an `Iterable[Model]` response gets one item per request where OpenAI gave several.
 
     ## Fix safety
-    Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour.
+    Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour. instructor: reported only (its
+    mode has no place for the parameter; pass `parallel_tool_calls=True` to each `create` call).
     """
 
     code = "QW910"
@@ -43,6 +47,9 @@ class FrameworkParallelToolCalls(FrameworkRule):
     ]
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
+        if framework.entry.framework == "instructor":
+            yield from _instructor(framework)
+            return
         for call in framework.calls:
             if call.method == "bind_tools" and call.arguments.value("parallel_tool_calls") is MISSING:
                 yield Violation(
@@ -50,3 +57,13 @@ class FrameworkParallelToolCalls(FrameworkRule):
                     "bind_tools sends no parallel_tool_calls: DashScope defaults to one tool call per turn, OpenAI to parallel calls",
                     self.fix("Add parallel_tool_calls=True", SetKeyword(call.node, "parallel_tool_calls", "True")),
                 )
+
+
+def _instructor(framework: FrameworkObject) -> Iterator[Violation]:
+    member, _ = instructor_mode(framework)
+    if member == instructor.MODE_PARALLEL_TOOLS:
+        yield Violation(
+            framework.arguments.where(instructor.MODE),
+            f"Mode.{member} sends no parallel_tool_calls: DashScope defaults to one tool call per turn, OpenAI to parallel calls"
+            " (pass parallel_tool_calls=True to create)",
+        )
