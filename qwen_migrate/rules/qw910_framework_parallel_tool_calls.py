@@ -2,7 +2,7 @@ from typing import Iterator
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import SetKeyword
-from qwen_migrate.facts.frameworks import CHAT, instructor
+from qwen_migrate.facts.frameworks import CHAT, autogen, instructor
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
@@ -13,19 +13,22 @@ from qwen_migrate.settings import Settings
 class FrameworkParallelToolCalls(FrameworkRule):
     """
     ## What it does
-    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`, and instructor's
-    `Mode.PARALLEL_TOOLS`.
+    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`, an AutoGen
+    `OpenAIChatCompletionClient` without it whose `create(..., tools=...)` calls the module
+    makes, and instructor's `Mode.PARALLEL_TOOLS`.
 
     ## Why is this bad?
     LangChain sends `parallel_tool_calls` only when it is given (langchain-openai 1.7.4
     `chat_models/base.py`, `bind_tools`), and DashScope defaults it to false where OpenAI defaults
     it to true (spec, "Chat Completions"): the model makes one tool call per turn, so an agent
-    loop takes more turns than it did on OpenAI. instructor's `Mode.PARALLEL_TOOLS` sends tools
+    loop takes more turns than it did on OpenAI. AutoGen sends the constructor's
+    `parallel_tool_calls` with every request and nothing when it is not given (autogen-ext==0.7.5
+    `autogen_ext/models/openai/_openai_client.py:131-143`). instructor's `Mode.PARALLEL_TOOLS` sends tools
     without `parallel_tool_calls` either (instructor 1.17.0 `v2/providers/openai/handlers.py:1062`):
     an `Iterable[Model]` response gets one item per request where OpenAI gave several.
 
     ## Fix safety
-    Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour. instructor: reported only (its
+    Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour (AutoGen: in the constructor). instructor: reported only (its
     mode has no place for the parameter; pass `parallel_tool_calls=True` to each `create` call).
     """
 
@@ -50,6 +53,9 @@ class FrameworkParallelToolCalls(FrameworkRule):
         if framework.entry.framework == "instructor":
             yield from _instructor(framework)
             return
+        if framework.entry.framework == "autogen":
+            yield from self._autogen(framework)
+            return
         for call in framework.calls:
             if call.method == "bind_tools" and call.arguments.value("parallel_tool_calls") is MISSING:
                 yield Violation(
@@ -57,6 +63,17 @@ class FrameworkParallelToolCalls(FrameworkRule):
                     "bind_tools sends no parallel_tool_calls: DashScope defaults to one tool call per turn, OpenAI to parallel calls",
                     self.fix("Add parallel_tool_calls=True", SetKeyword(call.node, "parallel_tool_calls", "True")),
                 )
+
+    def _autogen(self, framework: FrameworkObject) -> Iterator[Violation]:
+        """The client's constructor, when some create call of this module sends tools."""
+        if not framework.built_here or framework.arguments.value(autogen.PARALLEL_TOOL_CALLS) is not MISSING:
+            return
+        if any(autogen.TOOLS in call.arguments for call in framework.calls):
+            yield Violation(
+                framework.node,
+                f"{framework.entry.name} sends no parallel_tool_calls with its tools: DashScope defaults to one tool call per turn, OpenAI to parallel calls",
+                self.fix("Add parallel_tool_calls=True", SetKeyword(framework.node, autogen.PARALLEL_TOOL_CALLS, "True")),
+            )
 
 
 def _instructor(framework: FrameworkObject) -> Iterator[Violation]:

@@ -44,4 +44,7 @@ QWEN_MODEL_INFO = '{"vision": False, "function_calling": True, "json_output": Tr
 # create(..., json_output=<class>): a json_schema response format; a bool is json_object or nothing.
 JSON_OUTPUT = "json_output"
 TOOL_CHOICE = "tool_choice"
+TOOLS = "tools"
+# a constructor keyword, sent with every request when given (:131-143), nothing otherwise
+PARALLEL_TOOL_CALLS = "parallel_tool_calls"
 TOOL_CHOICE_REQUIRED = "required"
