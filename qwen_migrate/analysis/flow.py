@@ -1228,16 +1228,25 @@ class _Resolver:
             elif isinstance(callee, _ImportedFunction):
                 self._lend(node, scope, callee.origin, depth)
             elif isinstance(callee, _FrameworkName):
-                values.append(self._framework_object(node, callee.entry, scope))
+                values.append(self._framework_object(node, callee.entry, scope, depth, place))
+                values += self._wrapped(node, callee.entry, scope, depth, place)
             elif isinstance(callee, _ImportedFrameworkFactory):
                 values.append(self._framework_proxy(callee.origin))
             elif isinstance(callee, _FrameworkMethod) and node not in {call.node for call in callee.object.calls}:
                 callee.object.calls.append(FrameworkCall(node, callee.name, self._arguments(node, scope)))
         return values
 
-    def _framework_object(self, node: cst.Call, entry: frameworks.Entry, scope: Scope) -> FrameworkObject:
+    def _wrapped(self, node: cst.Call, entry: frameworks.Entry, scope: Scope, depth: int, place: Optional[Place]) -> list:
+        """What a call that returns the SDK client it is given, patched, passes for it (instructor's
+        `from_openai(client)`): the calls through its result are that client's."""
+        if entry.wraps is None:
+            return []
+        argument = _argument(node, entry.wraps, entry.positional.index(entry.wraps))
+        return [] if argument is None else self._values(argument, scope, depth + 1, place)
+
+    def _framework_object(self, node: cst.Call, entry: frameworks.Entry, scope: Scope, depth: int, place: Optional[Place]) -> FrameworkObject:
         """The object a framework call builds (or the request it sends), once per call; positional
-        arguments are named by the entry."""
+        arguments are named by the entry; for a call that wraps an SDK client, the clients it may wrap."""
         if node not in self.frameworks:
             arguments = self._arguments(node, scope)
             positional = {
@@ -1246,7 +1255,8 @@ class _Resolver:
             if positional:
                 constants = {**arguments.constants, **self._constants([arg.value for arg in positional.values()], scope)}
                 arguments = dataclasses.replace(arguments, keywords={**positional, **arguments.keywords}, constants=constants)
-            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope)
+            wrapped = tuple(v for v in self._wrapped(node, entry, scope, depth, place) if isinstance(v, ClientBinding))
+            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope, wraps=wrapped)
             # the framework's settings another module may make count for this object
             self.asked.update(Origin(*setting.origin) for setting in frameworks.SETTINGS.get(entry.framework, ()))
         return self.frameworks[node]

@@ -264,7 +264,8 @@ class FrameworkObject:
     (`ChatOpenAI(...)`, `dspy.LM(...)`), or a framework call that sends a request itself
     (`litellm.completion(...)`): the entry of facts/frameworks that says what it is, and its
     arguments by parameter name (positional ones too). An object built in another module of the
-    project has no node nor arguments here: `exported` says what that module knows of it."""
+    project has no node nor arguments here: `exported` says what that module knows of it. A call
+    that wraps an SDK client (`Entry.wraps`) names the clients it may be given: it talks where they do."""
 
     entry: Entry
     node: Optional[cst.Call]
@@ -272,6 +273,7 @@ class FrameworkObject:
     scope: Optional["Scope"] = None
     calls: list[FrameworkCall] = field(default_factory=list)
     exported: Optional[FrameworkExport] = None
+    wraps: tuple[ClientBinding, ...] = ()
 
     @property
     def built_here(self) -> bool:
@@ -293,6 +295,9 @@ class FrameworkObject:
     def base_url(self) -> tuple[Optional[str], Any]:
         if self.exported is not None:
             return None, self.exported.base_url or DYNAMIC
+        if self.entry.wraps is not None:
+            urls = {client.base_url for client in self.wraps}
+            return None, urls.pop() if len(urls) == 1 else DYNAMIC
         if self.entry.dashscope_base_url is not None and self.provider == DASHSCOPE_PROVIDER:
             return self.parameter(self.entry.dashscope_base_url)
         return self.parameter(self.entry.base_url)

@@ -7,7 +7,7 @@ import libcst as cst
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import AddImport, Edit, InsertAfter
-from qwen_migrate.facts.frameworks import Entry
+from qwen_migrate.facts.frameworks import Entry, instructor
 from qwen_migrate.finding import Violation
 from qwen_migrate.rules import Rule, addressed_elsewhere
 from qwen_migrate.settings import Settings
@@ -78,4 +78,31 @@ def is_imported(framework: FrameworkObject, expression: Optional[cst.BaseExpress
     name = expression.value
     if framework.scope is None or framework.scope.binding(name) is None:
         return name in qualified  # a builtin: `str`
-    return any(framework.means(name, imported) for imported in qualified)
+    return any(_imports(framework, name, imported) for imported in qualified)
+
+
+def instructor_mode(framework: FrameworkObject) -> tuple[Optional[str], Optional[cst.Name]]:
+    """The member of instructor's `Mode` an instructor call is given (`mode=Mode.JSON_SCHEMA`,
+    `instructor.Mode.TOOLS`), with the node that names it; (None, None) for anything else, such as
+    a `Mode` that is not instructor's where the object is built."""
+    if framework.scope is None or instructor.MODE not in framework.arguments:
+        return None, None
+    expression = framework.arguments.expression(instructor.MODE)
+    if not isinstance(expression, cst.Attribute):
+        return None, None
+    base = expression.value
+    if isinstance(base, cst.Name):
+        is_mode = any(_imports(framework, base.value, name) for name in instructor.MODE_CLASS)
+    else:
+        is_mode = (
+            isinstance(base, cst.Attribute)
+            and base.attr.value == "Mode"
+            and isinstance(base.value, cst.Name)
+            and _imports(framework, base.value.value, instructor.INSTRUCTOR_MODULE)
+        )
+    return (expression.attr.value, expression.attr) if is_mode else (None, None)
+
+
+def _imports(framework: FrameworkObject, name: str, imported: str) -> bool:
+    """Whether `name`, where the object is built, is bound, and only to the import of `imported`."""
+    return framework.scope.binding(name) is not None and framework.scope.means(name, imported)

@@ -4,7 +4,7 @@ from typing import Iterator
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.dashscope import map_model
-from qwen_migrate.facts.frameworks import AGENT, CHAT, CHAT_REQUEST, EMBEDDING_REQUEST, EMBEDDINGS
+from qwen_migrate.facts.frameworks import AGENT, CHAT, CHAT_REQUEST, EMBEDDING_REQUEST, EMBEDDINGS, OPENAI_PROVIDER, REJECTED
 from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
@@ -23,11 +23,16 @@ class FrameworkModelName(FrameworkRule):
     `LLM(model="gpt-4o")` and `Agent(llm="gpt-4o")`, LlamaIndex `OpenAI(model=...)` (default
     `gpt-3.5-turbo`) and `OpenAIEmbedding(model=...)` (default `text-embedding-ada-002`),
     openai-agents `Agent(model="gpt-4o")` and its model classes, pydantic-ai `Agent("openai:gpt-4o")`
-    and `OpenAIChatModel("gpt-4o")`.
+    and `OpenAIChatModel("gpt-4o")`, AutoGen `OpenAIChatCompletionClient(model=...)`, instructor
+    `from_openai(client, model=...)` and `from_provider("openai/gpt-4o")`. Also a DashScope prefix
+    the framework rejects: instructor's `from_provider("dashscope/qwen-plus")`.
 
     ## Why is this bad?
     DashScope serves Qwen models only: a request for `gpt-4o` fails. SDK calls' model names are
     QW210's; this rule reads the framework's own spelling of the parameter and its model strings.
+    instructor has no "dashscope" provider: `from_provider("dashscope/...")` raises
+    `ConfigurationError: Unsupported provider: dashscope` (instructor 1.17.0
+    `v2/auto_client.py:150-161`); DashScope is reached as `openai/<model>` with its `base_url`.
 
     ## Fix safety
     Safe: the name is mapped through the model map (configurable) and written in the framework's
@@ -36,7 +41,7 @@ class FrameworkModelName(FrameworkRule):
     prefixes kept as written (`openai/` beside DSPy's `api_base`, `openai:` for `init_chat_model`,
     which infers no provider from a Qwen name), LangChain's and LlamaIndex's classes the bare name
     (LlamaIndex's OpenAIEmbedding under `model_name`, see QW907; its OpenAI, see QW909). No fix for a
-    name the map lacks.
+    name the map lacks, nor for a rejected prefix (its base URL and key must be given too).
     """
 
     code = "QW903"
@@ -104,6 +109,9 @@ class FrameworkModelName(FrameworkRule):
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         entry = framework.entry
+        if framework.provider == REJECTED:
+            yield _rejected(framework)
+            return
         name, model = framework.parameter(entry.model)
         if model is MISSING and entry.default_model is not None:
             replacement = map_model(entry.default_model, settings.models)
@@ -124,3 +132,15 @@ class FrameworkModelName(FrameworkRule):
         hint = f" (use {replacement!r})" if replacement else "; add it to the models map to have it replaced"
         fix = self.fix(f"Replace with {replacement!r}", ReplaceNode(framework.arguments.expression(name), Text(replacement))) if replacement else None
         yield Violation(framework.arguments.where(name), f"{bare!r} is an OpenAI model, not served by DashScope{hint}", fix)
+
+
+def _rejected(framework: FrameworkObject) -> Violation:
+    """A model string whose DashScope prefix the framework has no provider for: it raises."""
+    name, model = framework.parameter(framework.entry.model)
+    strings = framework.entry.model_strings
+    prefix, bare = strings.split(model)
+    openai = next(given for given, provider in strings.providers.items() if provider == OPENAI_PROVIDER)
+    return Violation(
+        framework.arguments.where(name),
+        f"{framework.entry.name} has no {prefix!r} provider and raises: write '{openai}{strings.separator}{bare}' with DashScope's base_url",
+    )

@@ -6,13 +6,13 @@ import libcst as cst
 
 from qwen_migrate.edits import AddImport, RemoveKeyword, RemoveUnusedImport, ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.frameworks import AGENT, CHAT, TASK
-from qwen_migrate.facts.frameworks import agents, pydantic_ai
+from qwen_migrate.facts.frameworks import agents, autogen, instructor, pydantic_ai
 from qwen_migrate.facts.frameworks.crewai import STRUCTURED_OUTPUTS
 from qwen_migrate.facts.frameworks.langchain import STRUCTURED_OUTPUT_DEFAULT
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid, addressed_elsewhere
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, is_imported
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode, is_imported
 from qwen_migrate.settings import Settings
 
 _WORKING_METHOD = "function_calling"
@@ -24,7 +24,9 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
     Reports structured output that a framework sends as a `json_schema` response format:
     LangChain `with_structured_output(...)` with the default method or `method="json_schema"`,
     CrewAI `Task(output_pydantic=...)`, `output_json=` or `response_model=`, an openai-agents
-    `Agent(output_type=...)` of any type but `str`, and a pydantic-ai `Agent(output_type=NativeOutput(...))`.
+    `Agent(output_type=...)` of any type but `str`, a pydantic-ai `Agent(output_type=NativeOutput(...))`,
+    AutoGen `create(messages, json_output=<model class>)` (and `create_stream`), and instructor's
+    `Mode.JSON_SCHEMA`.
 
     ## Why is this bad?
     DashScope's Chat Completions accept `response_format` `json_object` only (spec, "Chat
@@ -36,7 +38,10 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
     (openai-agents==0.24.0 `agents/models/chatcmpl_converter.py:107-120`, `agents/agent_output.py:85`);
     pydantic-ai's `NativeOutput` sends a json_schema through OpenAIProvider, and raises UserError on
     AlibabaProvider, whose profile has no json_schema output (pydantic-ai-slim==2.68.0
-    `providers/alibaba.py:42-60`).
+    `providers/alibaba.py:42-60`). AutoGen parses a model class given as `json_output` with a strict
+    json_schema (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:548-556`).
+    instructor's `Mode.JSON_SCHEMA` sends a json_schema response format (instructor 1.17.0
+    `v2/providers/openai/handlers.py:799-805`); its default `Mode.TOOLS` works on DashScope.
 
     ## Fix safety
     Unsafe: LangChain gets `method="function_calling"`, which asks the model for the schema
@@ -47,7 +52,9 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
     json_schema): reported only; give the agent a tool that takes the schema, or parse its text.
     pydantic-ai's `NativeOutput(...)` becomes `PromptedOutput(...)` (its `strict` dropped), which
     puts the schema in the instructions and validates the text answer: the model may need a retry
-    more often.
+    more often. AutoGen has no such option either (`json_output=True` asks for a JSON object:
+    validate it with the model class yourself). instructor gets `Mode.TOOLS`, a forced call of one
+    named tool with the schema.
     """
 
     code = "QW904"
@@ -120,6 +127,12 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
                         f"{name} makes CrewAI send a json_schema response format, which DashScope does not support",
                     )
             return
+        if framework.entry.framework == "autogen":
+            yield from _autogen(framework)
+            return
+        if framework.entry.framework == "instructor":
+            yield from self._instructor(framework)
+            return
         for call in framework.calls:
             if call.method != "with_structured_output":
                 continue
@@ -138,6 +151,15 @@ class FrameworkJsonSchemaOutput(FrameworkRule):
                     'method="json_schema" sends a json_schema response format, which DashScope does not support',
                     self.fix('Use method="function_calling"', edit),
                 )
+
+    def _instructor(self, framework: FrameworkObject) -> Iterator[Violation]:
+        member, node = instructor_mode(framework)
+        if member == instructor.MODE_JSON_SCHEMA:
+            yield Violation(
+                framework.arguments.where(instructor.MODE),
+                f"Mode.{member} makes instructor send a json_schema response format, which DashScope does not support",
+                self.fix(f"Use Mode.{instructor.MODE_TOOLS}", ReplaceNode(node, instructor.MODE_TOOLS)),
+            )
 
     def _pydantic_ai(self, framework: FrameworkObject) -> Iterator[Violation]:
         output = framework.arguments.expression(pydantic_ai.OUTPUT_TYPE) if framework.arguments.is_keyword(pydantic_ai.OUTPUT_TYPE) else None
@@ -163,6 +185,18 @@ def _openai_agents(framework: FrameworkObject) -> Iterator[Violation]:
         arguments.where(agents.OUTPUT_TYPE),
         "output_type makes openai-agents send a strict json_schema response format, which DashScope does not support",
     )
+
+
+def _autogen(framework: FrameworkObject) -> Iterator[Violation]:
+    """create(..., json_output=<model class>): parsed with a json_schema response format; a bool
+    asks for json_object or nothing."""
+    for call in framework.calls:
+        if autogen.JSON_OUTPUT in call.arguments and call.arguments.value(autogen.JSON_OUTPUT) not in (True, False, None, MISSING):
+            yield Violation(
+                call.arguments.where(autogen.JSON_OUTPUT),
+                f"{autogen.JSON_OUTPUT}=<model class> makes AutoGen send a json_schema response format, which DashScope does not support"
+                f" ({autogen.JSON_OUTPUT}=True asks for a JSON object)",
+            )
 
 
 def _all_crewai_models_elsewhere(module: ResolvedModule, settings: Settings) -> bool:

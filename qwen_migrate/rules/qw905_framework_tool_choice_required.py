@@ -7,7 +7,7 @@ from qwen_migrate.edits import AddImport, ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.dashscope import is_qwen_model
 from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.facts.frameworks import AGENT, CHAT, OPTIONS
-from qwen_migrate.facts.frameworks import agents, llamaindex, pydantic_ai
+from qwen_migrate.facts.frameworks import agents, autogen, llamaindex, pydantic_ai
 from qwen_migrate.facts.frameworks.langchain import TOOL_CHOICE_REQUIRED
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
@@ -24,7 +24,8 @@ class FrameworkToolChoiceRequired(FrameworkRule):
     `structured_predict(...)` (and `astructured_predict`, `stream_structured_predict`,
     `astream_structured_predict`) of `OpenAI`/`OpenAILike` without a `tool_choice` in `llm_kwargs`;
     openai-agents `ModelSettings(tool_choice="required")`; a pydantic-ai `Agent` on a Qwen model whose
-    `output_type` is a type or a `ToolOutput` (its default tool output).
+    `output_type` is a type or a `ToolOutput` (its default tool output); AutoGen
+    `create(messages, tools=..., tool_choice="required")` (and `create_stream`).
 
     ## Why is this bad?
     DashScope supports `tool_choice` "auto", "none" or a named function only (spec, "Chat
@@ -38,7 +39,8 @@ class FrameworkToolChoiceRequired(FrameworkRule):
     pydantic-ai forces its output tool with "required" when the output allows no text answer and
     the model's profile allows forcing (pydantic-ai-slim==2.68.0 `models/_tool_choice.py:106`,
     `models/openai/_chat_model.py:824-832`); the Qwen profile disallows it only for names starting
-    "qwen-3-coder" (`profiles/qwen.py:13`), which no DashScope model has.
+    "qwen-3-coder" (`profiles/qwen.py:13`), which no DashScope model has. AutoGen sends it as it is
+    (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:274-296`).
 
     ## Fix safety
     Unsafe: `tool_choice="auto"` lets the model answer without calling a tool, where "required"
@@ -78,7 +80,7 @@ class FrameworkToolChoiceRequired(FrameworkRule):
         Invalid(
             'from agents import ModelSettings\n\nsettings = ModelSettings(tool_choice="required", parallel_tool_calls=True)\n',
             at='tool_choice="required"',
-            message='tool_choice="required" is sent as it is, which DashScope does not support',
+            message='tool_choice="required" is not supported by DashScope',
             fixed='from agents import ModelSettings\n\nsettings = ModelSettings(tool_choice="auto", parallel_tool_calls=True)\n',
         ),
         Invalid(
@@ -96,6 +98,8 @@ class FrameworkToolChoiceRequired(FrameworkRule):
             yield from self._pydantic_ai(framework)
         elif framework.entry.framework == "llamaindex":
             yield from self._llamaindex(framework)
+        elif framework.entry.framework == "autogen":
+            yield from self._autogen(framework)
         else:
             yield from self._langchain(framework)
 
@@ -127,7 +131,7 @@ class FrameworkToolChoiceRequired(FrameworkRule):
         if arguments.value(agents.TOOL_CHOICE) == "required":
             yield Violation(
                 arguments.where(agents.TOOL_CHOICE),
-                'tool_choice="required" is sent as it is, which DashScope does not support',
+                'tool_choice="required" is not supported by DashScope',
                 self.fix('Use tool_choice="auto"', ReplaceNode(arguments.expression(agents.TOOL_CHOICE), Text("auto"))),
             )
 
@@ -163,4 +167,14 @@ class FrameworkToolChoiceRequired(FrameworkRule):
                     call.arguments.where("tool_choice"),
                     f"tool_choice={shown} {sent}",
                     self.fix('Use tool_choice="auto"', ReplaceNode(call.arguments.expression("tool_choice"), Text("auto"))),
+                )
+
+    def _autogen(self, framework: FrameworkObject) -> Iterator[Violation]:
+        """create(..., tool_choice="required") is sent as it is."""
+        for call in framework.calls:
+            if call.arguments.value(autogen.TOOL_CHOICE) == autogen.TOOL_CHOICE_REQUIRED:
+                yield Violation(
+                    call.arguments.where(autogen.TOOL_CHOICE),
+                    'tool_choice="required" is not supported by DashScope',
+                    self.fix('Use tool_choice="auto"', ReplaceNode(call.arguments.expression(autogen.TOOL_CHOICE), Text("auto"))),
                 )

@@ -6,12 +6,12 @@ import libcst as cst
 from qwen_migrate.edits import AddImport, Edit, RemoveUnusedImport, ReplaceNode, SetKeyword, Text
 from qwen_migrate.facts.dashscope import is_qwen_model
 from qwen_migrate.facts.frameworks import AGENT, CHAT, OPENAI_PROVIDER
-from qwen_migrate.facts.frameworks import agents, dspy, langchain, pydantic_ai
+from qwen_migrate.facts.frameworks import agents, dspy, instructor, langchain, pydantic_ai
 from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
 from qwen_migrate.request import DYNAMIC, MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, setting_edits
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode, setting_edits
 from qwen_migrate.settings import Settings
 
 _CLIENT = LANGCHAIN_DASHSCOPE.replace("    api_key=", '    reasoning={"effort": "low"},\n    api_key=')
@@ -32,7 +32,9 @@ class FrameworkResponsesApi(FrameworkRule):
     `set_default_openai_api("chat_completions")`, an `OpenAIResponsesModel`, and
     `OpenAIProvider(use_responses=True)`. pydantic-ai: an `OpenAIResponsesModel`, and an `Agent`
     whose model string is `"openai:<Qwen model>"` or `"openai-responses:<Qwen model>"` (an OpenAI
-    model's string is QW903's, whose fix writes the same DashScope form).
+    model's string is QW903's, whose fix writes the same DashScope form). instructor:
+    `Mode.RESPONSES_TOOLS` and `Mode.RESPONSES_TOOLS_WITH_INBUILT_TOOLS` (`from_openai`, `patch`,
+    `from_provider`).
 
     ## Why is this bad?
     ChatOpenAI then POSTs to `{base_url}/responses`; on the compatible-mode base URL that path
@@ -45,7 +47,8 @@ class FrameworkResponsesApi(FrameworkRule):
     openai-agents sends a model name's requests to the Responses API unless the default is switched
     (openai-agents==0.24.0 `agents/models/_openai_shared.py:11`, `agents/models/openai_provider.py:108-111`);
     pydantic-ai builds an OpenAIResponsesModel for "openai:" and "openai-responses:"
-    (pydantic-ai-slim==2.68.0 `models/__init__.py:3701`).
+    (pydantic-ai-slim==2.68.0 `models/__init__.py:3701`). instructor 1.17.0 sends its Responses
+    modes through the client's `responses.create` (`v2/providers/openai/handlers.py`).
 
     ## Fix safety
     Unsafe: `use_responses_api=False` keeps the object on Chat Completions, and the Responses-only
@@ -60,7 +63,9 @@ class FrameworkResponsesApi(FrameworkRule):
     with the same arguments, `use_responses=True` becomes False; a pydantic-ai string becomes
     `"alibaba:<model>"`, DashScope's own provider, which reads `DASHSCOPE_API_KEY` and defaults to
     Singapore. Responses output items, hosted tools and `previous_response_id` chaining are not
-    there on Chat Completions: review code that relies on them.
+    there on Chat Completions: review code that relies on them. instructor's `Mode.RESPONSES_TOOLS`
+    becomes `Mode.TOOLS`, the same tool call on Chat Completions; `RESPONSES_TOOLS_WITH_INBUILT_TOOLS`
+    (OpenAI's built-in tools, such as web search) is reported only.
     """
 
     code = "QW906"
@@ -119,6 +124,18 @@ class FrameworkResponsesApi(FrameworkRule):
             yield from self._pydantic_ai(framework)
         elif "ChatOpenAI" in (framework.entry.name, framework.entry.behaves_as):
             yield from self._langchain(framework)
+        elif framework.entry.framework == "instructor":
+            yield from self._instructor(framework)
+
+    def _instructor(self, framework: FrameworkObject) -> Iterator[Violation]:
+        member, node = instructor_mode(framework)
+        if member in (instructor.MODE_RESPONSES_TOOLS, instructor.MODE_RESPONSES_WITH_INBUILT_TOOLS):
+            fix = instructor.MODE_TOOLS if member == instructor.MODE_RESPONSES_TOOLS else None
+            yield Violation(
+                framework.arguments.where(instructor.MODE),
+                f"Mode.{member} makes instructor send Responses API requests, which the compatible-mode base URL does not serve",
+                self.fix(f"Use Mode.{fix}", ReplaceNode(node, fix)) if fix else None,
+            )
 
     def _openai_agents(self, framework: FrameworkObject, module: ResolvedModule) -> Iterator[Violation]:
         entry, arguments = framework.entry, framework.arguments

@@ -14,6 +14,10 @@ from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
 from qwen_migrate.settings import Settings
 
 _BASE = LANGCHAIN_DASHSCOPE.replace("\n)\n", "\n    {}\n)\n")
+# What becomes of a Qwen-only parameter given as a keyword of the object: by framework, where it is
+# not passed to the SDK's create().
+_PASSED_TO_CREATE = "is passed to the SDK's create() as a keyword, which raises TypeError"
+_KEYWORD_FATE = {"autogen": "is not a parameter of OpenAIChatCompletionClient, which drops it without a word, so it never reaches DashScope"}
 
 
 class FrameworkQwenParamPlacement(FrameworkRule):
@@ -22,7 +26,8 @@ class FrameworkQwenParamPlacement(FrameworkRule):
     Reports Qwen-only parameters (`enable_thinking`, `thinking_budget`, `enable_search`,
     `search_options`, `top_k`, `vl_high_resolution_images`, `enable_code_interpreter`) given to
     LangChain `ChatOpenAI` (or `init_chat_model`) in `model_kwargs` or as keywords of their own,
-    and to CrewAI `LLM` as keywords; and given to openai-agents `ModelSettings` in `extra_args`.
+    and to CrewAI `LLM` and AutoGen `OpenAIChatCompletionClient` as keywords; and given to openai-agents
+    `ModelSettings` in `extra_args`.
 
     ## Why is this bad?
     ChatOpenAI moves the keywords it does not know into `model_kwargs` and passes those to the
@@ -32,6 +37,9 @@ class FrameworkQwenParamPlacement(FrameworkRule):
     crewai 1.x `llm.py`). openai-agents passes `extra_args` to `create()` as keywords too, and
     `extra_body` as it is (openai-agents==0.24.0 `agents/models/openai_chatcompletions.py:713,740`).
     LiteLLM and DSPy put unknown keywords into `extra_body` themselves and are not reported.
+    AutoGen keeps only the constructor keywords it knows (the SDK client's, the create arguments'
+    and `extra_body`) and drops the others without a word: the parameter never reaches DashScope
+    (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:93-97,131-143`).
 
     ## Fix safety
     Safe: the parameter moves into the object's `extra_body` (merged with one given as a dict
@@ -79,7 +87,7 @@ class FrameworkQwenParamPlacement(FrameworkRule):
                 move = arguments.move_to_extra_body(name, ((name, arguments.expression(name)),))
                 yield Violation(
                     arguments.where(name),
-                    f"{name} is passed to the SDK's create() as a keyword, which raises TypeError: pass it in {entry.extra_body}",
+                    f"{name} {_KEYWORD_FATE.get(entry.framework, _PASSED_TO_CREATE)}: pass it in {entry.extra_body}",
                     Fix(FixSafety.SAFE, f"Move {name} into {entry.extra_body}", (move,)) if move else None,
                 )
         yield from self._in_options(framework, MODEL_KWARGS)

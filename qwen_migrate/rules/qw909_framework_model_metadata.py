@@ -5,11 +5,25 @@ import libcst as cst
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import AddImport, RemoveUnusedImport, ReplaceNode, SetKeyword
-from qwen_migrate.facts.frameworks import CHAT, llamaindex
+from qwen_migrate.facts.dashscope import is_qwen_model, map_model
+from qwen_migrate.facts.frameworks import CHAT, autogen, llamaindex
+from qwen_migrate.facts.openai_sdk import is_openai_model
 from qwen_migrate.finding import FixSafety, Severity, Violation
+from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
 from qwen_migrate.rules.frameworks import LLAMAINDEX_DASHSCOPE, FrameworkRule
 from qwen_migrate.settings import Settings
+
+_AUTOGEN_DASHSCOPE = """\
+import os
+from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+client = OpenAIChatCompletionClient(
+    model="qwen3.6-plus",
+    base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+    api_key=os.getenv("DASHSCOPE_API_KEY"),{}
+)
+"""
 
 
 class FrameworkModelMetadata(FrameworkRule):
@@ -17,7 +31,9 @@ class FrameworkModelMetadata(FrameworkRule):
     ## What it does
     Reports a framework object that takes its model's metadata from OpenAI's model table, which
     knows no Qwen model: LlamaIndex `OpenAI(...)` (`llama_index.llms.openai`), whatever its model,
-    and LlamaIndex `OpenAILike(...)` without `is_chat_model=True`.
+    and LlamaIndex `OpenAILike(...)` without `is_chat_model=True`; AutoGen
+    `OpenAIChatCompletionClient` with a Qwen model (or an OpenAI model that QW903 replaces with
+    one) and no `model_info`.
 
     ## Why is this bad?
     LlamaIndex's `OpenAI` builds, but its `metadata` (which the query engines, chat engines and
@@ -31,6 +47,11 @@ class FrameworkModelMetadata(FrameworkRule):
     so the project's tests cannot install it: these facts are checked against the sources, not by
     the drift test or a program run.
 
+    AutoGen looks the model up in its table of OpenAI models when it is given no `model_info`,
+    and raises `ValueError: model_info is required when model name is not a valid OpenAI model`
+    for any other (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:446-450`,
+    `_model_info.py:520-521`): the client cannot be built.
+
     ## Fix safety
     Unsafe: `OpenAI(...)` becomes `OpenAILike(..., is_chat_model=True,
     is_function_calling_model=True)` (as OpenAI's table says of its chat models), imported from
@@ -38,6 +59,11 @@ class FrameworkModelMetadata(FrameworkRule):
     OpenAILike's `context_window` defaults to 3900 tokens, which LlamaIndex uses to cut the
     context it sends: set the model's real window. A model without tool calling needs
     `is_function_calling_model=False`. `OpenAILike` gets `is_chat_model=True`.
+    AutoGen gets `model_info={"vision": False, "function_calling": True, "json_output":
+    True, "structured_output": False, "family": "unknown"}`, a guess at what the model can do
+    (set `vision` for a Qwen-VL model). `structured_output` is always written: without it
+    `create(json_output=<class>)` raises `KeyError: 'structured_output'` (`_openai_client.py:549`),
+    and False because DashScope refuses the json_schema it would send.
     """
 
     code = "QW909"
@@ -48,6 +74,7 @@ class FrameworkModelMetadata(FrameworkRule):
     kinds = frozenset({CHAT})
     VALID = [
         LLAMAINDEX_DASHSCOPE,
+        _AUTOGEN_DASHSCOPE.format("\n    model_info=" + autogen.QWEN_MODEL_INFO + ","),
         dedent("""\
             from llama_index.llms.dashscope import DashScope
 
@@ -97,11 +124,33 @@ class FrameworkModelMetadata(FrameworkRule):
                 llm = OpenAILike(model="qwen3.6-plus", api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", api_key=os.getenv("DASHSCOPE_API_KEY"), is_chat_model=True)
                 """),
         ),
+        Invalid(
+            _AUTOGEN_DASHSCOPE.format(""),
+            at=_AUTOGEN_DASHSCOPE.format("").partition("client = ")[2].rstrip("\n"),
+            message="OpenAIChatCompletionClient knows no model 'qwen3.6-plus': without model_info it raises ValueError",
+            fixed=_AUTOGEN_DASHSCOPE.format("\n    model_info=" + autogen.QWEN_MODEL_INFO + ","),
+        ),
+        Invalid(
+            dedent("""\
+                from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+                client = OpenAIChatCompletionClient(model="gpt-4o", model_info=None)
+                """),
+            at='OpenAIChatCompletionClient(model="gpt-4o", model_info=None)',
+            message="OpenAIChatCompletionClient knows no model 'qwen3.6-plus' (QW903 replaces 'gpt-4o' with it): without model_info it raises ValueError",
+            fixed=dedent("""\
+                from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+                client = OpenAIChatCompletionClient(model="gpt-4o", model_info=%s)
+                """) % autogen.QWEN_MODEL_INFO,
+        ),
     ]
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         if framework.entry.framework == "llamaindex":
             yield from self._llamaindex(framework)
+        elif framework.entry.framework == "autogen":
+            yield from self._autogen(framework, settings)
 
     def _llamaindex(self, framework: FrameworkObject) -> Iterator[Violation]:
         arguments = framework.arguments
@@ -132,4 +181,25 @@ class FrameworkModelMetadata(FrameworkRule):
             framework.node,
             f"LlamaIndex's OpenAI takes its metadata from OpenAI's model table: a Qwen model raises \"Unknown model\" (use {class_name})",
             fix,
+        )
+
+    def _autogen(self, framework: FrameworkObject, settings: Settings) -> Iterator[Violation]:
+        model = framework.model
+        if not isinstance(model, str):
+            return
+        _, info = framework.parameter(autogen.MODEL_INFO)
+        if info is not MISSING and info is not None:
+            return
+        replacement = map_model(model, settings.models) if is_openai_model(model) else None
+        if replacement is not None:
+            shown = f"{replacement!r} (QW903 replaces {model!r} with it)"
+        elif is_qwen_model(model):
+            shown = repr(model)
+        else:
+            return
+        name = autogen.MODEL_INFO[0]
+        yield Violation(
+            framework.node,
+            f"{framework.entry.name} knows no model {shown}: without {name} it raises ValueError",
+            self.fix(f"Add {name} for a Qwen model", SetKeyword(framework.node, name, autogen.QWEN_MODEL_INFO)),
         )

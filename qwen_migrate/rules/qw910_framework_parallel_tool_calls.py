@@ -4,19 +4,21 @@ from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 import libcst as cst
 
 from qwen_migrate.edits import AddImport, SetKeyword
-from qwen_migrate.facts.frameworks import AGENT, CHAT, agents
+from qwen_migrate.facts.frameworks import AGENT, CHAT, agents, autogen, instructor
 from qwen_migrate.finding import FixSafety, Severity, Violation
 from qwen_migrate.request import MISSING
 from qwen_migrate.rules import Invalid
-from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule
+from qwen_migrate.rules.frameworks import LANGCHAIN_DASHSCOPE, FrameworkRule, instructor_mode
 from qwen_migrate.settings import Settings
 
 
 class FrameworkParallelToolCalls(FrameworkRule):
     """
     ## What it does
-    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`, and an openai-agents
-    `Agent(tools=[...])` whose `model_settings` leave it unset (or that has none).
+    Reports LangChain `bind_tools(...)` without `parallel_tool_calls`, an openai-agents
+    `Agent(tools=[...])` whose `model_settings` leave it unset (or that has none), an AutoGen
+    `OpenAIChatCompletionClient` without it whose `create(..., tools=...)` calls the module
+    makes, and instructor's `Mode.PARALLEL_TOOLS`.
 
     ## Why is this bad?
     LangChain sends `parallel_tool_calls` only when it is given (langchain-openai 1.7.4
@@ -24,15 +26,20 @@ class FrameworkParallelToolCalls(FrameworkRule):
     it to true (spec, "Chat Completions"): the model makes one tool call per turn, so an agent
     loop takes more turns than it did on OpenAI. openai-agents sends it only when its
     `ModelSettings` set it (openai-agents==0.24.0 `agents/models/openai_chatcompletions.py:652-656`).
-    LlamaIndex is not reported: its OpenAI classes send `parallel_tool_calls` with every request
-    that has tools (False unless `allow_parallel_tool_calls=True`, also in `structured_predict`;
-    llama-index-llms-openai==0.8.3 `llama_index/llms/openai/base.py:1015-1016`), so DashScope
-    behaves as OpenAI did.
+    AutoGen sends the constructor's `parallel_tool_calls` with every request and nothing when it
+    is not given (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:131-143`).
+    instructor's `Mode.PARALLEL_TOOLS` sends tools without `parallel_tool_calls` either (instructor
+    1.17.0 `v2/providers/openai/handlers.py:1062`): an `Iterable[Model]` response gets one item per
+    request where OpenAI gave several. LlamaIndex is not reported: its OpenAI classes send
+    `parallel_tool_calls` with every request that has tools (False unless
+    `allow_parallel_tool_calls=True`, also in `structured_predict`; llama-index-llms-openai==0.8.3
+    `llama_index/llms/openai/base.py:1015-1016`), so DashScope behaves as OpenAI did.
 
     ## Fix safety
     Safe: `parallel_tool_calls=True` keeps OpenAI's behaviour (for an Agent without
     `model_settings`, `model_settings=ModelSettings(parallel_tool_calls=True)`; one given by a name
-    is reported only).
+    is reported only; AutoGen: in the constructor). instructor: reported only (its mode has no
+    place for the parameter; pass `parallel_tool_calls=True` to each `create` call).
     """
 
     code = "QW910"
@@ -63,6 +70,12 @@ class FrameworkParallelToolCalls(FrameworkRule):
             if framework.built_here:
                 yield from self._openai_agents(framework, module)
             return
+        if framework.entry.framework == "instructor":
+            yield from _instructor(framework)
+            return
+        if framework.entry.framework == "autogen":
+            yield from self._autogen(framework)
+            return
         for call in framework.calls:
             if call.method == "bind_tools" and call.arguments.value("parallel_tool_calls") is MISSING:
                 yield Violation(
@@ -90,3 +103,24 @@ class FrameworkParallelToolCalls(FrameworkRule):
         options = next((f for f in module.frameworks if f.node is given and f.entry is agents.MODEL_SETTINGS), None)
         if options is not None and options.arguments.value(agents.PARALLEL_TOOL_CALLS) is MISSING:
             yield Violation(options.node, message, self.fix("Add parallel_tool_calls=True", SetKeyword(options.node, agents.PARALLEL_TOOL_CALLS, "True")))
+
+    def _autogen(self, framework: FrameworkObject) -> Iterator[Violation]:
+        """The client's constructor, when some create call of this module sends tools."""
+        if not framework.built_here or framework.arguments.value(autogen.PARALLEL_TOOL_CALLS) is not MISSING:
+            return
+        if any(autogen.TOOLS in call.arguments for call in framework.calls):
+            yield Violation(
+                framework.node,
+                f"{framework.entry.name} sends no parallel_tool_calls with its tools: DashScope defaults to one tool call per turn, OpenAI to parallel calls",
+                self.fix("Add parallel_tool_calls=True", SetKeyword(framework.node, autogen.PARALLEL_TOOL_CALLS, "True")),
+            )
+
+
+def _instructor(framework: FrameworkObject) -> Iterator[Violation]:
+    member, _ = instructor_mode(framework)
+    if member == instructor.MODE_PARALLEL_TOOLS:
+        yield Violation(
+            framework.arguments.where(instructor.MODE),
+            f"Mode.{member} sends no parallel_tool_calls: DashScope defaults to one tool call per turn, OpenAI to parallel calls"
+            " (pass parallel_tool_calls=True to create)",
+        )

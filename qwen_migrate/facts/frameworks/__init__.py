@@ -32,6 +32,9 @@ SETTING = "setting"
 OPENAI_PROVIDER = "openai"  # OpenAI's API through the SDK, unless a base URL says otherwise
 DASHSCOPE_PROVIDER = "dashscope"  # the framework's own DashScope provider, with its default base URL
 OTHER = "other"  # another provider: nothing of ours
+# a prefix naming DashScope that the framework rejects (instructor's `from_provider("dashscope/...")`
+# raises ConfigurationError): the code cannot run as written
+REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ class Entry:
     default_api_key: Optional[str] = None
     # parameters that take an SDK client, whose own base URL and key (judged where it is built) then count
     client: tuple[str, ...] = ()
+    # the parameter whose OpenAI SDK client the call returns, patched (instructor's `from_openai(client)`):
+    # the calls through its result are that client's SDK calls
+    wraps: Optional[str] = None
 
 
     @property
@@ -132,7 +138,7 @@ class Entry:
 
 
 def entries() -> tuple[Entry, ...]:
-    from qwen_migrate.facts.frameworks import agents, crewai, dspy, langchain, litellm, llamaindex, pydantic_ai
+    from qwen_migrate.facts.frameworks import agents, autogen, crewai, dspy, instructor, langchain, litellm, llamaindex, pydantic_ai
 
     return (
         *langchain.ENTRIES,
@@ -142,6 +148,8 @@ def entries() -> tuple[Entry, ...]:
         *llamaindex.ENTRIES,
         *agents.ENTRIES,
         *pydantic_ai.ENTRIES,
+        *autogen.ENTRIES,
+        *instructor.ENTRIES,
     )
 
 
@@ -157,6 +165,19 @@ SETTINGS = {
     for framework in {entry.framework for entry in entries() if entry.kind == SETTING}
 }
 # A file that builds an entry's object says one of these (the package it imports from, or for
-# langchain, whose other modules are not ours, the function's name): the prefilter parses only
+# langchain, whose other modules are not ours, the function's name; for instructor, a common word,
+# its import statements): the prefilter parses only
 # files that say "openai" or one of them. A test checks that every entry's imports contain one.
-WORDS = ("litellm", "dspy", "crewai", "init_chat_model", "llama_index", "from agents", "import agents", "pydantic_ai")
+WORDS = (
+    "litellm",
+    "dspy",
+    "crewai",
+    "init_chat_model",
+    "llama_index",
+    "from agents",
+    "import agents",
+    "pydantic_ai",
+    "autogen_ext",
+    "import instructor",
+    "from instructor",
+)
