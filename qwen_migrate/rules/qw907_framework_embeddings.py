@@ -156,18 +156,7 @@ class FrameworkEmbeddings(FrameworkRule):
                 f"{entry.name} sends up to {size} texts per request ({name}): DashScope takes at most {EMBEDDING_MAX_INPUTS}",
                 self.fix(f"Set {name}={EMBEDDING_MAX_INPUTS}", edit),
             )
-        options_name = llamaindex.ADDITIONAL_KWARGS
-        options = arguments.value(options_name)
-        encoding = options.get("encoding_format", MISSING) if isinstance(options, dict) else DYNAMIC if options is not MISSING else MISSING
-        if encoding is MISSING:
-            edit = SetKeyword(framework.node, options_name, f'{{"encoding_format": "{EMBEDDING_ENCODING_FORMAT}"}}') if options is MISSING else None
-            yield Violation(
-                framework.node,
-                f'{entry.name} sends base64 (no encoding_format in {options_name}): DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only',
-                self.fix(f'Pass encoding_format="{EMBEDDING_ENCODING_FORMAT}" in {options_name}', edit),
-            )
-        elif isinstance(encoding, str) and encoding != EMBEDDING_ENCODING_FORMAT:
-            yield Violation(framework.node, f'{entry.name} asks for encoding_format "{encoding}": DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only')
+        yield from self._float_encoding(framework, llamaindex.ADDITIONAL_KWARGS)
 
     def _langchain(self, framework: FrameworkObject) -> Iterator[Violation]:
         arguments = framework.arguments
@@ -189,16 +178,23 @@ class FrameworkEmbeddings(FrameworkRule):
                 f"{framework.entry.name} sends up to {shown} texts per request ({name}): DashScope takes at most {EMBEDDING_MAX_INPUTS}",
                 self.fix(f"Set {name}={EMBEDDING_MAX_INPUTS}", edit),
             )
-        options = arguments.value(MODEL_KWARGS)
+        # a keyword of its own is moved into model_kwargs (with a warning)
+        yield from self._float_encoding(framework, MODEL_KWARGS, keyword_moves_there=True)
+
+    def _float_encoding(self, framework: FrameworkObject, options_name: str, keyword_moves_there: bool = False) -> Iterator[Violation]:
+        """The SDK's base64 default, unless the dict of options the object adds to each request
+        (`options_name`) asks for float; the fix adds that dict where the code passes none."""
+        arguments = framework.arguments
+        options = arguments.value(options_name)
         encoding = options.get("encoding_format", MISSING) if isinstance(options, dict) else DYNAMIC if options is not MISSING else MISSING
-        if encoding is MISSING:  # a keyword of its own is moved into model_kwargs (with a warning)
+        if encoding is MISSING and keyword_moves_there:
             encoding = arguments.value("encoding_format")
         if encoding is MISSING:
-            edit = SetKeyword(framework.node, MODEL_KWARGS, f'{{"encoding_format": "{EMBEDDING_ENCODING_FORMAT}"}}') if options is MISSING else None
+            edit = SetKeyword(framework.node, options_name, f'{{"encoding_format": "{EMBEDDING_ENCODING_FORMAT}"}}') if options is MISSING else None
             yield Violation(
                 framework.node,
-                f'{framework.entry.name} sends base64 (no encoding_format in {MODEL_KWARGS}): DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only',
-                self.fix(f'Pass encoding_format="{EMBEDDING_ENCODING_FORMAT}" in {MODEL_KWARGS}', edit),
+                f'{framework.entry.name} sends base64 (no encoding_format in {options_name}): DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only',
+                self.fix(f'Pass encoding_format="{EMBEDDING_ENCODING_FORMAT}" in {options_name}', edit),
             )
         elif isinstance(encoding, str) and encoding != EMBEDDING_ENCODING_FORMAT:
             yield Violation(framework.node, f'{framework.entry.name} asks for encoding_format "{encoding}": DashScope supports "{EMBEDDING_ENCODING_FORMAT}" only')
