@@ -86,7 +86,7 @@ class FrameworkBaseUrl(FrameworkRule):
                 llm = ChatOpenAI(model="qwen3.6-plus")
                 """),
             at='ChatOpenAI(model="qwen3.6-plus")',
-            message="ChatOpenAI has no base_url: requests go to OPENAI_API_BASE or api.openai.com, not DashScope",
+            message="ChatOpenAI has no base_url: requests go to api.openai.com (or a URL read from the environment), not DashScope",
             fixed=dedent("""\
                 from langchain_openai import ChatOpenAI
 
@@ -153,7 +153,7 @@ class FrameworkBaseUrl(FrameworkRule):
             return
         variable = framework.arguments.environment_variable(name) if name else None
         if url is MISSING or url is None:
-            yield Violation(framework.node, f"{entry.name} has no {written}: requests go to OPENAI_API_BASE or api.openai.com, not DashScope", fix)
+            yield Violation(framework.node, f"{entry.name} has no {written}: requests go to api.openai.com (or a URL read from the environment), not DashScope", fix)
         elif variable in OPENAI_BASE_URL_VARIABLES:
             yield Violation(framework.node, f"{name} is read from {variable}, OpenAI's variable: set DashScope's endpoint", fix)
         elif isinstance(url, str) and settings.provider(url) == OPENAI:
