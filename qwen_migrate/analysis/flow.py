@@ -1256,7 +1256,11 @@ class _Resolver:
                 constants = {**arguments.constants, **self._constants([arg.value for arg in positional.values()], scope)}
                 arguments = dataclasses.replace(arguments, keywords={**positional, **arguments.keywords}, constants=constants)
             wrapped = tuple(v for v in self._wrapped(node, entry, scope, depth, place) if isinstance(v, ClientBinding))
-            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope, wraps=wrapped)
+            # built before this object, so that what it is given never leads back to it
+            given = tuple(
+                v for arg in node.args for v in self._values(arg.value, scope, depth + 1, place) if isinstance(v, (ClientBinding, FrameworkObject))
+            )
+            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope, wraps=wrapped, given=given)
             # the framework's settings another module may make count for this object
             self.asked.update(Origin(*setting.origin) for setting in frameworks.SETTINGS.get(entry.framework, ()))
         return self.frameworks[node]

@@ -52,11 +52,19 @@ class FrameworkRule(Rule):
                 framework.entry.kind in self.kinds
                 and (framework.built_here or self.of_methods)
                 and not addressed_elsewhere(framework, settings)
+                and not _given_only_elsewhere(framework, module, settings)
             ):
                 yield from self.check_framework(framework, module, settings)
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
+
+
+def _given_only_elsewhere(framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> bool:
+    """Whether the object is given only to objects that talk to another provider (a ModelSettings
+    of an Agent on another provider's model): its options are sent there alone."""
+    users = [user for user in module.frameworks if framework in user.given]
+    return bool(users) and all(addressed_elsewhere(user, settings) for user in users)
 
 
 def setting_edits(framework: FrameworkObject, module: ResolvedModule, setting: Entry, argument: str) -> Optional[tuple[Edit, ...]]:

@@ -1,0 +1,90 @@
+"""Where frameworks meet: an object built from another (a client, a provider, a chat model) talks
+where that one does, so nothing is reported of an object whose parts go to another provider."""
+from textwrap import dedent
+
+import pytest
+
+from helpers import check
+
+GROQ = "https://api.groq.com/openai/v1"
+
+
+def codes(source: str) -> list[str]:
+    return [f.code for f in check(dedent(source))]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # openai-agents: a Chat Completions model over another provider's client, and an Agent of it
+        f"""\
+        from openai import AsyncOpenAI
+        from agents import Agent, ModelSettings, OpenAIChatCompletionsModel
+        from pydantic import BaseModel
+
+        class Out(BaseModel):
+            x: int
+
+        client = AsyncOpenAI(base_url="{GROQ}", api_key="k")
+        agent = Agent(
+            name="a",
+            model=OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client),
+            output_type=Out,
+            model_settings=ModelSettings(tool_choice="required", extra_args={{"enable_thinking": True}}),
+        )
+        """,
+        f"""\
+        from openai import AsyncOpenAI
+        from agents import OpenAIResponsesModel
+
+        model = OpenAIResponsesModel("gpt-4o", AsyncOpenAI(base_url="{GROQ}", api_key="k"))
+        """,
+        # pydantic-ai: a model over another provider's OpenAIProvider, inline or by name
+        f"""\
+        from pydantic_ai.models.openai import OpenAIChatModel
+        from pydantic_ai.providers.openai import OpenAIProvider
+
+        model = OpenAIChatModel("gpt-4o", provider=OpenAIProvider(base_url="{GROQ}", api_key="k"))
+        """,
+        f"""\
+        from pydantic_ai import Agent
+        from pydantic_ai.models.openai import OpenAIResponsesModel
+        from pydantic_ai.providers.openai import OpenAIProvider
+        from pydantic import BaseModel
+
+        class Out(BaseModel):
+            x: int
+
+        provider = OpenAIProvider(base_url="{GROQ}", api_key="k")
+        agent = Agent(OpenAIResponsesModel("gpt-4o", provider=provider), output_type=Out)
+        """,
+        # CrewAI: an Agent given another provider's LangChain chat model, and its Task
+        f"""\
+        from crewai import Agent, Task
+        from langchain_openai import ChatOpenAI
+        from pydantic import BaseModel
+
+        class Out(BaseModel):
+            x: int
+
+        llm = ChatOpenAI(model="gpt-4o", base_url="{GROQ}", api_key="k")
+        agent = Agent(role="r", goal="g", backstory="b", llm=llm)
+        task = Task(description="d", expected_output="e", agent=agent, output_pydantic=Out)
+        """,
+    ],
+)
+def test_an_object_built_from_another_providers_part_is_not_ours(source):
+    assert [code for code in codes(source) if code != "QW108"] == []
+
+
+def test_an_object_built_from_an_openai_client_is_still_judged():
+    assert codes(
+        """\
+        from openai import AsyncOpenAI
+        from agents import Agent, OpenAIChatCompletionsModel, set_tracing_disabled
+
+        set_tracing_disabled(True)
+        client = AsyncOpenAI()
+        agent = Agent(name="a", model=OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client))
+        """
+    ) == ["QW101", "QW102", "QW903"]
