@@ -88,3 +88,22 @@ def test_an_object_built_from_an_openai_client_is_still_judged():
         agent = Agent(name="a", model=OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client))
         """
     ) == ["QW101", "QW102", "QW903"]
+
+
+@pytest.mark.parametrize(
+    "source, name",
+    [
+        ("from agents import OpenAIProvider\n\nprovider = OpenAIProvider(api_key=key)\n", "OpenAIProvider"),
+        ("from pydantic_ai.providers.openai import OpenAIProvider\n\nprovider = OpenAIProvider(api_key=key)\n", "OpenAIProvider"),
+        (
+            "from autogen_ext.models.openai import OpenAIChatCompletionClient\n\nclient = OpenAIChatCompletionClient(model=\"qwen-plus\", api_key=key)\n",
+            "OpenAIChatCompletionClient",
+        ),
+        ("import instructor\n\nclient = instructor.from_provider(\"openai/qwen-plus\", api_key=key)\n", "from_provider"),
+    ],
+)
+def test_a_missing_base_url_names_the_variable_the_framework_reads(source, name):
+    """These build the SDK's client with no base URL, which reads OPENAI_BASE_URL: OPENAI_API_BASE,
+    which LangChain and LlamaIndex read, moves nothing here."""
+    messages = [f.message for f in check(source) if f.code == "QW901"]
+    assert messages == [f"{name} has no base_url: requests go to OPENAI_BASE_URL or api.openai.com, not DashScope"]

@@ -75,6 +75,7 @@ PROVIDER = Entry(
     api_key=("api_key",),
     client=("openai_client",),
     extra_body=None,
+    base_url_variable="OPENAI_BASE_URL",  # openai_provider.py:165
 )
 SET_DEFAULT_API = Entry(
     framework=FRAMEWORK,
