@@ -1,10 +1,13 @@
 """Where frameworks meet: an object built from another (a client, a provider, a chat model) talks
 where that one does, so nothing is reported of an object whose parts go to another provider."""
+import json
 from textwrap import dedent
 
 import pytest
+from click.testing import CliRunner
 
-from helpers import check
+from helpers import check, write_project
+from qwen_migrate.cli import main
 
 GROQ = "https://api.groq.com/openai/v1"
 
@@ -107,3 +110,33 @@ def test_a_missing_base_url_names_the_variable_the_framework_reads(source, name)
     which LangChain and LlamaIndex read, moves nothing here."""
     messages = [f.message for f in check(source) if f.code == "QW901"]
     assert messages == [f"{name} has no base_url: requests go to OPENAI_BASE_URL or api.openai.com, not DashScope"]
+
+
+def test_agents_on_a_default_client_of_another_provider_are_not_ours(tmp_path, monkeypatch):
+    """set_default_openai_client(groq) in one module sends the model names of every module's
+    Agents to Groq: neither their Responses default nor their settings are DashScope's concern."""
+    write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/setup.py": dedent(
+                f"""\
+                from agents import set_default_openai_client, set_tracing_disabled
+                from openai import AsyncOpenAI
+
+                set_tracing_disabled(True)
+                set_default_openai_client(AsyncOpenAI(base_url="{GROQ}", api_key="k"))
+                """
+            ),
+            "app/bot.py": dedent(
+                """\
+                from agents import Agent, ModelSettings
+
+                agent = Agent(name="a", model="llama-3.3-70b", model_settings=ModelSettings(tool_choice="required"))
+                """
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--jobs", "1", "."])
+    assert [f["code"] for f in json.loads(result.output)["findings"] if f["code"] != "QW108"] == []

@@ -127,6 +127,9 @@ class Entry:
     # the parameter whose OpenAI SDK client the call returns, patched (instructor's `from_openai(client)`):
     # the calls through its result are that client's SDK calls
     wraps: Optional[str] = None
+    # the SETTING entry (its key) whose client an object of this entry given a model name talks
+    # through, wherever in the project it is made (openai-agents' Agent: set_default_openai_client)
+    default_client: Optional[str] = None
 
 
     @property

@@ -35,6 +35,8 @@ AGENT_ENTRY = Entry(
     # "litellm/" and "any-llm/" are other frameworks'
     model_strings=ModelStrings("/", {"openai": OPENAI_PROVIDER, "litellm": OTHER, "any-llm": OTHER}, bare_is_openai=True),
     extra_body=None,
+    # agents/models/openai_provider.py:140-175: OpenAIProvider's requests go through the default client
+    default_client=f"{FRAMEWORK}.set_default_openai_client",
 )
 MODEL_SETTINGS = Entry(
     framework=FRAMEWORK,
