@@ -140,3 +140,22 @@ def test_agents_on_a_default_client_of_another_provider_are_not_ours(tmp_path, m
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "--format", "json", "--jobs", "1", "."])
     assert [f["code"] for f in json.loads(result.output)["findings"] if f["code"] != "QW108"] == []
+
+
+def test_a_chat_model_beside_another_providers_is_still_judged():
+    """A CrewAI Agent whose llm is another provider's talks there; its function_calling_llm, an
+    OpenAI ChatOpenAI, still sends its own requests to OpenAI."""
+    assert codes(
+        f"""\
+        from crewai import Agent
+        from langchain_openai import ChatOpenAI
+
+        agent = Agent(
+            role="r",
+            goal="g",
+            backstory="b",
+            llm=ChatOpenAI(model="llama3", base_url="{GROQ}", api_key="k"),
+            function_calling_llm=ChatOpenAI(model="gpt-4o", api_key=key),
+        )
+        """
+    ) == ["QW901", "QW903"]
