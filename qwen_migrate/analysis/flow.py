@@ -7,6 +7,7 @@ the project index.
 """
 from __future__ import annotations
 
+import ast
 import bisect
 import dataclasses
 import itertools
@@ -257,6 +258,8 @@ class _Resolver:
         calls += self._framework_requests()
         self._mark_editable(calls)
         exports = self._exports()
+        settings = self._settings(exports)
+        self._talk_through_default_clients(settings)
         clients = list(self.bindings.values())
         calls_elsewhere = self._calls_elsewhere(calls) if self.index is not None else []
         return ResolvedModule(
@@ -264,7 +267,7 @@ class _Resolver:
             self.value_uses, calls_elsewhere, list(dict.fromkeys(self.passed)), self.unfollowed,  # the index reads what is passed as a set
             value_reads=self._value_reads(), read_elsewhere=self._read_elsewhere() if self.index is not None else frozenset(),
             frameworks=list(self.frameworks.values()),
-            settings=self._settings(exports),
+            settings=settings,
             last_import=_last_opening_import(self.module),
         )
 
@@ -275,6 +278,20 @@ class _Resolver:
         for origin in self.asked if self.index is not None else ():
             made.setdefault(origin, set()).update(self.index.settings.get(origin, ()))
         return {origin: frozenset(values) for origin, values in made.items() if values}
+
+    def _talk_through_default_clients(self, settings: dict[Origin, frozenset[str]]) -> None:
+        """An object given a model name talks through the client its framework's setting sets
+        anywhere in the project (`set_default_openai_client(AsyncOpenAI(base_url=...))`): that
+        client, by its literal base URL, counts among what the object is given."""
+        for framework in self.frameworks.values():
+            entry = framework.entry
+            if entry.default_client is None or not framework.built_here or not (isinstance(framework.model, str) or framework.model is MISSING):
+                continue
+            made = settings.get(Origin(*frameworks.BY_KEY[entry.default_client].origin), ())
+            defaults = tuple(
+                ClientBinding("AsyncOpenAI", None, None, origin_base_url=ast.literal_eval(value)) for value in sorted(made) if value != "?"
+            )
+            framework.given += defaults
 
     def _framework_requests(self) -> list[CallSite]:
         """The requests framework calls send with their own keywords (a LiteLLM completion, a DSPy
@@ -383,6 +400,9 @@ class _Resolver:
         for framework in self.frameworks.values():
             if framework.entry.kind == frameworks.SETTING and framework.built_here:
                 _, value = framework.parameter(framework.entry.positional[:1])
+                urls = {given.base_url for given in framework.given if isinstance(given, ClientBinding)}
+                if value is DYNAMIC and len(urls) == 1 and isinstance(next(iter(urls)), str):
+                    value = urls.pop()  # a client (set_default_openai_client): by its literal base URL
                 made = "?" if value is DYNAMIC or value is MISSING else repr(value)
                 exports.settings.setdefault(Origin(*framework.entry.origin), set()).add(made)
         used = {origin for origin, _ in self.imported_uses}
@@ -1256,7 +1276,11 @@ class _Resolver:
                 constants = {**arguments.constants, **self._constants([arg.value for arg in positional.values()], scope)}
                 arguments = dataclasses.replace(arguments, keywords={**positional, **arguments.keywords}, constants=constants)
             wrapped = tuple(v for v in self._wrapped(node, entry, scope, depth, place) if isinstance(v, ClientBinding))
-            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope, wraps=wrapped)
+            # built before this object, so that what it is given never leads back to it
+            given = tuple(
+                v for arg in node.args for v in self._values(arg.value, scope, depth + 1, place) if isinstance(v, (ClientBinding, FrameworkObject))
+            )
+            self.frameworks[node] = FrameworkObject(entry, node, arguments, scope, wraps=wrapped, given=given)
             # the framework's settings another module may make count for this object
             self.asked.update(Origin(*setting.origin) for setting in frameworks.SETTINGS.get(entry.framework, ()))
         return self.frameworks[node]

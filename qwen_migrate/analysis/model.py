@@ -265,7 +265,10 @@ class FrameworkObject:
     (`litellm.completion(...)`): the entry of facts/frameworks that says what it is, and its
     arguments by parameter name (positional ones too). An object built in another module of the
     project has no node nor arguments here: `exported` says what that module knows of it. A call
-    that wraps an SDK client (`Entry.wraps`) names the clients it may be given: it talks where they do."""
+    that wraps an SDK client (`Entry.wraps`) names the clients it may be given: it talks where they do.
+    `given` holds the clients and framework objects its arguments may be (`openai_client=client`,
+    `provider=OpenAIProvider(...)`, `llm=ChatOpenAI(...)`): where one of them talks to another
+    provider, so does the object."""
 
     entry: Entry
     node: Optional[cst.Call]
@@ -274,6 +277,7 @@ class FrameworkObject:
     calls: list[FrameworkCall] = field(default_factory=list)
     exported: Optional[FrameworkExport] = None
     wraps: tuple[ClientBinding, ...] = ()
+    given: tuple[Union[ClientBinding, "FrameworkObject"], ...] = ()
 
     @property
     def built_here(self) -> bool:

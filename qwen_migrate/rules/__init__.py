@@ -171,10 +171,11 @@ class ConfigRule(FileRule):
 def addressed_elsewhere(client: Union[Client, FrameworkObject], settings: Settings) -> bool:
     """A client whose literal base URL is another provider's or a local server's: the code talks to
     it on purpose, so no migration rule is about it or its calls (QW108 lists it). So for a
-    framework object, or one whose model string names another provider."""
+    framework object, one whose model string names another provider, or one built from a client
+    or framework object that talks to another provider (`OpenAIChatCompletionsModel(openai_client=groq)`)."""
     if isinstance(client, FrameworkObject):
         _, base_url = client.base_url
-        if client.provider == FRAMEWORK_OTHER:
+        if client.provider == FRAMEWORK_OTHER or any(addressed_elsewhere(part, settings) for part in client.given):
             return True
     else:
         base_url = client.base_url

@@ -7,7 +7,7 @@ import libcst as cst
 
 from qwen_migrate.analysis.model import FrameworkObject, ResolvedModule
 from qwen_migrate.edits import AddImport, Edit, InsertAfter
-from qwen_migrate.facts.frameworks import Entry, instructor
+from qwen_migrate.facts.frameworks import OPTIONS, Entry, instructor
 from qwen_migrate.finding import Violation
 from qwen_migrate.rules import Rule, addressed_elsewhere
 from qwen_migrate.settings import Settings
@@ -52,11 +52,21 @@ class FrameworkRule(Rule):
                 framework.entry.kind in self.kinds
                 and (framework.built_here or self.of_methods)
                 and not addressed_elsewhere(framework, settings)
+                and not _given_only_elsewhere(framework, module, settings)
             ):
                 yield from self.check_framework(framework, module, settings)
 
     def check_framework(self, framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> Iterator[Violation]:
         raise NotImplementedError
+
+
+def _given_only_elsewhere(framework: FrameworkObject, module: ResolvedModule, settings: Settings) -> bool:
+    """Whether the object is options (a ModelSettings) given only to objects that talk to another
+    provider: they are sent there alone. A chat model sends requests of its own, wherever it is given."""
+    if framework.entry.kind != OPTIONS:
+        return False
+    users = [user for user in module.frameworks if framework in user.given]
+    return bool(users) and all(addressed_elsewhere(user, settings) for user in users)
 
 
 def setting_edits(framework: FrameworkObject, module: ResolvedModule, setting: Entry, argument: str) -> Optional[tuple[Edit, ...]]:

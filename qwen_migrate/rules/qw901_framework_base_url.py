@@ -32,7 +32,10 @@ class FrameworkBaseUrl(FrameworkRule):
     ## Why is this bad?
     Without a base URL each framework builds an OpenAI SDK client for `api.openai.com` (LangChain
     reads `OPENAI_API_BASE` first; LlamaIndex reads `OPENAI_API_BASE` and never `OPENAI_BASE_URL`,
-    llama-index-llms-openai==0.8.3 `llama_index/llms/openai/utils.py:1034-1059`); a Singapore key is refused in Beijing and the other way round.
+    llama-index-llms-openai==0.8.3 `llama_index/llms/openai/utils.py:1034-1059`; the `OpenAIProvider`s
+    of openai-agents and pydantic-ai, AutoGen's client and instructor's `from_provider` leave it to
+    the SDK, which reads `OPENAI_BASE_URL`, openai-agents==0.24.0
+    `agents/models/openai_provider.py:165`); a Singapore key is refused in Beijing and the other way round.
     Sources: langchain-openai 1.7.4 `chat_models/base.py` (`openai_api_base`, alias `base_url`),
     litellm 1.110 `llms/dashscope/` (the Beijing default, `DASHSCOPE_API_BASE`), crewai 1.x
     `llms/providers/openai_compatible/completion.py` (the Singapore default, `DASHSCOPE_BASE_URL`).
@@ -86,7 +89,7 @@ class FrameworkBaseUrl(FrameworkRule):
                 llm = ChatOpenAI(model="qwen3.6-plus")
                 """),
             at='ChatOpenAI(model="qwen3.6-plus")',
-            message="ChatOpenAI has no base_url: requests go to api.openai.com (or a URL read from the environment), not DashScope",
+            message="ChatOpenAI has no base_url: requests go to OPENAI_API_BASE or api.openai.com, not DashScope",
             fixed=dedent("""\
                 from langchain_openai import ChatOpenAI
 
@@ -153,7 +156,7 @@ class FrameworkBaseUrl(FrameworkRule):
             return
         variable = framework.arguments.environment_variable(name) if name else None
         if url is MISSING or url is None:
-            yield Violation(framework.node, f"{entry.name} has no {written}: requests go to api.openai.com (or a URL read from the environment), not DashScope", fix)
+            yield Violation(framework.node, f"{entry.name} has no {written}: requests go to {entry.base_url_variable} or api.openai.com, not DashScope", fix)
         elif variable in OPENAI_BASE_URL_VARIABLES:
             yield Violation(framework.node, f"{name} is read from {variable}, OpenAI's variable: set DashScope's endpoint", fix)
         elif isinstance(url, str) and settings.provider(url) == OPENAI:

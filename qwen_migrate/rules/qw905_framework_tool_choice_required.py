@@ -34,13 +34,14 @@ class FrameworkToolChoiceRequired(FrameworkRule):
     sets `tool_choice="required"` unless `llm_kwargs` names one
     (llama-index-llms-openai==0.8.3 `llama_index/llms/openai/base.py:1149-1152`, likewise
     :1175-1177, :1204-1207, :1244-1247); an `OpenAILike(should_use_structured_outputs=True)` sends
-    a json_schema response format instead (:1142-1146) and is not reported here. openai-agents
-    sends the value as it is (openai-agents==0.24.0 `agents/models/chatcmpl_converter.py:90-91`).
-    pydantic-ai forces its output tool with "required" when the output allows no text answer and
-    the model's profile allows forcing (pydantic-ai-slim==2.68.0 `models/_tool_choice.py:106`,
-    `models/openai/_chat_model.py:824-832`); the Qwen profile disallows it only for names starting
-    "qwen-3-coder" (`profiles/qwen.py:13`), which no DashScope model has. AutoGen sends it as it is
-    (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:274-296`).
+    a json_schema response format instead (:1142-1146) and is not reported here. openai-agents and
+    AutoGen send the value as they are given it (openai-agents==0.24.0
+    `agents/models/chatcmpl_converter.py:90-91`; autogen-ext==0.7.5
+    `autogen_ext/models/openai/_openai_client.py:274-296`). pydantic-ai forces its output tool
+    with "required" when the output allows no text answer and the model's profile allows forcing
+    (pydantic-ai-slim==2.68.0 `models/_tool_choice.py:106`, `models/openai/_chat_model.py:824-832`);
+    the Qwen profile disallows it only for names starting "qwen-3-coder" (`profiles/qwen.py:13`),
+    which no DashScope model has.
 
     ## Fix safety
     Unsafe: `tool_choice="auto"` lets the model answer without calling a tool, where "required"

@@ -58,8 +58,9 @@ class FrameworkModelMetadata(FrameworkRule):
     `llama_index.llms.openai_like`: the package `llama-index-llms-openai-like` must be installed.
     OpenAILike's `context_window` defaults to 3900 tokens, which LlamaIndex uses to cut the
     context it sends: set the model's real window. A model without tool calling needs
-    `is_function_calling_model=False`. `OpenAILike` gets `is_chat_model=True`.
-    AutoGen gets `model_info={"vision": False, "function_calling": True, "json_output":
+    `is_function_calling_model=False`. An `OpenAILike` without `is_chat_model=True` gets it.
+
+    An AutoGen client gets `model_info={"vision": False, "function_calling": True, "json_output":
     True, "structured_output": False, "family": "unknown"}`, a guess at what the model can do
     (set `vision` for a Qwen-VL model). `structured_output` is always written: without it
     `create(json_output=<class>)` raises `KeyError: 'structured_output'` (`_openai_client.py:549`),

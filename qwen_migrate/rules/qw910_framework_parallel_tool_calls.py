@@ -21,16 +21,16 @@ class FrameworkParallelToolCalls(FrameworkRule):
     makes, and instructor's `Mode.PARALLEL_TOOLS`.
 
     ## Why is this bad?
-    LangChain sends `parallel_tool_calls` only when it is given (langchain-openai 1.7.4
-    `chat_models/base.py`, `bind_tools`), and DashScope defaults it to false where OpenAI defaults
-    it to true (spec, "Chat Completions"): the model makes one tool call per turn, so an agent
-    loop takes more turns than it did on OpenAI. openai-agents sends it only when its
-    `ModelSettings` set it (openai-agents==0.24.0 `agents/models/openai_chatcompletions.py:652-656`).
-    AutoGen sends the constructor's `parallel_tool_calls` with every request and nothing when it
+    DashScope defaults `parallel_tool_calls` to false where OpenAI defaults it to true (spec,
+    "Chat Completions"): a request that does not send it gets one tool call per turn, so an agent
+    loop takes more turns than it did on OpenAI. LangChain sends it only when it is given
+    (langchain-openai 1.7.4 `chat_models/base.py`, `bind_tools`); openai-agents only when its
+    `ModelSettings` set it (openai-agents==0.24.0 `agents/models/openai_chatcompletions.py:652-656`);
+    AutoGen sends the constructor's `parallel_tool_calls` with every request, and nothing when it
     is not given (autogen-ext==0.7.5 `autogen_ext/models/openai/_openai_client.py:131-143`).
-    instructor's `Mode.PARALLEL_TOOLS` sends tools without `parallel_tool_calls` either (instructor
-    1.17.0 `v2/providers/openai/handlers.py:1062`): an `Iterable[Model]` response gets one item per
-    request where OpenAI gave several. LlamaIndex is not reported: its OpenAI classes send
+    instructor's `Mode.PARALLEL_TOOLS` never sends it (instructor==1.17.0
+    `instructor/v2/providers/openai/handlers.py:1062`): an `Iterable[Model]` response gets one item
+    per request where OpenAI gave several. LlamaIndex is not reported: its OpenAI classes send
     `parallel_tool_calls` with every request that has tools (False unless
     `allow_parallel_tool_calls=True`, also in `structured_predict`; llama-index-llms-openai==0.8.3
     `llama_index/llms/openai/base.py:1015-1016`), so DashScope behaves as OpenAI did.

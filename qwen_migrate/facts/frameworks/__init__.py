@@ -115,6 +115,10 @@ class Entry:
     parses_classes: bool = False
     # the base URL spellings the framework's DashScope provider reads, where fewer than `base_url`
     dashscope_base_url: Optional[tuple[str, ...]] = None
+    # the environment variable the framework's OpenAI client reads for its base URL when given none
+    # (LangChain and LlamaIndex read OPENAI_API_BASE; a framework that builds the SDK's client with
+    # no base URL leaves it to the SDK, which reads OPENAI_BASE_URL)
+    base_url_variable: str = "OPENAI_API_BASE"
     # the key the framework sends when given none, where it does not read OPENAI_API_KEY
     # (LlamaIndex's OpenAILikeEmbedding sends "fake")
     default_api_key: Optional[str] = None
@@ -123,6 +127,9 @@ class Entry:
     # the parameter whose OpenAI SDK client the call returns, patched (instructor's `from_openai(client)`):
     # the calls through its result are that client's SDK calls
     wraps: Optional[str] = None
+    # the SETTING entry (its key) whose client an object of this entry given a model name talks
+    # through, wherever in the project it is made (openai-agents' Agent: set_default_openai_client)
+    default_client: Optional[str] = None
 
 
     @property

@@ -35,6 +35,8 @@ AGENT_ENTRY = Entry(
     # "litellm/" and "any-llm/" are other frameworks'
     model_strings=ModelStrings("/", {"openai": OPENAI_PROVIDER, "litellm": OTHER, "any-llm": OTHER}, bare_is_openai=True),
     extra_body=None,
+    # agents/models/openai_provider.py:140-175: OpenAIProvider's requests go through the default client
+    default_client=f"{FRAMEWORK}.set_default_openai_client",
 )
 MODEL_SETTINGS = Entry(
     framework=FRAMEWORK,
@@ -75,6 +77,7 @@ PROVIDER = Entry(
     api_key=("api_key",),
     client=("openai_client",),
     extra_body=None,
+    base_url_variable="OPENAI_BASE_URL",  # openai_provider.py:165
 )
 SET_DEFAULT_API = Entry(
     framework=FRAMEWORK,

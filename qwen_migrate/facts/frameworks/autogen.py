@@ -31,6 +31,8 @@ OPENAI_CHAT_COMPLETION_CLIENT = Entry(
     base_url=("base_url",),
     api_key=("api_key",),
     methods=frozenset({"create", "create_stream"}),
+    # not read by autogen: the AsyncOpenAI it builds with no base_url reads it
+    base_url_variable="OPENAI_BASE_URL",
 )
 ENTRIES = (OPENAI_CHAT_COMPLETION_CLIENT,)
 

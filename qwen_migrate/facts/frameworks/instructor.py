@@ -65,6 +65,7 @@ FROM_PROVIDER = Entry(
     # instructor has no provider of that name
     model_strings=ModelStrings("/", {"openai": OPENAI_PROVIDER, "dashscope": REJECTED}),
     extra_body=None,
+    base_url_variable="OPENAI_BASE_URL",  # auto_client.py:203-247: openai.OpenAI(base_url=None)
 )
 ENTRIES = (FROM_OPENAI, PATCH, APATCH, FROM_PROVIDER)
 

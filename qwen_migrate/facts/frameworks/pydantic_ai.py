@@ -78,6 +78,7 @@ PROVIDER = Entry(
     positional=("base_url", "api_key", "openai_client"),
     client=("openai_client",),
     extra_body=None,
+    base_url_variable="OPENAI_BASE_URL",  # providers/openai.py:206
 )
 ENTRIES = (AGENT_ENTRY, CHAT_MODEL, RESPONSES_MODEL, PROVIDER)
 
