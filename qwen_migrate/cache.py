@@ -16,6 +16,7 @@ it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import enum
 import hashlib
 import json
@@ -164,7 +165,10 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Origin):  # the most frequent record by far (every import of every module): kept short
         return {"origin": [value.module, value.name]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"record": type(value).__name__, "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        # a field left at its default is not written: it reads back as the default (most of a
+        # file's part of the index is empty, and a warm run decodes every part)
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {"record": type(value).__name__, "fields": {name: _encode(item) for name, item in fields.items() if not _is_default(type(value), name, item)}}
     if isinstance(value, enum.Enum):
         return {"enum": type(value).__name__, "value": value.value}
     if isinstance(value, Path):
@@ -179,6 +183,23 @@ def _encode(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"not a record the cache keeps: {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=None)
+def _defaults(record: type) -> dict[str, Any]:
+    """The default of each field of a record that has one."""
+    defaults = {}
+    for f in dataclasses.fields(record):
+        if f.default is not dataclasses.MISSING:
+            defaults[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            defaults[f.name] = f.default_factory()
+    return defaults
+
+
+def _is_default(record: type, name: str, value: Any) -> bool:
+    defaults = _defaults(record)
+    return name in defaults and type(value) is type(defaults[name]) and value == defaults[name]
 
 
 def _decode(value: Any) -> Any:
