@@ -415,7 +415,10 @@ class _Resolver:
 
     def _export_framework(self, exports: ProjectIndex, origin: Origin, values: list) -> None:
         """A module-level framework object whose methods the QW9 rules judge, or a function that
-        returns one, as other modules see it (the same object on every path)."""
+        returns one, as other modules see it (the same object on every path). A module that
+        builds no framework object exports none: its functions' returns are not read again."""
+        if not self.frameworks:
+            return
         objects = [v for v in values if isinstance(v, FrameworkObject)]
         factory = False
         if not objects:
