@@ -96,18 +96,7 @@ class FrameworkModelMetadata(FrameworkRule):
                 """),
             at='OpenAI(\n    model="qwen3.6-plus",\n    api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",\n    api_key=os.getenv("DASHSCOPE_API_KEY"),\n)',
             message="LlamaIndex's OpenAI takes its metadata from OpenAI's model table: a Qwen model raises \"Unknown model\" (use OpenAILike)",
-            fixed=dedent("""\
-                import os
-                from llama_index.llms.openai_like import OpenAILike
-
-                llm = OpenAILike(
-                    model="qwen3.6-plus",
-                    api_base="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
-                    api_key=os.getenv("DASHSCOPE_API_KEY"),
-                    is_chat_model=True,
-                    is_function_calling_model=True,
-                )
-                """),
+            fixed=LLAMAINDEX_DASHSCOPE,
         ),
         Invalid(
             dedent("""\
