@@ -12,10 +12,14 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qwen_migrate.finding import Finding
 from qwen_migrate.fingerprint import anchored_path
 from qwen_migrate.masking import mask
+
+if TYPE_CHECKING:
+    from qwen_migrate.report.run import RunResult
 
 BASELINE_VERSION = 1
 
@@ -85,3 +89,13 @@ def _take(counter: Counter, key) -> bool:
         counter[key] -= 1
         return True
     return False
+
+
+def leave_out_known(run: "RunResult", baseline: list[dict]) -> None:
+    """Keeps in the run only the findings `baseline` (read from a baseline file) does not record,
+    and counts the others, and the entries no longer found."""
+    comparison = compare(run.findings, baseline)
+    new = set(map(id, comparison.new))
+    for result in run.files:
+        result.findings = [f for f in result.findings if id(f) in new]
+    run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone

@@ -196,13 +196,9 @@ def _apply_baseline(run: RunResult, write_baseline: Optional[Path], baseline_fil
         click.echo(f"Wrote {len(run.findings)} findings to {write_baseline}.", err=True)
     if baseline_file is not None:
         try:
-            comparison = baseline.compare(run.findings, baseline.read(baseline_file))
+            baseline.leave_out_known(run, baseline.read(baseline_file))
         except baseline.BaselineError as error:
             raise UsageError(str(error)) from None
-        new = set(map(id, comparison.new))
-        for result in run.files:
-            result.findings = [f for f in result.findings if id(f) in new]
-        run.baselined, run.fixed_since_baseline = comparison.known, comparison.gone
 
 
 def _progress_console() -> Console:

@@ -56,7 +56,7 @@ class Checker:
         select = self.settings.select or ("QW",)
         return any(code.startswith(p) for p in select) and not any(code.startswith(p) for p in self.settings.ignore)
 
-    def _ignored_in(self, path: str) -> frozenset[str]:
+    def ignored_in(self, path: str) -> frozenset[str]:
         relative = _relative(path, self.settings.root)
         return frozenset(
             rule.code
@@ -106,7 +106,7 @@ class Checker:
         in_project = self.project is not None and file is not None
         if not (self.project.takes_part(file, data) if in_project else might_use_sdk(data)):
             return None, None, FileResult(path)
-        ignored = self._ignored_in(path)
+        ignored = self.ignored_in(path)
         enabled = [rule for rule in self.rules if rule.code not in ignored]
         try:
             module, tree = parse_module(data, self.settings.max_file_size)

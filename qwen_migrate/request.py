@@ -1,7 +1,7 @@
 """Two views of one request: the keyword arguments of an SDK call, and the JSON body sent over HTTP.
 
-Rules read parameters through this interface only, so the same rule judges a call in code and a
-request body in a batch input file (and, later, a request seen at run time).
+Rules read parameters through this interface only, so the same rule judges a call in code, a
+request body in a batch input file, and a request seen at run time (qwen_migrate.guard).
 """
 from __future__ import annotations
 
@@ -262,6 +262,9 @@ class BodyArguments:
     """The JSON body of a request: every value is known, and Qwen-only fields stand at the top."""
 
     body: dict[str, Any]
+    # the headers a request seen at run time was sent with (only those rules read, never a key):
+    # what the SDK's `extra_headers` and the client's default headers came to
+    headers: Optional[dict[str, str]] = None
     through_sdk = False
     elsewhere: frozenset = frozenset()  # a body holds every value itself
 
@@ -272,6 +275,8 @@ class BodyArguments:
         return iter(self.body)
 
     def value(self, name: str) -> Any:
+        if name == "extra_headers" and self.headers is not None:
+            return self.headers
         return self.body.get(name, MISSING)
 
     def missing(self, name: str) -> bool:
@@ -283,7 +288,7 @@ class BodyArguments:
     def maybe(self, name: str) -> bool:
         return False
 
-    # A body has no source to edit: check-batch reports, it does not fix.
+    # A body has no source to edit: check-batch and the runtime guard report, they do not fix.
     def remove(self, name: str) -> None:
         return None
 
@@ -294,5 +299,5 @@ class BodyArguments:
         return None
 
     def expression(self, name: str) -> None:
-        """A body has no source to edit: check-batch reports, it does not fix."""
+        """A body has no source to edit: check-batch and the runtime guard report, they do not fix."""
         return None

@@ -107,3 +107,56 @@ OPENAI_MODEL_NAME = re.compile(
 
 def is_openai_model(name: str) -> bool:
     return bool(OPENAI_MODEL_NAME.match(name))
+
+# The HTTP routes the SDK sends requests to (below the base URL, as openai/resources/*.py build them),
+# and the method of each: the runtime guard (qwen_migrate.guard) names a request it sees by the method
+# that sends it, so that the rules of that method judge it. Every method the rules judge is here, and
+# the SDK's other APIs by their most used methods; a request on a path not listed is named by the
+# resource that owns its first segment (ROUTE_RESOURCES, else the segment). tests/test_guard_routes.py
+# sends each listed method with the installed SDK and checks the route it takes.
+ROUTES = (
+    ("POST", "chat/completions", "chat.completions.create"),
+    ("GET", "chat/completions", "chat.completions.list"),
+    ("GET", "chat/completions/{id}", "chat.completions.retrieve"),
+    ("POST", "embeddings", "embeddings.create"),
+    ("POST", "responses", "responses.create"),
+    ("GET", "responses/{id}", "responses.retrieve"),
+    ("DELETE", "responses/{id}", "responses.delete"),
+    ("POST", "responses/{id}/cancel", "responses.cancel"),
+    ("GET", "responses/{id}/input_items", "responses.input_items.list"),
+    ("POST", "files", "files.create"),
+    ("GET", "files", "files.list"),
+    ("GET", "files/{id}", "files.retrieve"),
+    ("DELETE", "files/{id}", "files.delete"),
+    ("GET", "files/{id}/content", "files.content"),
+    ("POST", "batches", "batches.create"),
+    ("GET", "batches", "batches.list"),
+    ("GET", "batches/{id}", "batches.retrieve"),
+    ("POST", "batches/{id}/cancel", "batches.cancel"),
+    ("POST", "conversations", "conversations.create"),
+    ("GET", "conversations/{id}", "conversations.retrieve"),
+    ("POST", "conversations/{id}", "conversations.update"),
+    ("DELETE", "conversations/{id}", "conversations.delete"),
+    ("POST", "conversations/{id}/items", "conversations.items.create"),
+    ("GET", "conversations/{id}/items", "conversations.items.list"),
+    ("GET", "conversations/{id}/items/{id}", "conversations.items.retrieve"),
+    ("DELETE", "conversations/{id}/items/{id}", "conversations.items.delete"),
+    ("POST", "fine_tuning/jobs", "fine_tuning.jobs.create"),
+    ("GET", "fine_tuning/jobs", "fine_tuning.jobs.list"),
+    ("GET", "fine_tuning/jobs/{id}", "fine_tuning.jobs.retrieve"),
+    ("POST", "completions", "completions.create"),
+    ("POST", "images/generations", "images.generate"),
+    ("POST", "images/edits", "images.edit"),
+    ("POST", "audio/speech", "audio.speech.create"),
+    ("POST", "audio/transcriptions", "audio.transcriptions.create"),
+    ("POST", "audio/translations", "audio.translations.create"),
+    ("POST", "moderations", "moderations.create"),
+    ("GET", "models", "models.list"),
+    ("GET", "models/{id}", "models.retrieve"),
+    ("POST", "assistants", "beta.assistants.create"),
+    ("POST", "threads", "beta.threads.create"),
+    ("POST", "vector_stores", "vector_stores.create"),
+    ("POST", "uploads", "uploads.create"),
+)
+# First path segments whose resource is not named after them: the Assistants API lives under `beta`.
+ROUTE_RESOURCES = {"assistants": "beta.assistants", "threads": "beta.threads", "chatkit": "beta.chatkit"}

@@ -231,6 +231,15 @@ class CallRule(Rule):
         raise NotImplementedError
 
 
+def request_violations(rules: list[CallRule], call: CallSite, settings: Settings) -> Iterator[tuple[CallRule, Violation]]:
+    """What `rules` find in a request seen whole (a batch line's body, a request sent at run time),
+    with the rule that found each: no other module's values, no other provider to leave it to."""
+    for rule in rules:
+        if rule.applies_to(call):
+            for violation in rule.check_call(call, settings):
+                yield rule, violation
+
+
 def _unless_shared(violation: Violation, module: ResolvedModule) -> Violation:
     """A finding at a constant or dict other code of the project reads too comes without a fix:
     changing the value there would change it for that code."""

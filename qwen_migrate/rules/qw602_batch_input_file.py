@@ -8,7 +8,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.request import BodyArguments
-from qwen_migrate.rules import CallRule, FileRule, Invalid
+from qwen_migrate.rules import CallRule, FileRule, Invalid, request_violations
 
 REQUIRED_FIELDS = ("custom_id", "method", "url", "body")
 
@@ -158,10 +158,8 @@ class BatchFile:
 
     def check_body(self, number: int, method: str, body: dict, text: bytes) -> Iterator[LineProblem]:
         call = CallSite(BatchLine(number), method, (), BodyArguments(body), in_batch=True)
-        for rule in self.body_rules:
-            if rule.applies_to(call):
-                for violation in rule.check_call(call, self.settings):
-                    yield self.problem(number, f"{rule.code} {violation.message}", text, violation.severity or rule.severity)
+        for rule, violation in request_violations(self.body_rules, call, self.settings):
+            yield self.problem(number, f"{rule.code} {violation.message}", text, violation.severity or rule.severity)
 
 
 def _megabytes(size: int) -> int:

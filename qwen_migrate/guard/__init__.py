@@ -1,0 +1,254 @@
+"""The runtime guard: the rules of `check`, on the requests a program really sends.
+
+An HTTP event hook on the OpenAI SDK's HTTP client (`httpx2` or `httpx`, sync or async) reads each
+request to a DashScope or OpenAI endpoint as the call that sent it (guard.requests) and judges it with
+the same rules and codes as the static check: a parameter assembled from configuration, a request a
+framework builds, a dict passed through three helpers. It never changes a request and keeps no header
+but the ones rules read, never a key. What it finds is a Finding at the call site (the first frame
+outside the SDK, guard.sites), so the existing reports (JSON, SARIF, ...) and baselines take it.
+
+Modes: "record" keeps the findings; "warn" also issues a GuardWarning at the call site; "raise" raises
+GuardError before the request leaves.
+
+Attaching: `OpenAI(http_client=guard.Client())`, `guard.attach(client)` for a client built already, or
+`guard.install()` for every SDK client built from then on (the pytest plugin's way,
+qwen_migrate.pytest_plugin).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import linecache
+import sys
+import threading
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from rich.console import Console
+
+from qwen_migrate import baseline
+from qwen_migrate.analysis.model import CallSite
+from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.finding import Finding
+from qwen_migrate.fingerprint import fingerprint
+from qwen_migrate.guard.requests import read_request
+from qwen_migrate.guard.sites import Site, call_site
+from qwen_migrate.report import write_report
+from qwen_migrate.report.run import RunResult
+from qwen_migrate.request import BodyField
+from qwen_migrate.rules import CallRule, all_rules, request_violations
+from qwen_migrate.settings import Settings, load
+
+MODES = ("record", "warn", "raise")
+
+
+class GuardError(Exception):
+    """Requests that break the rules, stopped before they left (mode "raise")."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(f"{f.code} {f.message} ({f.path}:{f.line})" for f in findings))
+        self.findings = findings
+
+
+class GuardWarning(UserWarning):
+    """A request that breaks a rule, shown at its call site (mode "warn")."""
+
+
+@dataclass
+class Sent:
+    """One finding as many times as it was sent: how often, and by which tests (in order)."""
+
+    finding: Finding
+    count: int = 0
+    tests: dict[str, None] = field(default_factory=dict)
+
+
+class Guard:
+    """Judges the requests of the SDK clients it is attached to, and keeps what it found."""
+
+    def __init__(self, mode: str = "record", settings: Optional[Settings] = None) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
+        self.mode = mode
+        self.settings = settings or load(None, Path.cwd(), [rule.code for rule in all_rules()])
+        self._checker = Checker(self.settings)
+        self._rules = [rule for rule in self._checker.rules if isinstance(rule, CallRule)]
+        self.test: Optional[str] = None  # the test running, set by the pytest plugin
+        self._sent: dict[tuple, Sent] = {}
+        self._lock = threading.Lock()
+
+    # The event hooks: httpx calls the request hooks before a request leaves, awaiting them on an async client.
+    def hook(self, request: Any) -> None:
+        __tracebackhide__ = True  # pytest shows the GuardError at the test's call, not in here
+        self._judge(request, sys._getframe(1))
+
+    async def async_hook(self, request: Any) -> None:
+        __tracebackhide__ = True
+        self._judge(request, sys._getframe(1))
+
+    def _judge(self, request: Any, frame) -> None:
+        __tracebackhide__ = True
+        found = self.judge(request)
+        if not found:
+            return
+        site = call_site(frame)
+        findings = [finding for finding in (self._finding(rule, violation, site) for rule, violation in found) if finding]
+        if not findings:
+            return
+        with self._lock:
+            for finding in findings:
+                sent = self._sent.setdefault((finding.path, finding.line, finding.column, finding.code, finding.message), Sent(finding))
+                sent.count += 1
+                if self.test is not None:
+                    sent.tests[self.test] = None
+        if self.mode == "warn" and site is not None:
+            for finding in findings:
+                warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, site.warnings)
+        elif self.mode == "raise":
+            raise GuardError(findings)
+
+    def judge(self, request: Any) -> list[tuple[CallRule, Any]]:
+        """The rules' violations in an `httpx` request, with the rule of each; none for a request to
+        another host."""
+        sent = read_request(request, self.settings)
+        if sent is None:
+            return []
+        return list(request_violations(self._rules, CallSite(None, sent.method, (), sent.arguments), self.settings))
+
+    def _finding(self, rule: CallRule, violation, site: Optional[Site]) -> Optional[Finding]:
+        if site is None:  # sent by no code of any file: nothing to point at
+            path, line, column, end_line, end_column, source = "<unknown>", 1, 1, 1, 1, ""
+        else:
+            path, line, column, end_line, end_column, source = (
+                _display(site.filename), site.line, site.column, site.end_line, site.end_column, site.source
+            )
+        if rule.code in self._checker.ignored_in(path):
+            return None
+        if isinstance(violation.node, BodyField):  # one finding per parameter of the call
+            source = f"{source}\0{violation.node.name}"
+        return Finding(
+            path, line, column, end_line, end_column, rule.code, rule.name, violation.severity or rule.severity,
+            violation.message, None, fingerprint(rule.code, path, source),
+        )
+
+    @property
+    def sent(self) -> list[Sent]:
+        """What was found, once per call site and message, in the order of the files and lines."""
+        with self._lock:
+            return sorted(self._sent.values(), key=lambda sent: sent.finding.sort_key)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [sent.finding for sent in self.sent]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sent.clear()
+
+    def run(self, known: Optional[list[dict]] = None) -> RunResult:
+        """The findings as the reports take them: by file, with the lines their code frames show;
+        with the entries of a baseline file (qwen_migrate.baseline.read), those it does not record."""
+        by_path: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            by_path[finding.path].append(finding)
+        run = RunResult([FileResult(path, findings, _frame_lines(path, findings)) for path, findings in by_path.items()])
+        if known is not None:
+            baseline.leave_out_known(run, known)
+        return run
+
+    def report(self, output_format: str, known: Optional[list[dict]] = None) -> str:
+        """The report in one of the check's output formats (qwen_migrate.report.REPORTERS)."""
+        text = io.StringIO()
+        write_report(self.run(known), output_format, False, Console(file=text, width=120, no_color=True, highlight=False))
+        return text.getvalue()
+
+
+def _display(filename: str) -> str:
+    """A file as reports name it: relative to the working directory when it is below it."""
+    try:
+        return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+def _frame_lines(path: str, findings: list[Finding]) -> dict[tuple, str]:
+    return {f.frame_key: linecache.getline(path, f.line).rstrip("\r\n") for f in findings}
+
+
+_shared: Optional[Guard] = None
+
+
+def shared() -> Guard:
+    """The guard of this process: the one `install` was given, else one in mode "record" with the
+    settings of the working directory's project."""
+    global _shared
+    if _shared is None:
+        _shared = Guard()
+    return _shared
+
+
+def attach(client: Any, guard: Optional[Guard] = None) -> Any:
+    """Attaches the guard (the shared one unless given) to an SDK client or to an `httpx`/`httpx2`
+    client, once; returns the client."""
+    guard = guard or shared()
+    http_client = getattr(client, "_client", client)  # where an SDK client holds its HTTP client (openai/_base_client.py)
+    is_async = inspect.iscoroutinefunction(http_client.send)
+    hook = guard.async_hook if is_async else guard.hook
+    hooks = http_client.event_hooks["request"]
+    if hook not in hooks:
+        hooks.append(hook)
+    return client
+
+
+def Client(guard: Optional[Guard] = None, **options: Any) -> Any:
+    """The SDK's default HTTP client (`openai.DefaultHttpxClient`, with its timeouts and limits), guarded:
+    `OpenAI(http_client=guard.Client())`."""
+    import openai
+
+    return attach(openai.DefaultHttpxClient(**options), guard)
+
+
+def AsyncClient(guard: Optional[Guard] = None, **options: Any) -> Any:
+    """The async twin of `Client`: `AsyncOpenAI(http_client=guard.AsyncClient())`."""
+    import openai
+
+    return attach(openai.DefaultAsyncHttpxClient(**options), guard)
+
+
+_originals: dict[type, Any] = {}
+
+
+def install(guard: Optional[Guard] = None) -> Guard:
+    """Attaches `guard` (which becomes the shared one) to every SDK client built from now on:
+    `OpenAI`, `AsyncOpenAI` and their subclasses (Azure, the module-level client), as frameworks
+    build them too. Clients built earlier are not attached (`attach` them)."""
+    global _shared
+    import openai
+
+    _shared = guard or shared()
+    for cls in (openai.OpenAI, openai.AsyncOpenAI):
+        if cls not in _originals:
+            _originals[cls] = cls.__init__
+            cls.__init__ = _attaching(cls.__init__)
+    return _shared
+
+
+def uninstall() -> None:
+    """Builds SDK clients as the SDK does again; clients attached stay attached."""
+    while _originals:
+        cls, original = _originals.popitem()
+        cls.__init__ = original
+
+
+def _attaching(original):
+    @functools.wraps(original)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if _shared is not None:
+            attach(self, _shared)
+
+    return __init__

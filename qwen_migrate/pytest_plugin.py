@@ -1,0 +1,146 @@
+"""The runtime guard for a whole test run: `pytest --qwen-migrate-guard[=record|warn|raise]`.
+
+Installed with qwen-migrate (entry point `pytest11`), or named with `-p qwen_migrate.pytest_plugin`; it
+does nothing unless `--qwen-migrate-guard` is given. It then attaches the guard (qwen_migrate.guard) to
+every OpenAI SDK client built during the run, frameworks' clients included, and prints what the
+requests sent broke, per code, with each call site and the tests that sent it. With "raise", a test
+that sends such a request fails, even where the code under test catches the GuardError.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("qwen-migrate", "qwen-migrate runtime guard")
+    group.addoption(
+        "--qwen-migrate-guard", nargs="?", const="record", default=None, metavar="MODE",
+        help="Judge every request the OpenAI SDK sends with qwen-migrate's rules: record (default), "
+        "warn (a warning at the call site) or raise (fail the test that sends it).",
+    )
+    group.addoption("--qwen-migrate-guard-report", metavar="FILE", type=Path, help="Write the guard's findings to FILE.")
+    group.addoption("--qwen-migrate-guard-format", default="json", metavar="FORMAT", help="Format of that file: json (default), sarif, github or text.")
+    group.addoption("--qwen-migrate-guard-baseline", metavar="FILE", type=Path, help="Report only findings this baseline file does not record.")
+    group.addoption("--qwen-migrate-guard-write-baseline", metavar="FILE", type=Path, help="Record the run's findings in this baseline file.")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """Installed before the conftest files are imported, so that clients they build are guarded too."""
+    options = early_config.known_args_namespace
+    mode = getattr(options, "qwen_migrate_guard", None)
+    if mode is None:
+        return
+    from qwen_migrate import baseline, guard
+    from qwen_migrate.report import REPORTERS
+    from qwen_migrate.rules import all_rules
+    from qwen_migrate.settings import ConfigError, load
+
+    if mode not in guard.MODES:
+        raise pytest.UsageError(f"--qwen-migrate-guard: expected one of {', '.join(guard.MODES)}, got {mode!r}")
+    if options.qwen_migrate_guard_format not in REPORTERS:
+        raise pytest.UsageError(f"--qwen-migrate-guard-format: expected one of {', '.join(REPORTERS)}")
+    try:
+        settings = load(None, early_config.rootpath, [rule.code for rule in all_rules()])
+        known = None if options.qwen_migrate_guard_baseline is None else baseline.read(options.qwen_migrate_guard_baseline)
+    except (ConfigError, baseline.BaselineError) as error:
+        raise pytest.UsageError(f"qwen-migrate: {error}") from None
+    early_config.stash[_GUARD] = guard.install(guard.Guard(mode, settings))
+    early_config.stash[_BASELINE] = known
+
+
+_GUARD = pytest.StashKey["Guard"]()
+_BASELINE = pytest.StashKey[Optional[list]]()  # the entries of --qwen-migrate-guard-baseline
+_WRITE_ERROR = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]):
+    guard = item.config.stash.get(_GUARD, None)
+    if guard is not None:
+        guard.test = item.nodeid
+    yield
+    if guard is not None:
+        guard.test = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    guard = item.config.stash.get(_GUARD, None)
+    report = outcome.get_result()
+    if guard is None or guard.mode != "raise" or report.when != "call" or not report.passed:
+        return
+    sent = [s.finding for s in guard.sent if item.nodeid in s.tests]
+    if sent:  # the GuardError was raised, and the code under test caught it
+        report.outcome = "failed"
+        report.longrepr = "qwen-migrate guard: this test sent requests that break the rules (the code under test caught the GuardError):\n" + "\n".join(
+            f"  {f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in sent
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    guard = session.config.stash.get(_GUARD, None)
+    if guard is None:
+        return
+    from qwen_migrate import baseline
+
+    options = session.config.option
+    try:
+        if options.qwen_migrate_guard_write_baseline is not None:
+            baseline.write(options.qwen_migrate_guard_write_baseline, guard.findings)
+        if options.qwen_migrate_guard_report is not None:
+            text = guard.report(options.qwen_migrate_guard_format, session.config.stash[_BASELINE])
+            options.qwen_migrate_guard_report.write_text(text, encoding="utf-8")
+    except (baseline.BaselineError, OSError) as error:
+        session.config.stash[_WRITE_ERROR] = str(error)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    guard = config.stash.get(_GUARD, None)
+    if guard is None:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("qwen-migrate guard")
+    run = guard.run(config.stash[_BASELINE])
+    shown = {id(finding) for finding in run.findings}
+    by_code = defaultdict(list)
+    for sent in guard.sent:
+        if id(sent.finding) in shown:
+            by_code[sent.finding.code].append(sent)
+    for code, sents in sorted(by_code.items()):
+        first = sents[0].finding
+        write(f"{code} {first.name} ({first.severity.value}): {_count(sum(s.count for s in sents), 'request')} from {_count(len(sents), 'call site')}")
+        for s in sents:
+            f = s.finding
+            write(f"  {f.path}:{f.line}:{f.column}: {f.message}" + (f" ({s.count} times)" if s.count > 1 else ""))
+            for test in s.tests:
+                write(f"    sent by {test}")
+    sents = [s for group in by_code.values() for s in group]
+    if sents:
+        tests = {test for s in sents for test in s.tests}
+        summary = f"{_count(sum(s.count for s in sents), 'request')} broke {_count(len(by_code), 'rule')}, sent by {_count(len(tests), 'test')}."
+    else:
+        summary = "No request broke a rule."
+    if run.baselined:
+        summary += f" {_count(run.baselined, 'finding')} the baseline records left out."
+    write(summary)
+    if _WRITE_ERROR in config.stash:
+        write(f"qwen-migrate guard: {config.stash[_WRITE_ERROR]}", red=True)
+    elif config.option.qwen_migrate_guard_report is not None:
+        write(f"Findings written to {config.option.qwen_migrate_guard_report}.")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_GUARD, None) is not None:
+        from qwen_migrate import guard
+
+        guard.uninstall()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
