@@ -32,6 +32,17 @@ def _key(entry: dict) -> tuple[str, str, str]:
     return entry["path"], entry["code"], entry["fingerprint"]
 
 
+def key_of(finding: Finding) -> tuple[str, str, str]:
+    """What a baseline entry records of a finding."""
+    return anchored_path(finding.path), finding.code, finding.fingerprint
+
+
+def keys(baseline: list[dict]) -> frozenset[tuple[str, str, str]]:
+    """The findings a baseline records, without their counts: for the runtime guard, which reports
+    each call site's finding once however many requests send it."""
+    return frozenset(map(_key, baseline))
+
+
 def entries_of(findings: list[Finding]) -> list[dict]:
     return sorted(
         ({"path": anchored_path(f.path), "code": f.code, "fingerprint": f.fingerprint, "message": mask(f.message)} for f in findings),
@@ -74,7 +85,7 @@ def compare(findings: list[Finding], baseline: list[dict]) -> Comparison:
     remaining = Counter(_key(entry) for entry in baseline)
     new, known = [], 0
     for finding in findings:  # in file order: of two identical calls, the later one is the new one
-        key = (anchored_path(finding.path), finding.code, finding.fingerprint)
+        key = key_of(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
             known += 1

@@ -48,12 +48,10 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         known = None if options.qwen_migrate_guard_baseline is None else baseline.read(options.qwen_migrate_guard_baseline)
     except (ConfigError, baseline.BaselineError) as error:
         raise pytest.UsageError(f"qwen-migrate: {error}") from None
-    early_config.stash[_GUARD] = guard.install(guard.Guard(mode, settings))
-    early_config.stash[_BASELINE] = known
+    early_config.stash[_GUARD] = guard.install(guard.Guard(mode, settings, known))
 
 
 _GUARD = pytest.StashKey["Guard"]()
-_BASELINE = pytest.StashKey[Optional[list]]()  # the entries of --qwen-migrate-guard-baseline
 _WRITE_ERROR = pytest.StashKey[str]()
 
 
@@ -74,7 +72,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if guard is None or guard.mode != "raise" or report.when != "call" or not report.passed:
         return
-    sent = [s.finding for s in guard.sent if item.nodeid in s.tests]
+    sent = [s.finding for s in guard.sent if item.nodeid in s.tests and not guard.is_known(s.finding)]
     if sent:  # the GuardError was raised, and the code under test caught it
         report.outcome = "failed"
         report.longrepr = "qwen-migrate guard: this test sent requests that break the rules (the code under test caught the GuardError):\n" + "\n".join(
@@ -93,7 +91,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         if options.qwen_migrate_guard_write_baseline is not None:
             baseline.write(options.qwen_migrate_guard_write_baseline, guard.findings)
         if options.qwen_migrate_guard_report is not None:
-            text = guard.report(options.qwen_migrate_guard_format, session.config.stash[_BASELINE])
+            text = guard.report(options.qwen_migrate_guard_format)
             options.qwen_migrate_guard_report.write_text(text, encoding="utf-8")
     except (baseline.BaselineError, OSError) as error:
         session.config.stash[_WRITE_ERROR] = str(error)
@@ -106,7 +104,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         return
     write = terminalreporter.write_line
     terminalreporter.section("qwen-migrate guard")
-    run = guard.run(config.stash[_BASELINE])
+    run = guard.run()
     shown = {id(finding) for finding in run.findings}
     by_code = defaultdict(list)
     for sent in guard.sent:

@@ -70,13 +70,17 @@ class Sent:
 class Guard:
     """Judges the requests of the SDK clients it is attached to, and keeps what it found."""
 
-    def __init__(self, mode: str = "record", settings: Optional[Settings] = None) -> None:
+    def __init__(self, mode: str = "record", settings: Optional[Settings] = None, known: Optional[list[dict]] = None) -> None:
+        """`known`: the entries of a baseline file (qwen_migrate.baseline.read), whose findings are kept
+        but neither warned about nor raised, and left out of the reports."""
         if mode not in MODES:
             raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
         self.mode = mode
         self.settings = settings or load(None, Path.cwd(), [rule.code for rule in all_rules()])
         self._checker = Checker(self.settings)
         self._rules = [rule for rule in self._checker.rules if isinstance(rule, CallRule)]
+        self.known = known
+        self._known_keys = baseline.keys(known or [])
         self.test: Optional[str] = None  # the test running, set by the pytest plugin
         self._sent: dict[tuple, Sent] = {}
         self._lock = threading.Lock()
@@ -105,11 +109,16 @@ class Guard:
                 sent.count += 1
                 if self.test is not None:
                     sent.tests[self.test] = None
+        new = [finding for finding in findings if not self.is_known(finding)]
         if self.mode == "warn" and site is not None:
-            for finding in findings:
+            for finding in new:
                 warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, site.warnings)
-        elif self.mode == "raise":
-            raise GuardError(findings)
+        elif self.mode == "raise" and new:
+            raise GuardError(new)
+
+    def is_known(self, finding: Finding) -> bool:
+        """Recorded by the baseline the guard was given."""
+        return baseline.key_of(finding) in self._known_keys
 
     def judge(self, request: Any) -> list[tuple[CallRule, Any]]:
         """The rules' violations in an `httpx` request, with the rule of each; none for a request to
@@ -149,21 +158,21 @@ class Guard:
         with self._lock:
             self._sent.clear()
 
-    def run(self, known: Optional[list[dict]] = None) -> RunResult:
+    def run(self) -> RunResult:
         """The findings as the reports take them: by file, with the lines their code frames show;
-        with the entries of a baseline file (qwen_migrate.baseline.read), those it does not record."""
+        those the baseline records left out (and counted)."""
         by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in self.findings:
             by_path[finding.path].append(finding)
         run = RunResult([FileResult(path, findings, _frame_lines(path, findings)) for path, findings in by_path.items()])
-        if known is not None:
-            baseline.leave_out_known(run, known)
+        if self.known is not None:
+            baseline.leave_out_known(run, self.known)
         return run
 
-    def report(self, output_format: str, known: Optional[list[dict]] = None) -> str:
+    def report(self, output_format: str) -> str:
         """The report in one of the check's output formats (qwen_migrate.report.REPORTERS)."""
         text = io.StringIO()
-        write_report(self.run(known), output_format, False, Console(file=text, width=120, no_color=True, highlight=False))
+        write_report(self.run(), output_format, False, Console(file=text, width=120, no_color=True, highlight=False))
         return text.getvalue()
 
 
