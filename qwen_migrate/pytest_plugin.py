@@ -48,7 +48,10 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         known = None if options.qwen_migrate_guard_baseline is None else baseline.read(options.qwen_migrate_guard_baseline)
     except (ConfigError, baseline.BaselineError) as error:
         raise pytest.UsageError(f"qwen-migrate: {error}") from None
-    early_config.stash[_GUARD] = guard.install(guard.Guard(mode, settings, known))
+    try:
+        early_config.stash[_GUARD] = guard.install(guard.Guard(mode, settings, known))
+    except ImportError:
+        raise pytest.UsageError("--qwen-migrate-guard: the openai package is not installed, so there is no client to guard") from None
 
 
 _GUARD = pytest.StashKey["Guard"]()

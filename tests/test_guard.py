@@ -154,6 +154,28 @@ def test_uploads_are_judged_by_their_form_fields_and_reach_the_server_whole(serv
     assert [(code, line) for code, line, _ in found(g)] == [("QW501", line_of("uploads")), ("QW503", line_of("lists"))]
 
 
+def test_a_legacy_httpx_client_given_to_the_sdk_is_guarded_too(server, settings):
+    import httpx
+
+    g = Guard("raise", settings)
+    client = openai.OpenAI(base_url=server.compatible_url, api_key=standin.API_KEY, http_client=guard.attach(httpx.Client(), g), max_retries=0)
+    with pytest.raises(GuardError):
+        ask_with_tools(client, "required")
+    assert server.exchanges == []
+
+
+def test_async_uploads_are_judged_by_their_form_fields(server, settings):
+    g = Guard(settings=settings)
+
+    async def upload():
+        async with async_client(server, g) as client:
+            with pytest.raises(openai.BadRequestError):
+                await client.files.create(file=("tickets.jsonl", b'{"custom_id": "1"}\n'), purpose="assistants")  # uploads async
+
+    asyncio.run(upload())
+    assert [(code, line) for code, line, _ in found(g)] == [("QW501", line_of("uploads async"))]
+
+
 def test_requests_are_sent_unchanged(server, settings):
     bodies = []
     for client in (sync_client(server, Guard(settings=settings)), openai.OpenAI(base_url=server.compatible_url, api_key=standin.API_KEY, max_retries=0)):

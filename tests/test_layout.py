@@ -56,3 +56,9 @@ def test_a_configuration_file_rule_judges_a_pair_in_its_own_file():
     config_rules = [rule for rule in all_rules() if issubclass(rule, ConfigRule)]
     assert [rule.code for rule in config_rules] == ["QW801", "QW802", "QW803"]
     assert all("check_pair" in vars(rule) for rule in config_rules)
+
+
+@pytest.mark.parametrize("path", sorted(set(PACKAGE.rglob("*.py")) - set((PACKAGE / "guard").glob("*.py")) - {PACKAGE / "pytest_plugin.py"}), ids=lambda path: path.relative_to(PACKAGE).as_posix())
+def test_only_the_pytest_plugin_imports_the_runtime_guard(path):
+    """The guard sits on top, beside the command line: it runs the rules, nothing it runs knows it."""
+    assert {name for name in imports(path) if name.startswith("qwen_migrate.guard")} == set()
