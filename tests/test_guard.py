@@ -176,6 +176,17 @@ def test_async_uploads_are_judged_by_their_form_fields(server, settings):
     assert [(code, line) for code, line, _ in found(g)] == [("QW501", line_of("uploads async"))]
 
 
+def test_a_request_the_guard_cannot_judge_still_leaves_with_a_warning(server, settings, monkeypatch):
+    def broken(self, request):
+        raise ValueError("a body no rule expected")
+
+    monkeypatch.setattr(Guard, "judge", broken)
+    g = Guard("raise", settings)
+    with pytest.warns(GuardWarning, match="could not judge a request to /compatible-mode/v1/chat/completions: ValueError"):
+        ask_with_tools(sync_client(server, g), "auto")
+    assert [exchange.status for exchange in server.exchanges] == [200]
+
+
 def test_requests_are_sent_unchanged(server, settings):
     bodies = []
     for client in (sync_client(server, Guard(settings=settings)), openai.OpenAI(base_url=server.compatible_url, api_key=standin.API_KEY, max_retries=0)):

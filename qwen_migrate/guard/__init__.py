@@ -33,7 +33,7 @@ from rich.console import Console
 from qwen_migrate import baseline
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.engine import Checker, FileResult
-from qwen_migrate.finding import Finding
+from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.guard.requests import read_request
 from qwen_migrate.guard.sites import Site, call_site
@@ -96,7 +96,11 @@ class Guard:
 
     def _judge(self, request: Any, frame) -> None:
         __tracebackhide__ = True
-        found = self.judge(request)
+        try:
+            found = self.judge(request)
+        except Exception as error:  # a request the guard cannot read still leaves as it is
+            warnings.warn(f"qwen-migrate guard could not judge a request to {request.url.path}: {error!r}", GuardWarning, stacklevel=3)
+            return
         if not found:
             return
         site = call_site(frame)
@@ -120,7 +124,7 @@ class Guard:
         """Recorded by the baseline the guard was given."""
         return baseline.key_of(finding) in self._known_keys
 
-    def judge(self, request: Any) -> list[tuple[CallRule, Any]]:
+    def judge(self, request: Any) -> list[tuple[CallRule, Violation]]:
         """The rules' violations in an `httpx` request, with the rule of each; none for a request to
         another host."""
         sent = read_request(request, self.settings)
@@ -128,7 +132,7 @@ class Guard:
             return []
         return list(request_violations(self._rules, CallSite(None, sent.method, (), sent.arguments), self.settings))
 
-    def _finding(self, rule: CallRule, violation, site: Optional[Site]) -> Optional[Finding]:
+    def _finding(self, rule: CallRule, violation: Violation, site: Optional[Site]) -> Optional[Finding]:
         if site is None:  # sent by no code of any file: nothing to point at
             path, line, column, end_line, end_column, source = "<unknown>", 1, 1, 1, 1, ""
         else:

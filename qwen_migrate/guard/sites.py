@@ -27,8 +27,8 @@ class Site:
     end_line: int
     end_column: int
     source: str  # the text of the call, as far as the interpreter tells where it ends
-    module: str  # the frame's module, and its registry of warnings shown: a warning shown there is shown as Python shows warnings
-    warnings: dict
+    module: str  # the frame's module, and its registry of the warnings shown there: a warning at the
+    warnings: dict  # call site is shown once or always as the warning filters say, as Python's own are
 
 
 def call_site(frame: Optional[FrameType]) -> Optional[Site]:
