@@ -241,6 +241,15 @@ def test_requests_to_openai_are_judged_for_what_dashscope_would_refuse():
     assert sent == ["api.openai.com"] and [f.code for f in g.findings] == ["QW210"]
 
 
+def test_client_without_a_guard_attaches_the_shared_one(server, settings, monkeypatch):
+    g = Guard(settings=settings)
+    monkeypatch.setattr(guard, "_shared", g)
+    client = openai.OpenAI(base_url=server.compatible_url, api_key=standin.API_KEY, http_client=guard.Client(), max_retries=0)
+    with pytest.raises(openai.BadRequestError):
+        ask_with_tools(client, "required")
+    assert guard.shared() is g and [f.code for f in g.findings] == ["QW203"]
+
+
 def test_attach_guards_a_client_built_already_once(server, settings):
     g = Guard(settings=settings)
     client = openai.OpenAI(base_url=server.compatible_url, api_key=standin.API_KEY, max_retries=0)
