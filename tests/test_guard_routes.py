@@ -6,7 +6,7 @@ import openai
 import pytest
 
 from qwen_migrate.facts.openai_sdk import ROUTES
-from qwen_migrate.guard.requests import read_request
+from qwen_migrate.guard.requests import RequestReader
 from qwen_migrate.settings import Settings
 
 # The Assistants API is deprecated in favour of Responses; its routes are still sent.
@@ -85,7 +85,7 @@ def request_of(method: str, base_url: str):
 def test_each_listed_method_is_named_by_the_route_it_sends(verb, path, method, base_url):
     request = request_of(method, base_url)
     assert request.method == verb
-    assert read_request(request, Settings()).method == method
+    assert RequestReader(Settings()).read(request).method == method
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_each_listed_method_is_named_by_the_route_it_sends(verb, path, method, b
 def test_a_route_not_listed_is_named_by_its_resource(method, arguments, named):
     ARGUMENTS[method] = arguments
     try:
-        assert read_request(request_of(method, BASE_URLS[0]), Settings()).method == named
+        assert RequestReader(Settings()).read(request_of(method, BASE_URLS[0])).method == named
     finally:
         del ARGUMENTS[method]
 
@@ -105,4 +105,4 @@ def test_a_route_not_listed_is_named_by_its_resource(method, arguments, named):
     ["http://localhost:8000/v1", "https://api.groq.com/openai/v1", "https://dashscope-intl.aliyuncs.com/api/v1/services"],
 )
 def test_requests_to_other_endpoints_are_not_read(base_url):
-    assert read_request(request_of("chat.completions.create", base_url), Settings()) is None
+    assert RequestReader(Settings()).read(request_of("chat.completions.create", base_url)) is None

@@ -35,7 +35,7 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
-from qwen_migrate.guard.requests import read_request
+from qwen_migrate.guard.requests import RequestReader
 from qwen_migrate.guard.sites import Site, call_site
 from qwen_migrate.report import write_report
 from qwen_migrate.report.run import RunResult
@@ -78,11 +78,13 @@ class Guard:
         self.mode = mode
         self.settings = settings or load(None, Path.cwd(), [rule.code for rule in all_rules()])
         self._checker = Checker(self.settings)
+        self._reader = RequestReader(self.settings)
         self._rules = [rule for rule in self._checker.rules if isinstance(rule, CallRule)]
         self.known = known
         self._known_keys = baseline.keys(known or [])
         self.test: Optional[str] = None  # the test running, set by the pytest plugin
-        self._sent: dict[tuple, Sent] = {}
+        self._sent: dict[Finding, Sent] = {}
+        self._findings: dict[tuple, tuple[Optional[Finding], bool]] = {}  # by call site, rule, message and parameter
         self._lock = threading.Lock()
 
     # The event hooks: httpx calls the request hooks before a request leaves, awaiting them on an async client.
@@ -104,19 +106,21 @@ class Guard:
         if not found:
             return
         site = call_site(frame)
-        findings = [finding for finding in (self._finding(rule, violation, site) for rule, violation in found) if finding]
+        made = [self._finding_at(site, rule, violation) for rule, violation in found]
+        findings = [finding for finding, _ in made if finding is not None]
         if not findings:
             return
         with self._lock:
             for finding in findings:
-                sent = self._sent.setdefault((finding.path, finding.line, finding.column, finding.code, finding.message), Sent(finding))
+                sent = self._sent.setdefault(finding, Sent(finding))
                 sent.count += 1
                 if self.test is not None:
                     sent.tests[self.test] = None
-        new = [finding for finding in findings if not self.is_known(finding)]
+        new = [finding for finding, known in made if finding is not None and not known]
         if self.mode == "warn" and site is not None:
             for finding in new:
-                warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, site.warnings)
+                registry = site.module_globals.setdefault("__warningregistry__", {})
+                warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, registry)
         elif self.mode == "raise" and new:
             raise GuardError(new)
 
@@ -127,12 +131,23 @@ class Guard:
     def judge(self, request: Any) -> list[tuple[CallRule, Violation]]:
         """The rules' violations in an `httpx` request, with the rule of each; none for a request to
         another host."""
-        sent = read_request(request, self.settings)
+        sent = self._reader.read(request)
         if sent is None:
             return []
         return list(request_violations(self._rules, CallSite(None, sent.method, (), sent.arguments), self.settings))
 
-    def _finding(self, rule: CallRule, violation: Violation, site: Optional[Site]) -> Optional[Finding]:
+    def _finding_at(self, site: Optional[Site], rule: CallRule, violation: Violation) -> tuple[Optional[Finding], bool]:
+        """The finding (None where per-file-ignores turn its rule off) and whether the baseline
+        records it, worked out once per call site: a loop sends the same request many times, and a
+        finding's path and fingerprint take longer to work out than the rules take to judge."""
+        field_name = violation.node.name if isinstance(violation.node, BodyField) else None
+        key = (site, rule.code, violation.message, violation.severity, field_name)
+        if key not in self._findings:
+            finding = self._finding(site, rule, violation, field_name)
+            self._findings[key] = (finding, finding is not None and self.is_known(finding))
+        return self._findings[key]
+
+    def _finding(self, site: Optional[Site], rule: CallRule, violation: Violation, field_name: Optional[str]) -> Optional[Finding]:
         if site is None:  # sent by no code of any file: nothing to point at
             path, line, column, end_line, end_column, source = "<unknown>", 1, 1, 1, 1, ""
         else:
@@ -141,8 +156,8 @@ class Guard:
             )
         if rule.code in self._checker.ignored_in(path):
             return None
-        if isinstance(violation.node, BodyField):  # one finding per parameter of the call
-            source = f"{source}\0{violation.node.name}"
+        if field_name is not None:  # one finding per parameter of the call
+            source = f"{source}\0{field_name}"
         return Finding(
             path, line, column, end_line, end_column, rule.code, rule.name, violation.severity or rule.severity,
             violation.message, None, fingerprint(rule.code, path, source),

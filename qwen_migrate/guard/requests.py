@@ -34,30 +34,42 @@ class SentRequest:
     arguments: BodyArguments
 
 
-def read_request(request: Any, settings: Settings) -> Optional[SentRequest]:
-    """An `httpx` (or `httpx2`) request as an SDK call, when it goes to a DashScope or OpenAI endpoint;
-    None for any other host (another provider, a local server), which no rule is about."""
-    route = _route(str(request.url), settings)
-    if route is None:
+class RequestReader:
+    """Reads requests for one set of settings: which base URLs are DashScope's or OpenAI's endpoints
+    is worked out once a base."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._serves_api: dict[str, bool] = {}
+
+    def read(self, request: Any) -> Optional[SentRequest]:
+        """An `httpx` (or `httpx2`) request as an SDK call, when it goes to a DashScope or OpenAI
+        endpoint; None for any other host (another provider, a local server), which no rule is about."""
+        route = self._route(str(request.url))
+        if route is None:
+            return None
+        headers = {name: request.headers[name] for name in _HEADERS_RULES_READ if name in request.headers}
+        return SentRequest(sdk_method(request.method, route), BodyArguments(_parameters(request), headers))
+
+    def _route(self, url: str) -> Optional[str]:
+        """The path of `url` below the base URL of a DashScope or OpenAI endpoint (`chat/completions`)."""
+        parts = urlsplit(url)
+        plain = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        origin = f"{parts.scheme}://{parts.netloc}"
+        candidates = [self.settings.responses_url, self.settings.compatible_url, origin + RESPONSES_PATH, origin + COMPATIBLE_PATH]
+        openai_base = _OPENAI_BASE_PATH.match(parts.path)
+        if openai_base:
+            candidates.append(origin + openai_base.group())
+        for base in candidates:
+            prefix = base.rstrip("/") + "/"
+            if plain.lower().startswith(prefix.lower()) and self._is_api_base(base):
+                return plain[len(prefix):].strip("/")
         return None
-    headers = {name: request.headers[name] for name in _HEADERS_RULES_READ if name in request.headers}
-    return SentRequest(sdk_method(request.method, route), BodyArguments(_parameters(request), headers))
 
-
-def _route(url: str, settings: Settings) -> Optional[str]:
-    """The path of `url` below the base URL of a DashScope or OpenAI endpoint (`chat/completions`)."""
-    parts = urlsplit(url)
-    plain = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    origin = f"{parts.scheme}://{parts.netloc}"
-    candidates = [settings.responses_url, settings.compatible_url, origin + RESPONSES_PATH, origin + COMPATIBLE_PATH]
-    openai_base = _OPENAI_BASE_PATH.match(parts.path)
-    if openai_base:
-        candidates.append(origin + openai_base.group())
-    for base in candidates:
-        prefix = base.rstrip("/") + "/"
-        if plain.lower().startswith(prefix.lower()) and settings.provider(base) in (DASHSCOPE, OPENAI):
-            return plain[len(prefix):].strip("/")
-    return None
+    def _is_api_base(self, base: str) -> bool:
+        if base not in self._serves_api:
+            self._serves_api[base] = self.settings.provider(base) in (DASHSCOPE, OPENAI)
+        return self._serves_api[base]
 
 
 def _compile(path: str) -> re.Pattern:

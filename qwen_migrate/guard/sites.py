@@ -8,7 +8,7 @@ import os
 import site
 import sys
 import sysconfig
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from types import FrameType
@@ -27,8 +27,8 @@ class Site:
     end_line: int
     end_column: int
     source: str  # the text of the call, as far as the interpreter tells where it ends
-    module: str  # the frame's module, and its registry of the warnings shown there: a warning at the
-    warnings: dict  # call site is shown once or always as the warning filters say, as Python's own are
+    module: str  # the frame's module, and its globals: where its registry of warnings shown is kept,
+    module_globals: dict = field(compare=False, repr=False)  # so that a warning there shows as Python's own
 
 
 def call_site(frame: Optional[FrameType]) -> Optional[Site]:
@@ -59,8 +59,7 @@ def _site(frame: FrameType) -> Site:
         source = lines[0][column:end_column]
     else:
         source = "\n".join([lines[0][column:], *lines[1:-1], lines[-1][:end_column]])
-    module = frame.f_globals
-    return Site(filename, line, column + 1, end_line, end_column + 1, source, module.get("__name__", ""), module.setdefault("__warningregistry__", {}))
+    return Site(filename, line, column + 1, end_line, end_column + 1, source, frame.f_globals.get("__name__", ""), frame.f_globals)
 
 
 def _sending(filename: str) -> bool:
