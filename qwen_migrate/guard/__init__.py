@@ -117,9 +117,9 @@ class Guard:
                 if self.test is not None:
                     sent.tests[self.test] = None
         new = [finding for finding, known in made if finding is not None and not known]
-        if self.mode == "warn" and site is not None:
+        if self.mode == "warn" and site is not None and new:
+            registry = site.module_globals.setdefault("__warningregistry__", {})
             for finding in new:
-                registry = site.module_globals.setdefault("__warningregistry__", {})
                 warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, registry)
         elif self.mode == "raise" and new:
             raise GuardError(new)
@@ -172,10 +172,6 @@ class Guard:
     @property
     def findings(self) -> list[Finding]:
         return [sent.finding for sent in self.sent]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._sent.clear()
 
     def run(self) -> RunResult:
         """The findings as the reports take them: by file, with the lines their code frames show;
