@@ -28,7 +28,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be read or written: one line, exit code 2."""
 
 
-def _key(entry: dict) -> tuple[str, str, str]:
+def entry_key(entry: dict) -> tuple[str, str, str]:
     return entry["path"], entry["code"], entry["fingerprint"]
 
 
@@ -40,13 +40,13 @@ def key_of(finding: Finding) -> tuple[str, str, str]:
 def keys(baseline: list[dict]) -> frozenset[tuple[str, str, str]]:
     """The findings a baseline records, without their counts: for the runtime guard, which reports
     each call site's finding once however many requests send it."""
-    return frozenset(map(_key, baseline))
+    return frozenset(map(entry_key, baseline))
 
 
 def entries_of(findings: list[Finding]) -> list[dict]:
     return sorted(
         ({"path": anchored_path(f.path), "code": f.code, "fingerprint": f.fingerprint, "message": mask(f.message)} for f in findings),
-        key=lambda entry: (*_key(entry), entry["message"]),
+        key=lambda entry: (*entry_key(entry), entry["message"]),
     )
 
 
@@ -82,7 +82,7 @@ class Comparison:
 
 
 def compare(findings: list[Finding], baseline: list[dict]) -> Comparison:
-    remaining = Counter(_key(entry) for entry in baseline)
+    remaining = Counter(entry_key(entry) for entry in baseline)
     new, known = [], 0
     for finding in findings:  # in file order: of two identical calls, the later one is the new one
         key = key_of(finding)
@@ -91,7 +91,7 @@ def compare(findings: list[Finding], baseline: list[dict]) -> Comparison:
             known += 1
         else:
             new.append(finding)
-    gone = [entry for entry in baseline if _take(remaining, _key(entry))]
+    gone = [entry for entry in baseline if _take(remaining, entry_key(entry))]
     return Comparison(new, known, gone)
 
 

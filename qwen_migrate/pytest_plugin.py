@@ -22,7 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "warn (a warning at the call site) or raise (fail the test that sends it).",
     )
     group.addoption("--qwen-migrate-guard-report", metavar="FILE", type=Path, help="Write the guard's findings to FILE.")
-    group.addoption("--qwen-migrate-guard-format", default="json", metavar="FORMAT", help="Format of that file: json (default), sarif, github or text.")
+    group.addoption("--qwen-migrate-guard-format", metavar="FORMAT", help="Format of that file: json (default), sarif, github or text.")
     group.addoption("--qwen-migrate-guard-baseline", metavar="FILE", type=Path, help="Report only findings this baseline file does not record.")
     group.addoption("--qwen-migrate-guard-write-baseline", metavar="FILE", type=Path, help="Record the run's findings in this baseline file.")
 
@@ -33,6 +33,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     options = early_config.known_args_namespace
     mode = getattr(options, "qwen_migrate_guard", None)
     if mode is None:
+        given = [name for name in _GUARD_FILE_OPTIONS if getattr(options, name.lstrip("-").replace("-", "_"), None) is not None]
+        if given:  # a CI job with a typo in the main option would upload an empty report, or none
+            raise pytest.UsageError(f"{given[0]} needs --qwen-migrate-guard")
         return
     from qwen_migrate import baseline, guard
     from qwen_migrate.report import REPORTERS
@@ -40,8 +43,14 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     from qwen_migrate.settings import ConfigError, load
 
     if mode not in guard.MODES:
-        raise pytest.UsageError(f"--qwen-migrate-guard: expected one of {', '.join(guard.MODES)}, got {mode!r}")
-    if options.qwen_migrate_guard_format not in REPORTERS:
+        raise pytest.UsageError(
+            f"--qwen-migrate-guard: expected one of {', '.join(guard.MODES)}, got {mode!r} "
+            "(give the mode as --qwen-migrate-guard=MODE, or the option after the paths)"
+        )
+    if getattr(options, "numprocesses", None) or getattr(options, "dist", "no") != "no":
+        # each pytest-xdist worker would keep its findings, and this process would report none
+        raise pytest.UsageError("--qwen-migrate-guard does not run under pytest-xdist: run it without -n/--dist")
+    if (options.qwen_migrate_guard_format or "json") not in REPORTERS:
         raise pytest.UsageError(f"--qwen-migrate-guard-format: expected one of {', '.join(REPORTERS)}")
     try:
         settings = load(None, early_config.rootpath, [rule.code for rule in all_rules()])
@@ -54,6 +63,10 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         raise pytest.UsageError("--qwen-migrate-guard: the openai package is not installed, so there is no client to guard") from None
 
 
+# The options that only mean something with --qwen-migrate-guard.
+_GUARD_FILE_OPTIONS = (
+    "--qwen-migrate-guard-report", "--qwen-migrate-guard-format", "--qwen-migrate-guard-baseline", "--qwen-migrate-guard-write-baseline",
+)
 _GUARD = pytest.StashKey["Guard"]()
 _WRITE_ERROR = pytest.StashKey[str]()
 
@@ -75,7 +88,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if guard is None or guard.mode != "raise" or report.when != "call" or not report.passed:
         return
-    sent = [s.finding for s in guard.sent if item.nodeid in s.tests and not guard.is_known(s.finding)]
+    sent = [s.finding for s in guard.sent if item.nodeid in s.tests and not s.known]
     if sent:  # the GuardError was raised, and the code under test caught it
         report.outcome = "failed"
         report.longrepr = "qwen-migrate guard: this test sent requests that break the rules (the code under test caught the GuardError):\n" + "\n".join(
@@ -94,7 +107,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         if options.qwen_migrate_guard_write_baseline is not None:
             baseline.write(options.qwen_migrate_guard_write_baseline, guard.findings)
         if options.qwen_migrate_guard_report is not None:
-            text = guard.report(options.qwen_migrate_guard_format)
+            text = guard.report(options.qwen_migrate_guard_format or "json")
             options.qwen_migrate_guard_report.write_text(text, encoding="utf-8")
     except (baseline.BaselineError, OSError) as error:
         session.config.stash[_WRITE_ERROR] = str(error)
@@ -107,28 +120,28 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         return
     write = terminalreporter.write_line
     terminalreporter.section("qwen-migrate guard")
-    run = guard.run()
-    shown = {id(finding) for finding in run.findings}
+    everything = guard.sent
     by_code = defaultdict(list)
-    for sent in guard.sent:
-        if id(sent.finding) in shown:
+    for sent in everything:
+        if not sent.known:
             by_code[sent.finding.code].append(sent)
     for code, sents in sorted(by_code.items()):
         first = sents[0].finding
-        write(f"{code} {first.name} ({first.severity.value}): {_count(sum(s.count for s in sents), 'request')} from {_count(len(sents), 'call site')}")
+        write(f"{code} {first.name} ({first.severity.value}): {_count(len(sents), 'finding')} at {_count(_call_sites(sents), 'call site')}")
         for s in sents:
             f = s.finding
-            write(f"  {f.path}:{f.line}:{f.column}: {f.message}" + (f" ({s.count} times)" if s.count > 1 else ""))
+            write(f"  {f.path}:{f.line}:{f.column}: {f.message}" + (f" (sent {s.count} times)" if s.count > 1 else ""))
             for test in s.tests:
                 write(f"    sent by {test}")
     sents = [s for group in by_code.values() for s in group]
     if sents:
         tests = {test for s in sents for test in s.tests}
-        summary = f"{_count(sum(s.count for s in sents), 'request')} broke {_count(len(by_code), 'rule')}, sent by {_count(len(tests), 'test')}."
+        summary = f"{_count(len(sents), 'finding')} of {_count(len(by_code), 'rule')} at {_count(_call_sites(sents), 'call site')}, sent by {_count(len(tests), 'test')}."
     else:
         summary = "No request broke a rule."
-    if run.baselined:
-        summary += f" {_count(run.baselined, 'finding')} the baseline records left out."
+    known = sum(sent.known for sent in everything)
+    if known:
+        summary += f" {_count(known, 'finding')} the baseline records left out."
     write(summary)
     if _WRITE_ERROR in config.stash:
         write(f"qwen-migrate guard: {config.stash[_WRITE_ERROR]}", red=True)
@@ -141,6 +154,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from qwen_migrate import guard
 
         guard.uninstall()
+
+
+def _call_sites(sents) -> int:
+    return len({(s.finding.path, s.finding.line, s.finding.column) for s in sents})
 
 
 def _count(number: int, noun: str) -> str:

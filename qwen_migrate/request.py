@@ -259,7 +259,9 @@ class BodyField:
 
 @dataclass(frozen=True)
 class BodyArguments:
-    """The JSON body of a request: every value is known, and Qwen-only fields stand at the top."""
+    """The JSON body of a request: every value is known, and Qwen-only fields stand at the top. A
+    field set to null is one left out, as DashScope takes it (frameworks send `"stop": null` and the
+    like with every request)."""
 
     body: dict[str, Any]
     # the headers a request seen at run time was sent with (only those rules read, never a key):
@@ -267,6 +269,9 @@ class BodyArguments:
     headers: Optional[dict[str, str]] = None
     through_sdk = False
     elsewhere: frozenset = frozenset()  # a body holds every value itself
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", {name: value for name, value in self.body.items() if value is not None})
 
     def __contains__(self, name: str) -> bool:
         return name in self.body

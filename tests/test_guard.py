@@ -21,6 +21,7 @@ HERE = Path(__file__)
 SOURCE = HERE.read_text().splitlines()
 TOOLS = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]
 MESSAGES = [{"role": "user", "content": "Weather in Paris?"}]
+DASHSCOPE = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 SARIF_SCHEMA = json.loads((HERE.parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
@@ -86,8 +87,9 @@ def test_warn_shows_a_warning_at_the_call_site_and_lets_the_request_go(server, s
     g = Guard("warn", settings)
     with pytest.warns(GuardWarning) as warned, pytest.raises(openai.BadRequestError):
         ask_with_tools(sync_client(server, g), "required")
-    assert [(Path(w.filename), w.lineno) for w in warned] == [(HERE, line_of("sends tool_choice"))]
-    assert str(warned[0].message).startswith("QW203 ")
+    guard_warnings = [w for w in warned if w.category is GuardWarning]  # not a ResourceWarning of another test's client
+    assert [(Path(w.filename), w.lineno) for w in guard_warnings] == [(HERE, line_of("sends tool_choice"))]
+    assert str(guard_warnings[0].message).startswith("QW203 ")
     assert server.refusals == ["invalid_parameter"]
 
 
@@ -185,6 +187,77 @@ def test_a_request_the_guard_cannot_judge_still_leaves_with_a_warning(server, se
     with pytest.warns(GuardWarning, match="could not judge a request to /compatible-mode/v1/chat/completions: ValueError"):
         ask_with_tools(sync_client(server, g), "auto")
     assert [exchange.status for exchange in server.exchanges] == [200]
+
+
+def test_an_upload_read_from_a_pipe_reaches_the_server_whole():
+    """A file part without a name, read from a stream that cannot be read twice: the guard takes the
+    form fields from what httpx builds the body of, never from the body. (A pipe has no length for
+    a Content-Length, so a transport in-process receives it rather than the stand-in.)"""
+    import os
+    import threading
+
+    data = b'{"custom_id": "1"}\n' * 10_000
+    received = []
+
+    def answer(request):
+        received.append(request.read())
+        return httpx2.Response(200, json={"id": "file-1", "object": "file", "bytes": 1, "created_at": 0, "filename": "x", "purpose": "batch", "status": "processed"})
+
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write_end, data), os.close(write_end)))
+    writer.start()
+    g = Guard(settings=Settings())
+    client = openai.OpenAI(api_key="sk-test", base_url=DASHSCOPE, http_client=guard.Client(g, transport=httpx2.MockTransport(answer)))
+    with os.fdopen(read_end, "rb") as pipe:
+        client.files.create(file=("", pipe), purpose="fine-tune")
+    writer.join()
+    assert data in received[0] and [f.code for f in g.findings] == ["QW501"]
+
+
+def test_a_key_in_a_request_is_masked_in_what_the_guard_shows(server, settings):
+    g = Guard("raise", settings)
+    with pytest.raises(GuardError) as raised:
+        sync_client(server, g).chat.completions.create(model="qwen3.6-plus", messages=MESSAGES, n=9, user="sk-abcdef1234567890abcdef1234")  # n out of range
+    assert "sk-abcdef1234567890abcdef1234" not in str(raised.value) + "".join(f.message for f in g.findings)
+    assert [f.code for f in g.findings] == ["QW206"]
+
+
+def test_null_parameters_and_empty_ignored_ones_are_not_reported(server, settings):
+    """As DashScope takes them: a null is a parameter left out, and ignoring an empty list loses nothing."""
+    g = Guard(settings=settings)
+    client = sync_client(server, g)
+    client.chat.completions.create(model="qwen3.6-plus", messages=MESSAGES, frequency_penalty=None, store=None, metadata={})
+    client.with_options(base_url=server.responses_url).responses.create(model="qwen3.6-plus", input="Hi", include=[], store=None)
+    assert g.findings == []
+
+
+def test_a_finding_names_its_file_from_where_the_program_runs_at_the_end(server, settings, monkeypatch, tmp_path):
+    g = Guard(settings=settings)
+    monkeypatch.chdir(tmp_path)  # a test that changes directory before its request
+    with pytest.raises(openai.BadRequestError):
+        ask_with_tools(sync_client(server, g), "required")
+    monkeypatch.undo()
+    assert Path(g.findings[0].path).resolve() == HERE and not Path(g.findings[0].path).is_absolute()
+
+
+def test_a_request_sent_from_a_deleted_folder_still_leaves(server, settings, monkeypatch, tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    g = Guard(settings=settings)
+    with pytest.raises(openai.BadRequestError):
+        ask_with_tools(sync_client(server, g), "required")
+    assert server.refusals == ["invalid_parameter"]
+
+
+def test_columns_count_characters_on_a_line_with_other_scripts(server, settings):
+    g = Guard(settings=settings)
+    client = sync_client(server, g)
+    with pytest.raises(openai.BadRequestError):
+        greeting = "你好"; client.chat.completions.create(model="qwen3.6-plus", messages=MESSAGES, tools=TOOLS, tool_choice="required")  # noqa: E702  # after text
+    line = line_of("after text")
+    assert found(g)[0] == ("QW203", line, SOURCE[line - 1].index("client.chat") + 1) and greeting
 
 
 def test_requests_are_sent_unchanged(server, settings):

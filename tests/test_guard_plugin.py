@@ -3,6 +3,7 @@ its settings, read at run time, make requests that no reading of the code can ju
 model builds its own SDK client. Run as a user runs it, in a process of its own (refresh the summary:
 pytest --snapshot-update)."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def test_raise_fails_exactly_the_tests_that_send_them():
     assert "GuardError: QW203 tool_choice=\"required\" is not supported" in result.stdout
 
 
-def test_warn_shows_each_at_its_call_site(tmp_path):
+def test_warn_shows_each_at_its_call_site():
     result = run_app_tests("--qwen-migrate-guard=warn", "-W", "error::qwen_migrate.guard.GuardWarning")
     assert set(re.findall(r"^FAILED (\S+)", result.stdout, re.MULTILINE)) == set(SENDERS)  # a warning made an error fails its test
     result = run_app_tests("--qwen-migrate-guard=warn")
@@ -102,6 +103,31 @@ def test_a_bad_option_is_a_usage_error_without_a_traceback(option, message):
     result = run_app_tests("--qwen-migrate-guard", option)
     assert result.returncode == 4
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_report_option_without_the_guard_is_a_usage_error(tmp_path):
+    result = run_app_tests(f"--qwen-migrate-guard-report={tmp_path / 'guard.json'}")
+    assert result.returncode == 4 and "--qwen-migrate-guard-report needs --qwen-migrate-guard" in result.stderr
+
+
+def test_a_path_taken_for_the_mode_gets_a_hint():
+    result = run_app_tests("--qwen-migrate-guard", "tests/test_routing.py")
+    assert result.returncode == 4
+    assert "got 'tests/test_routing.py' (give the mode as --qwen-migrate-guard=MODE, or the option after the paths)" in result.stderr
+
+
+def test_a_run_spread_over_xdist_workers_is_refused(tmp_path):
+    """Each worker would keep its findings and the summary would say none: refused, not misreported.
+    (A stand-in for pytest-xdist's options, which the test extra does not install.)"""
+    (tmp_path / "fake_xdist.py").write_text(
+        "def pytest_addoption(parser):\n"
+        "    parser.addoption('--numprocesses', dest='numprocesses')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "fake_xdist", "--numprocesses", "2", "--qwen-migrate-guard"],
+        cwd=APP, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 4 and "--qwen-migrate-guard does not run under pytest-xdist" in result.stderr
 
 
 def test_an_unreadable_baseline_is_a_usage_error(tmp_path):

@@ -67,6 +67,10 @@ OPENAI_KEY_VARIABLES = (OPENAI_KEY_VARIABLE, "AZURE_OPENAI_API_KEY")
 # plain client is pointed at (`https://{resource}.openai.azure.com/openai/v1/`).
 OPENAI_HOST = re.compile(r"^(?:(?:[\w-]+\.)?api\.openai\.com|[\w-]+\.openai\.azure\.com|[\w-]+\.cognitiveservices\.azure\.com)$")
 
+# The path below which OpenAI's hosts serve the API: `/v1` (the SDK's default base URL), and Azure
+# OpenAI's v1 API or a deployment's path (`/openai/deployments/{name}/chat/completions`).
+OPENAI_BASE_PATH = re.compile(r"^(?:/openai/deployments/[^/]+|/openai/v1|/openai|/v1)(?=/|$)")
+
 # The SDK's own request options, accepted by every method besides its API parameters.
 SDK_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 

@@ -16,6 +16,7 @@ qwen_migrate.pytest_plugin).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import io
@@ -26,15 +27,18 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any, Optional
 
 from rich.console import Console
 
 from qwen_migrate import baseline
 from qwen_migrate.analysis.model import CallSite
+from qwen_migrate.discovery import display_path
 from qwen_migrate.engine import Checker, FileResult
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
+from qwen_migrate.masking import mask
 from qwen_migrate.guard.requests import RequestReader
 from qwen_migrate.guard.sites import Site, call_site
 from qwen_migrate.report import write_report
@@ -60,9 +64,11 @@ class GuardWarning(UserWarning):
 
 @dataclass
 class Sent:
-    """One finding as many times as it was sent: how often, and by which tests (in order)."""
+    """One finding as many times as it was sent: how often, by which tests (in order), and whether the
+    baseline the guard was given records it."""
 
     finding: Finding
+    known: bool
     count: int = 0
     tests: dict[str, None] = field(default_factory=dict)
 
@@ -71,8 +77,9 @@ class Guard:
     """Judges the requests of the SDK clients it is attached to, and keeps what it found."""
 
     def __init__(self, mode: str = "record", settings: Optional[Settings] = None, known: Optional[list[dict]] = None) -> None:
-        """`known`: the entries of a baseline file (qwen_migrate.baseline.read), whose findings are kept
-        but neither warned about nor raised, and left out of the reports."""
+        """`known`: the entries of a baseline file (qwen_migrate.baseline.read). A finding they record
+        (its file, code and fingerprint: a call site's finding is one however many requests send it)
+        is kept, but neither warned about nor raised, and left out of the reports."""
         if mode not in MODES:
             raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
         self.mode = mode
@@ -83,8 +90,10 @@ class Guard:
         self.known = known
         self._known_keys = baseline.keys(known or [])
         self.test: Optional[str] = None  # the test running, set by the pytest plugin
+        # Findings name their file by its absolute path until they are reported: a program may change
+        # its working directory between requests.
         self._sent: dict[Finding, Sent] = {}
-        self._findings: dict[tuple, tuple[Optional[Finding], bool]] = {}  # by call site, rule, message and parameter
+        self._made: dict[tuple, Optional[Sent]] = {}  # by call site, rule, message and parameter
         self._lock = threading.Lock()
 
     # The event hooks: httpx calls the request hooks before a request leaves, awaiting them on an async client.
@@ -96,37 +105,33 @@ class Guard:
         __tracebackhide__ = True
         self._judge(request, sys._getframe(1))
 
-    def _judge(self, request: Any, frame) -> None:
+    def _judge(self, request: Any, frame: FrameType) -> None:
         __tracebackhide__ = True
         try:
-            found = self.judge(request)
-        except Exception as error:  # a request the guard cannot read still leaves as it is
-            warnings.warn(f"qwen-migrate guard could not judge a request to {request.url.path}: {error!r}", GuardWarning, stacklevel=3)
+            site, sents = self._record(request, frame)
+        except Exception as error:  # a request the guard cannot judge still leaves as it is
+            self._warn(f"qwen-migrate guard could not judge a request to {request.url.path}: {error!r}", frame)
             return
+        new = [sent.finding for sent in sents if not sent.known]
+        if self.mode == "warn":
+            for finding in new:
+                self._warn(f"{finding.code} {finding.message}", frame, site)
+        elif self.mode == "raise" and new:
+            raise GuardError([_shown(finding) for finding in new])
+
+    def _record(self, request: Any, frame: FrameType) -> tuple[Optional[Site], list[Sent]]:
+        """What the request breaks, counted at its call site."""
+        found = self.judge(request)
         if not found:
-            return
+            return None, []
         site = call_site(frame)
-        made = [self._finding_at(site, rule, violation) for rule, violation in found]
-        findings = [finding for finding, _ in made if finding is not None]
-        if not findings:
-            return
+        sents = [sent for sent in (self._sent_at(site, rule, violation) for rule, violation in found) if sent is not None]
         with self._lock:
-            for finding in findings:
-                sent = self._sent.setdefault(finding, Sent(finding))
+            for sent in sents:
                 sent.count += 1
                 if self.test is not None:
                     sent.tests[self.test] = None
-        new = [finding for finding, known in made if finding is not None and not known]
-        if self.mode == "warn" and site is not None and new:
-            registry = site.module_globals.setdefault("__warningregistry__", {})
-            for finding in new:
-                warnings.warn_explicit(f"{finding.code} {finding.message}", GuardWarning, site.filename, site.line, site.module, registry)
-        elif self.mode == "raise" and new:
-            raise GuardError(new)
-
-    def is_known(self, finding: Finding) -> bool:
-        """Recorded by the baseline the guard was given."""
-        return baseline.key_of(finding) in self._known_keys
+        return site, sents
 
     def judge(self, request: Any) -> list[tuple[CallRule, Violation]]:
         """The rules' violations in an `httpx` request, with the rule of each; none for a request to
@@ -136,38 +141,49 @@ class Guard:
             return []
         return list(request_violations(self._rules, CallSite(None, sent.method, (), sent.arguments), self.settings))
 
-    def _finding_at(self, site: Optional[Site], rule: CallRule, violation: Violation) -> tuple[Optional[Finding], bool]:
-        """The finding (None where per-file-ignores turn its rule off) and whether the baseline
-        records it, worked out once per call site: a loop sends the same request many times, and a
-        finding's path and fingerprint take longer to work out than the rules take to judge."""
+    def _sent_at(self, site: Optional[Site], rule: CallRule, violation: Violation) -> Optional[Sent]:
+        """The record of a finding (None where per-file-ignores turn its rule off), made once per
+        call site: a loop sends the same request many times, and a finding's fingerprint takes longer
+        to work out than the rules take to judge."""
         field_name = violation.node.name if isinstance(violation.node, BodyField) else None
         key = (site, rule.code, violation.message, violation.severity, field_name)
-        if key not in self._findings:
+        if key not in self._made:
             finding = self._finding(site, rule, violation, field_name)
-            self._findings[key] = (finding, finding is not None and self.is_known(finding))
-        return self._findings[key]
+            with self._lock:
+                self._made[key] = None if finding is None else self._sent.setdefault(finding, Sent(finding, baseline.key_of(finding) in self._known_keys))
+        return self._made[key]
 
     def _finding(self, site: Optional[Site], rule: CallRule, violation: Violation, field_name: Optional[str]) -> Optional[Finding]:
         if site is None:  # sent by no code of any file: nothing to point at
             path, line, column, end_line, end_column, source = "<unknown>", 1, 1, 1, 1, ""
         else:
-            path, line, column, end_line, end_column, source = (
-                _display(site.filename), site.line, site.column, site.end_line, site.end_column, site.source
-            )
+            path, line, column, end_line, end_column, source = site.filename, site.line, site.column, site.end_line, site.end_column, site.source
         if rule.code in self._checker.ignored_in(path):
             return None
         if field_name is not None:  # one finding per parameter of the call
             source = f"{source}\0{field_name}"
         return Finding(
             path, line, column, end_line, end_column, rule.code, rule.name, violation.severity or rule.severity,
-            violation.message, None, fingerprint(rule.code, path, source),
+            mask(violation.message), None, fingerprint(rule.code, path, source),  # a request's values may hold a key
         )
+
+    def _warn(self, message: str, frame: FrameType, site: Optional[Site] = None) -> None:
+        """A GuardWarning at the call site, shown as Python shows warnings there (once, always, an error, ...)."""
+        if site is None:
+            site = call_site(frame)
+        if site is None:
+            warnings.warn(message, GuardWarning)
+            return
+        registry = site.module_globals.setdefault("__warningregistry__", {})
+        warnings.warn_explicit(message, GuardWarning, site.filename, site.line, site.module, registry)
 
     @property
     def sent(self) -> list[Sent]:
-        """What was found, once per call site and message, in the order of the files and lines."""
+        """What was found, once per call site and message, in the order of the files and lines, each
+        file named as reports name it (from the working directory)."""
         with self._lock:
-            return sorted(self._sent.values(), key=lambda sent: sent.finding.sort_key)
+            sents = [Sent(_shown(s.finding), s.known, s.count, dict(s.tests)) for s in self._sent.values()]
+        return sorted(sents, key=lambda sent: sent.finding.sort_key)
 
     @property
     def findings(self) -> list[Finding]:
@@ -176,12 +192,16 @@ class Guard:
     def run(self) -> RunResult:
         """The findings as the reports take them: by file, with the lines their code frames show;
         those the baseline records left out (and counted)."""
+        sents = self.sent
         by_path: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.findings:
-            by_path[finding.path].append(finding)
+        for sent in sents:
+            if not sent.known:
+                by_path[sent.finding.path].append(sent.finding)
         run = RunResult([FileResult(path, findings, _frame_lines(path, findings)) for path, findings in by_path.items()])
         if self.known is not None:
-            baseline.leave_out_known(run, self.known)
+            found = {baseline.key_of(sent.finding) for sent in sents}
+            run.baselined = sum(sent.known for sent in sents)
+            run.fixed_since_baseline = [entry for entry in self.known if baseline.entry_key(entry) not in found]
         return run
 
     def report(self, output_format: str) -> str:
@@ -191,12 +211,9 @@ class Guard:
         return text.getvalue()
 
 
-def _display(filename: str) -> str:
-    """A file as reports name it: relative to the working directory when it is below it."""
-    try:
-        return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return filename
+def _shown(finding: Finding) -> Finding:
+    """The finding with its file named as reports name it."""
+    return dataclasses.replace(finding, path=display_path(Path(finding.path)))
 
 
 def _frame_lines(path: str, findings: list[Finding]) -> dict[tuple, str]:

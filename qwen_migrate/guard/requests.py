@@ -13,19 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from qwen_migrate.facts.dashscope import COMPATIBLE_PATH, DASHSCOPE, OPENAI, RESPONSES_PATH, SESSION_CACHE_HEADER
-from qwen_migrate.facts.openai_sdk import ROUTE_RESOURCES, ROUTES
+from qwen_migrate.facts.dashscope import COMPATIBLE_PATH, DASHSCOPE, OPENAI, RESPONSES_PATH, SESSION_CACHE_HEADER, with_path
+from qwen_migrate.facts.openai_sdk import OPENAI_BASE_PATH, ROUTE_RESOURCES, ROUTES
 from qwen_migrate.request import BodyArguments
 from qwen_migrate.settings import Settings
 
-# The path below which OpenAI's hosts serve the API: `/v1` (the SDK's default base URL), and Azure
-# OpenAI's v1 API or a deployment's path.
-_OPENAI_BASE_PATH = re.compile(r"^(?:/openai/deployments/[^/]+|/openai/v1|/openai|/v1)(?=/|$)")
 # The headers rules read (QW304), by their lower-case names.
 _HEADERS_RULES_READ = (SESSION_CACHE_HEADER[0],)
-# How much of a multipart body is read for its form fields before the first file: the SDK writes the
-# fields first, and a field is a few bytes (`purpose=batch`).
-_FORM_FIELDS_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -55,11 +49,10 @@ class RequestReader:
         """The path of `url` below the base URL of a DashScope or OpenAI endpoint (`chat/completions`)."""
         parts = urlsplit(url)
         plain = f"{parts.scheme}://{parts.netloc}{parts.path}"
-        origin = f"{parts.scheme}://{parts.netloc}"
-        candidates = [self.settings.responses_url, self.settings.compatible_url, origin + RESPONSES_PATH, origin + COMPATIBLE_PATH]
-        openai_base = _OPENAI_BASE_PATH.match(parts.path)
+        candidates = [self.settings.responses_url, self.settings.compatible_url, with_path(url, RESPONSES_PATH), with_path(url, COMPATIBLE_PATH)]
+        openai_base = OPENAI_BASE_PATH.match(parts.path)
         if openai_base:
-            candidates.append(origin + openai_base.group())
+            candidates.append(with_path(url, openai_base.group()))
         for base in candidates:
             prefix = base.rstrip("/") + "/"
             if plain.lower().startswith(prefix.lower()) and self._is_api_base(base):
@@ -89,9 +82,8 @@ def sdk_method(verb: str, route: str) -> str:
 
 
 def _parameters(request: Any) -> dict[str, Any]:
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        return _form_fields(request.stream, content_type)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _form_fields(request.stream)
     if request.method in ("GET", "DELETE"):
         return dict(request.url.params)
     try:
@@ -101,29 +93,13 @@ def _parameters(request: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-_BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
-_FIELD_NAME = re.compile(rb'^content-disposition:[^\r\n]*;\s*name="([^"]*)"', re.IGNORECASE | re.MULTILINE)
-
-
-def _form_fields(stream: Any, content_type: str) -> dict[str, str]:
-    """The form fields of a multipart body written before its first file. The stream is read from its
-    start up to that file's headers only: httpx streams a multipart body anew each time it is read, so
-    the request sent is the same, and the file is never read here."""
-    boundary = _BOUNDARY.search(content_type)
-    if boundary is None:
-        return {}
-    read = b""
-    try:
-        for chunk in stream:
-            read += chunk
-            if b"filename=" in read or len(read) > _FORM_FIELDS_LIMIT:
-                break
-    except TypeError:  # a stream that can only be read asynchronously: not read here
-        return {}
+def _form_fields(stream: Any) -> dict[str, str]:
+    """The form fields of a multipart body (`purpose`), from the fields httpx (and httpx2) build it of:
+    the body itself is not read, so no byte of a file that cannot be read twice is taken. A body of
+    another kind is not judged."""
     fields = {}
-    for part in read.split(b"--" + boundary.group(1).encode("ascii")):
-        head, separator, value = part.partition(b"\r\n\r\n")
-        name = _FIELD_NAME.search(head)
-        if separator and name and b"filename=" not in head and value.endswith(b"\r\n"):
-            fields[name.group(1).decode("utf-8", "replace")] = value[:-2].decode("utf-8", "replace")
+    for part in getattr(stream, "fields", ()):
+        if type(part).__name__ == "DataField" and isinstance(part.name, str):  # httpx's _multipart.DataField; a file is a FileField
+            value = part.value
+            fields[part.name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     return fields

@@ -53,8 +53,9 @@ def _site(frame: FrameType) -> Site:
             line, end_line, column, end_column = positions
     filename = frame.f_code.co_filename
     lines = [linecache.getline(filename, number).rstrip("\r\n") for number in range(line, end_line + 1)]
-    if end_column is None:
-        end_column = len(lines[-1])
+    # the interpreter counts columns in UTF-8 bytes; reports count characters
+    column = _characters(lines[0], column)
+    end_column = len(lines[-1]) if end_column is None else _characters(lines[-1], end_column)
     if len(lines) == 1:
         source = lines[0][column:end_column]
     else:
@@ -62,13 +63,16 @@ def _site(frame: FrameType) -> Site:
     return Site(filename, line, column + 1, end_line, end_column + 1, source, frame.f_globals.get("__name__", ""), frame.f_globals)
 
 
+def _characters(line: str, byte_offset: int) -> int:
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+
+
 def _sending(filename: str) -> bool:
     return filename.startswith(_sending_folders())
 
 
-@lru_cache(maxsize=None)
 def _sending_folders() -> tuple[str, ...]:
-    """Read once a request is judged: by then the SDK and its HTTP library are imported."""
+    """The folders of the sending packages imported by now (a program may import legacy httpx late)."""
     folders = [_GUARD + os.sep]
     for name in _SENDING_PACKAGES:
         module = sys.modules.get(name)
@@ -86,4 +90,5 @@ def _installed_folders() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     folders = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
     folders.update(site.getsitepackages() if hasattr(site, "getsitepackages") else ())
+    folders.add(site.getusersitepackages())  # `pip install --user`
     return tuple(os.path.abspath(folder) + os.sep for folder in folders)

@@ -279,6 +279,12 @@ def keyword_into_extra_body(call: CallSite, name: str) -> Violation:
     )
 
 
+def empty(call: CallSite, name: str) -> bool:
+    """The parameter is an empty list or mapping: where DashScope ignores it, nothing is lost
+    (openai-agents sends `include=[]` with every Responses request)."""
+    return call.arguments.value(name) in ([], {})
+
+
 def instead_of_ignored(name: str) -> str:
     """What DashScope offers in an ignored parameter's place, where it offers something (QW208 on
     Chat Completions, QW305 on Responses): the end of the finding's message."""

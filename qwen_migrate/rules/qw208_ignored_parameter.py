@@ -5,7 +5,7 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import IGNORED_CHAT_PARAMS
 from qwen_migrate.finding import Fix, FixSafety, Severity, Violation
-from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, instead_of_ignored
+from qwen_migrate.rules import DASHSCOPE_CLIENT, CallRule, Invalid, empty, instead_of_ignored
 
 
 class IgnoredParameter(CallRule):
@@ -13,7 +13,8 @@ class IgnoredParameter(CallRule):
     ## What it does
     Reports Chat Completions parameters that DashScope accepts and silently ignores:
     `frequency_penalty`, `logit_bias`, `max_completion_tokens`, `metadata`, `prediction`,
-    `prompt_cache_key`, `reasoning_effort`, `service_tier`, `store` and `verbosity`.
+    `prompt_cache_key`, `reasoning_effort`, `service_tier`, `store` and `verbosity`. An empty list
+    or mapping (`metadata={}`) loses nothing by being ignored, and is not reported.
 
     ## Why is this bad?
     The call succeeds but does not do what the code says: `max_completion_tokens` no longer limits
@@ -40,6 +41,9 @@ class IgnoredParameter(CallRule):
     VALID = [
         DASHSCOPE_CLIENT + dedent("""\
             client.chat.completions.create(model="qwen3.6-plus", messages=messages, max_tokens=512)
+            """),
+        DASHSCOPE_CLIENT + dedent("""\
+            client.chat.completions.create(model="qwen3.6-plus", messages=messages, metadata={})
             """),
     ]
     INVALID = [
@@ -78,7 +82,7 @@ class IgnoredParameter(CallRule):
 
     def check_call(self, call: CallSite, settings: Settings) -> Iterator[Violation]:
         for name in call.arguments.names():
-            if name not in IGNORED_CHAT_PARAMS or (name == "max_completion_tokens" and settings.serves_max_completion_tokens):
+            if name not in IGNORED_CHAT_PARAMS or (name == "max_completion_tokens" and settings.serves_max_completion_tokens) or empty(call, name):
                 continue
             if name == "max_completion_tokens" and "max_tokens" not in call.arguments:
                 rename = call.arguments.rename(name, "max_tokens")

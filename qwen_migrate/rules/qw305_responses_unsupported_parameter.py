@@ -6,7 +6,7 @@ from qwen_migrate.settings import Settings
 from qwen_migrate.facts.dashscope import IGNORED, PARAMETERS, QWEN_ONLY_CHAT_PARAMS, RESPONSES_QWEN_PARAMS
 from qwen_migrate.facts.openai_sdk import RESPONSES_METHODS
 from qwen_migrate.finding import FixSafety, Severity, Violation
-from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, instead_of_ignored, keyword_into_extra_body
+from qwen_migrate.rules import RESPONSES_CLIENT, CallRule, Invalid, empty, instead_of_ignored, keyword_into_extra_body
 
 RESPONSES_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses"
 # The Qwen-only parameters of Chat Completions that the Responses API does not take.
@@ -21,7 +21,9 @@ class ResponsesUnsupportedParameter(CallRule):
     parameters the Model Studio Responses page does not list; `enable_thinking`, the Qwen-only
     parameter the page adds, passed as a keyword argument to `responses.create` (error); and the
     Qwen-only Chat Completions parameters (`top_k`, `enable_search`, `thinking_budget`, ...) passed
-    as keyword arguments there (error): they are no Responses parameters.
+    as keyword arguments there (error): they are no Responses parameters. An ignored parameter set
+    to an empty list or mapping (`include=[]`, which openai-agents sends with every request) loses
+    nothing, and is not reported.
 
     ## Why is this bad?
     Model Studio's "OpenAI-compatible Responses" page (https://www.alibabacloud.com/help/en/model-studio/qwen-api-via-openai-responses)
@@ -54,6 +56,9 @@ class ResponsesUnsupportedParameter(CallRule):
     VALID = [
         RESPONSES_CLIENT + dedent("""\
             client.responses.create(model="qwen3.6-plus", input="Plan the trip", extra_body={"enable_thinking": True})
+            """),
+        RESPONSES_CLIENT + dedent("""\
+            client.responses.create(model="qwen3.6-plus", input="Plan the trip", include=[])
             """),
     ]
     INVALID = [
@@ -93,7 +98,7 @@ class ResponsesUnsupportedParameter(CallRule):
                     f"{name} is no parameter of DashScope's Responses API (only of Chat Completions): as a keyword argument the SDK raises TypeError",
                     self.fix(f"Remove {name}", call.arguments.remove(name)),
                 )
-            elif name in ignored:
+            elif name in ignored and not empty(call, name):
                 yield Violation(
                     call.arguments.where(name),
                     f"{name} is ignored by DashScope's Responses API{instead_of_ignored(name)}",
