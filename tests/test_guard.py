@@ -245,9 +245,9 @@ def test_a_request_sent_from_a_deleted_folder_still_leaves(server, settings, mon
     gone.mkdir()
     monkeypatch.chdir(gone)
     gone.rmdir()
-    g = Guard(settings=settings)
-    with pytest.raises(openai.BadRequestError):
-        ask_with_tools(sync_client(server, g), "required")
+    for mode, refused in (("record", openai.BadRequestError), ("raise", GuardError)):
+        with pytest.raises(refused):
+            ask_with_tools(sync_client(server, Guard(mode, settings)), "required")
     assert server.refusals == ["invalid_parameter"]
 
 

@@ -212,8 +212,12 @@ class Guard:
 
 
 def _shown(finding: Finding) -> Finding:
-    """The finding with its file named as reports name it."""
-    return dataclasses.replace(finding, path=display_path(Path(finding.path)))
+    """The finding with its file named as reports name it (by its absolute path where the working
+    directory is gone)."""
+    try:
+        return dataclasses.replace(finding, path=display_path(Path(finding.path)))
+    except OSError:
+        return finding
 
 
 def _frame_lines(path: str, findings: list[Finding]) -> dict[tuple, str]:
