@@ -225,6 +225,16 @@ def test_the_projects_settings_apply(session, tmp_path):
     assert {d.code for d in session.open(tmp_path / "scripts" / "run.py", INCOMPATIBLE)} == {"QW101", "QW102"}
 
 
+def test_saving_a_pyproject_toml_applies_its_settings_to_the_open_documents(session, tmp_path):
+    path = tmp_path / "app.py"
+    assert "QW210" in {d.code for d in session.open(path, INCOMPATIBLE)}
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.qwen-migrate]\nignore = ["QW210"]\n')
+    del session.diagnostics[path.as_uri()]
+    session.notify(session.client.text_document_did_save, types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(pyproject.as_uri())))
+    assert {d.code for d in session.diagnostics_for(path.as_uri(), 1)} == {"QW101", "QW102", "QW208"}
+
+
 def test_a_wrong_configuration_is_shown_in_one_line_and_nothing_is_reported(session, tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.qwen-migrate]\nignore = ["XX9"]\n')
     assert session.open(tmp_path / "app.py", INCOMPATIBLE) == []
