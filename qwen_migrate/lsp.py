@@ -117,6 +117,14 @@ class QwenMigrateServer(LanguageServer):
             diagnostics = []
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, document.version))
 
+    def reload_settings(self) -> None:
+        """A configuration file was saved: read the settings again, and check every open document again."""
+        self.projects.forget()
+        self.analyses.clear()
+        self._shown.clear()
+        for uri in list(self.workspace.text_documents):
+            self.publish(uri)
+
     def log_error(self, uri: str, error: Exception) -> None:
         """An internal error, as one line in the editor's log: never a traceback."""
         message = unanalysable(uri, error).error
@@ -261,11 +269,8 @@ def build() -> QwenMigrateServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: QwenMigrateServer, params: types.DidSaveTextDocumentParams) -> None:
-        if params.text_document.uri.endswith("/pyproject.toml"):  # the settings may have changed: check every open document again
-            ls.projects.forget()
-            ls.analyses.clear()
-            for uri in list(ls.workspace.text_documents):
-                ls.publish(uri)
+        if params.text_document.uri.endswith("/pyproject.toml"):
+            ls.reload_settings()
         else:
             ls.publish(params.text_document.uri)
 

@@ -200,6 +200,13 @@ def test_fix_all_applies_every_safe_fix_and_the_change_clears_the_diagnostics(se
     assert session.change(path, COMPATIBLE, version=3) == []
 
 
+def test_closing_a_document_clears_its_diagnostics(session, tmp_path):
+    path = tmp_path / "closed.py"
+    assert session.open(path, INCOMPATIBLE)
+    session.notify(session.client.text_document_did_close, types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(path.as_uri())))
+    assert session.diagnostics_for(path.as_uri(), None) == []
+
+
 def test_crlf_lines_and_form_feeds_are_placed_as_the_lsp_counts_lines(session, tmp_path):
     # str.splitlines would break at the form feed, and count one line more than Python and the LSP
     text = INCOMPATIBLE.replace("\n\n", "\n\x0c\n").replace("\n", "\r\n")
