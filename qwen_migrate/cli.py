@@ -292,3 +292,20 @@ def explain(code: str) -> None:
     except KeyError:
         raise UsageError(f"unknown rule code {code!r}; `qwen-migrate rules` lists them") from None
     click.echo(rule.documentation(), nl=False)
+
+
+@main.command(short_help="Run the language server (LSP over stdio) for editors.")
+def lsp() -> None:
+    """Run the language server on stdin and stdout: diagnostics as you type, fixes as code actions.
+
+    Needs pygls: pip install 'qwen-migrate[lsp]'.
+    """
+    try:
+        from qwen_migrate.lsp import serve  # here, for start-up: only this command needs pygls
+    except ImportError as error:
+        missing = (error.name or "").partition(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
+            raise
+        click.echo(f"qwen-migrate: lsp needs {missing}: pip install 'qwen-migrate[lsp]'", err=True)
+        sys.exit(EXIT_ERROR)
+    serve()
