@@ -24,7 +24,7 @@ APP = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.cre
 @pytest.mark.parametrize("command", ["check", "fix", "check-batch"])
 def test_the_format_choices_are_the_registry(command):
     [option] = [param for param in main.commands[command].params if param.name == "output_format"]
-    assert list(option.type.choices) == list(REPORTERS) == ["text", "json", "sarif", "github"]
+    assert list(option.type.choices) == list(REPORTERS) == ["text", "json", "sarif", "github", "gitlab", "junit", "html", "markdown"]
 
 
 def test_the_command_line_writes_what_the_registry_names(tmp_path, monkeypatch):
