@@ -145,7 +145,7 @@ def document(run: RunResult) -> list[Block]:
     shown = report.shown
     blocks: list[Block] = [
         Heading(1, ("qwen-migrate migration report",)),
-        Paragraph((f"qwen-migrate {__version__}, {'fix' if report.fix_run else 'check'} run: {len(report.files)} files checked.",)),
+        Paragraph((f"qwen-migrate {__version__}, {'fix' if report.fix_run else 'check'} run: {_files(len(report.files))} checked.",)),
         _summary(report),
         Heading(2, ("Files",)),
     ]
@@ -166,7 +166,7 @@ def document(run: RunResult) -> list[Block]:
         blocks.append(Table(header, (False, True, True, False, False, True, True), rows))
     quiet = len(report.files) - len(shown)
     if quiet or not shown:
-        blocks.append(Paragraph((f"{quiet} other files checked have no SDK calls and no findings.",)))
+        blocks.append(Paragraph((f"{quiet} other {'file' if quiet == 1 else 'files'} checked: no SDK calls, no findings.",)))
     people = [file for file in shown if file.needs_person]
     if people:
         blocks += [
@@ -190,6 +190,10 @@ def document(run: RunResult) -> list[Block]:
         blocks += [Heading(2, ("Files that could not be checked",)), Items([(Code(file.path), f": {file.error}") for file in errors])]
     blocks += [Heading(2, ("How the estimate is made",)), Paragraph((ESTIMATE_MODEL,))]
     return blocks
+
+
+def _files(number: int) -> str:
+    return f"{number} file{'' if number == 1 else 's'}"
 
 
 def _summary(report: Migration) -> Table:
