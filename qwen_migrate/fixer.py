@@ -128,16 +128,22 @@ def parses(data: bytes) -> bool:
     return True
 
 
+def todo_comment(finding: Finding) -> str:
+    """The `# TODO(qwen-migrate): CODE message` line that `--add-todo` writes above a finding
+    (without its indentation). The message is masked: a TODO must not copy a key or a credential
+    into another line."""
+    return f"{TODO_PREFIX}{finding.code} {mask(finding.message)}"
+
+
 def _add_todos(data: bytes, module: cst.Module, findings: list[Finding]) -> tuple[bytes, int]:
-    """A `# TODO(qwen-migrate): CODE message` line above each finding, unless it is there already.
-    The message is masked: a TODO must not copy a key or a credential into another line."""
+    """A TODO line (todo_comment) above each finding, unless it is there already."""
     newline = module.default_newline
     lines = data.decode(module.encoding).split(newline)
     added = 0
     for finding in sorted(findings, key=lambda f: (f.line, f.code), reverse=True):
         line = lines[finding.line - 1]
         indent = line[: len(line) - len(line.lstrip())]
-        todo = f"{indent}{TODO_PREFIX}{finding.code} {mask(finding.message)}"
+        todo = indent + todo_comment(finding)
         above = finding.line - 2
         while above >= 0 and lines[above].lstrip().startswith(TODO_PREFIX):  # the TODOs already there
             if lines[above] == todo:

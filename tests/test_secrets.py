@@ -112,6 +112,13 @@ def test_github_annotations_mask_messages(project):
     assert "::OpenAI() talks to https://svc:sk-****@proxy.example/v1, not to OpenAI or DashScope: left as it is" in result.output
 
 
+@pytest.mark.parametrize("output_format", ["gitlab", "junit", "html", "markdown"])
+def test_ci_formats_and_the_migration_report_mask_messages(project, output_format):
+    result = run("check", "-j1", "--format", output_format, ".")
+    assert_no_secret(result.output)
+    assert "OPENAI_BASE_URL points at https://svc:sk-****@proxy.example/v1, not at DashScope" in result.output  # QW801, no fix
+
+
 def test_statistics_and_baseline_entries_fixed_since_are_masked(project):
     # a baseline written before masking: its entry for a finding no longer found quotes a credential
     entry = {"path": "old.py", "code": "QW101", "fingerprint": "0" * 20, "message": f"base_url {PROXY!r} is not a DashScope endpoint"}

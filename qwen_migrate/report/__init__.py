@@ -12,7 +12,11 @@ from typing import Callable, Optional
 from rich.console import Console
 
 from qwen_migrate.report.github import render_github
+from qwen_migrate.report.gitlab import render_gitlab
+from qwen_migrate.report.html import render_html
 from qwen_migrate.report.json import render_json
+from qwen_migrate.report.junit import render_junit
+from qwen_migrate.report.markdown import render_markdown
 from qwen_migrate.report.run import RunResult
 from qwen_migrate.report.sarif import render_sarif
 from qwen_migrate.report.text import render_statistics, render_text, render_unresolved
@@ -41,6 +45,10 @@ REPORTERS = {
     "json": Reporter(_document(render_json)),
     "sarif": Reporter(_document(render_sarif)),
     "github": Reporter(_document(render_github)),
+    "gitlab": Reporter(_document(render_gitlab)),
+    "junit": Reporter(_document(render_junit)),
+    "html": Reporter(_document(render_html)),
+    "markdown": Reporter(_document(render_markdown)),
 }
 
 

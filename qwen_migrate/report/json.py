@@ -1,9 +1,10 @@
 """The JSON report (qwen_migrate/report-schema.json): every finding, unresolved call and error,
-and the run's summary; secrets masked."""
+each file's SDK call sites, and the run's summary; secrets masked."""
 from __future__ import annotations
 
 import json
 
+from qwen_migrate.engine import FileResult
 from qwen_migrate.finding import Finding
 from qwen_migrate.masking import mask
 from qwen_migrate.report.run import RunResult, summary
@@ -30,6 +31,15 @@ def finding_to_json(finding: Finding) -> dict:
     }
 
 
+def file_to_json(result: FileResult) -> dict:
+    """A file's share of the run, which a migration report reads its progress from."""
+    return {
+        "path": result.path,
+        "call_sites": {"total": result.call_sites, "without_findings": result.clean_call_sites, "unresolved": len(result.unresolved)},
+        "findings": len(result.findings),
+    }
+
+
 def render_json(run: RunResult) -> str:
     document = {
         "version": JSON_REPORT_VERSION,
@@ -43,6 +53,7 @@ def render_json(run: RunResult) -> str:
             for line, column, method, parameter in r.some_paths
         ],
         "errors": [{"path": r.path, "message": mask(r.error)} for r in run.errors],
+        "files": [file_to_json(r) for r in run.files],
         "summary": summary(run),
     }
     if run.fixes:

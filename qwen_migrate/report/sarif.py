@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +16,7 @@ import libcst as cst
 from qwen_migrate import __version__
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.engine import FileResult
-from qwen_migrate.finding import Finding, Severity
+from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.masking import mask
 from qwen_migrate.report.run import Reanalysis, RunResult
 from qwen_migrate.rules import all_rules
@@ -26,16 +27,50 @@ FINGERPRINT_KEY = "qwenMigrate/v1"
 
 
 def _descriptor(rule) -> dict:
+    """The rule as code scanning shows it: its documentation (`help.markdown` where markdown is
+    rendered, `help.text` elsewhere), a link to it (`helpUri`) and tags to filter by (SARIF 2.1.0
+    §3.49 reportingDescriptor; GitHub reads `help.markdown` and `properties.tags`:
+    https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning)."""
     sections = dict(rule.sections())
+    documentation = rule.documentation()
+    tags = [rule.group(), rule.severity.value] + (["fixable"] if rule.fix_safety is not FixSafety.NONE else [])
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": " ".join(sections["What it does"].split())},
-        "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+        "help": {"text": plain_text(documentation), "markdown": documentation},
+        "helpUri": rule.help_uri(),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"fix": rule.fix_safety.value, "spec": rule.spec},
+        "properties": {"fix": rule.fix_safety.value, "spec": rule.spec, "tags": tags},
     }
+
+
+_INLINE_MARKUP = re.compile(r"`([^`]*)`|\*\*([^*]*)\*\*|\[([^\]]*)\]\(([^)]*)\)")
+
+
+def plain_text(markdown: str) -> str:
+    """The rule's documentation for a reader that shows text as it is: headings without their
+    `#`, code blocks indented by four spaces without their fences, inline code and bold without
+    their marks (which may span lines), a link as its text and its address."""
+    blocks, lines, in_code = [], [], False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            text = "\n".join(lines)
+            blocks.append(text if in_code else _INLINE_MARKUP.sub(_unmarked, text).strip("\n"))
+            lines, in_code = [], not in_code
+        elif in_code:
+            lines.append(f"    {line}" if line else "")
+        else:
+            heading = line.lstrip("#")
+            lines.append(heading.strip() if heading != line and heading.startswith(" ") else line)
+    blocks.append(_INLINE_MARKUP.sub(_unmarked, "\n".join(lines)).strip("\n"))
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _unmarked(match: re.Match) -> str:
+    code, bold, link_text, address = match.groups()
+    return code if code is not None else bold if bold is not None else f"{link_text} ({address})"
 
 
 def _location(finding: Finding) -> dict:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Iterator, NamedTuple, Optional, Union
 
+from qwen_migrate import __version__
 from qwen_migrate.analysis.model import CallSite, Client, ClientBinding, FrameworkObject, ResolvedModule
 from qwen_migrate.settings import Settings
 from qwen_migrate.edits import AddImport, Edit
@@ -52,6 +53,39 @@ client = OpenAI(
     default_headers={"x-dashscope-session-cache": "enable"},
 )
 """
+
+
+# The groups of the catalogue (shared/RULES.md): a rule's group is named by the first digit of its code.
+RULE_GROUPS = {
+    "QW0": "tool",
+    "QW1": "clients",
+    "QW2": "chat-completions",
+    "QW3": "responses",
+    "QW4": "embeddings",
+    "QW5": "files",
+    "QW6": "batches",
+    "QW7": "unsupported-apis",
+    "QW8": "configuration-files",
+    "QW9": "frameworks",
+}
+
+# Where the documentation lives when the installed package's metadata names no repository (a
+# checkout run without installing it): the project's repository.
+DEFAULT_REPOSITORY = "https://github.com/qwen-migrate/qwen-migrate"
+
+
+@lru_cache(maxsize=None)
+def _repository() -> str:
+    """The repository the installed package's metadata names (`[project.urls]`: Repository or
+    Source), else DEFAULT_REPOSITORY."""
+    from importlib import metadata  # here, for start-up: only reports that link the documentation read it
+
+    try:
+        entries = metadata.metadata("qwen-migrate").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        entries = []
+    urls = dict(tuple(part.strip() for part in entry.split(",", 1)) for entry in entries if "," in entry)
+    return next((urls[label].rstrip("/") for label in ("Repository", "Source") if label in urls), DEFAULT_REPOSITORY)
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,16 @@ class Rule:
             heading, _, text = chunk.partition("\n")
             sections.append((heading.strip(), text.strip()))
         return sections
+
+    @classmethod
+    def group(cls) -> str:
+        return RULE_GROUPS[cls.code[:3]]
+
+    @classmethod
+    def help_uri(cls) -> str:
+        """The rule's row in the README's rule table, at the installed version's tag: the
+        documentation of the release that reported it (rules_markdown gives each row its anchor)."""
+        return f"{_repository()}/blob/v{__version__}/README.md#{cls.code.lower()}"
 
     @classmethod
     def _fenced(cls, example: str) -> str:
@@ -328,7 +372,7 @@ def rules_markdown() -> str:
     """The rule table and the fix examples of the README (a test keeps the README equal to it)."""
     rows = ["| Code | Name | Severity | Fix | What it reports |", "|---|---|---|---|---|"]
     for rule in all_rules():
-        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_safety.value} | {rule.summary()} |")
+        rows.append(f'| <a id="{rule.code.lower()}"></a>{rule.code} | {rule.name} | {rule.severity.value} | {rule.fix_safety.value} | {rule.summary()} |')
     rows += ["", "### What each fix does", ""]
     for rule in all_rules():
         example = next((example for example in rule.INVALID if example.fixed is not None), None)
