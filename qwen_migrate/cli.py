@@ -268,7 +268,7 @@ def _prepare(options: CodeOptions, **cache) -> tuple[Settings, Union[runner.Run,
     standard input (its settings those of the folder --stdin-filename names)."""
     if _reads_stdin(options):
         settings = _settings(options, options.stdin_filename or Path.cwd())
-        source = SourceRun(click.get_binary_stream("stdin").read(), options.stdin_filename, settings)
+        source = SourceRun(sys.stdin.buffer.read(), options.stdin_filename, settings)
         _say(options, f"standard input, as {source.display}{' (excluded)' if source.excluded else ''}")
         return settings, source
     paths = options.paths or (Path("."),)
@@ -388,9 +388,8 @@ def fix(options: CodeOptions, choices: FixOptions) -> None:
         _echo_errors(errors)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
     if isinstance(fixing, SourceRun):  # the source, fixed, or as it came when nothing was fixed
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(outcomes[0].fixed if outcomes else fixing.data)
-        stdout.flush()
+        sys.stdout.buffer.write(outcomes[0].fixed if outcomes else fixing.data)
+        sys.stdout.buffer.flush()
     run = RunResult([item.remaining if isinstance(item, FixOutcome) else item for item in per_file], fixes=outcomes)
     _report_and_exit(run, settings, options, to_stderr=isinstance(fixing, SourceRun))
 
