@@ -44,7 +44,7 @@ class UsageError(click.UsageError):
 COLOR_CHOICES = ("auto", "always", "never")
 
 
-def _color(choice: str) -> str:
+def _resolved_color(choice: str) -> str:
     """--color, with `auto` settled by the environment where it speaks: NO_COLOR
     (https://no-color.org) means no escape at all, FORCE_COLOR (https://force-color.org) colours in
     a pipe too, each when set and not empty; NO_COLOR wins. The option, when given, wins over both."""
@@ -70,7 +70,7 @@ def _console(options: RunOptions, to_stderr: bool = False) -> Console:
 def _console_colors(choice: str) -> dict:
     """The Console arguments for --color. Without a colour system rich writes no escape at all;
     rich's own `no_color` (what it makes of NO_COLOR) keeps bold."""
-    color = _color(choice)
+    color = _resolved_color(choice)
     if color == "never":
         return {"color_system": None}
     if color == "always":
@@ -348,7 +348,7 @@ def _apply_baseline(run: RunResult, write_baseline: Optional[Path], baseline_fil
 
 
 def _progress_console(options: RunOptions) -> Console:
-    return Console(stderr=True, **({"color_system": None} if _color(options.color) == "never" else {}))
+    return Console(stderr=True, **({"color_system": None} if _resolved_color(options.color) == "never" else {}))
 
 
 @main.command(short_help="Apply the fixes in place (unsafe ones with --unsafe-fixes).")
