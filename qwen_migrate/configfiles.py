@@ -59,11 +59,15 @@ def pairs(text: str, kind: FileKind) -> Iterator[Pair]:
 
 def check_config_file(path: Path, display: str, settings: Settings, enabled: set[str]) -> FileResult:
     """The findings of the enabled configuration-file rules (QW8) about one configuration file."""
-    kind = file_kind(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         return FileResult(display, error=f"cannot read: {error.strerror}")
+    return check_config_source(data, file_kind(path), display, settings, enabled)
+
+
+def check_config_source(data: bytes, kind: FileKind, display: str, settings: Settings, enabled: set[str]) -> FileResult:
+    """check_config_file, of the bytes of a file of that kind (standard input, named by --stdin-filename)."""
     if len(data) > MAX_CONFIG_BYTES or (kind is FileKind.JSON and not data.lstrip().startswith(b"{")):
         return FileResult(display)
     if not any(marker in data.lower() for marker in MARKERS):  # the cheap test: nothing of OpenAI here

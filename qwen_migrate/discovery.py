@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from qwen_migrate.settings import Settings
 from qwen_migrate.fingerprint import repository_root
@@ -148,18 +148,7 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
 
     A file is known by the path it was found by, a symlink by its own name (its folder is resolved,
     not the link). Symlinked folders are not walked into."""
-    excluded = gitignore_spec(settings.exclude) if settings.exclude else None
-    root = settings.root.resolve()
-
-    def is_excluded(path: Path, is_dir: bool) -> bool:
-        if excluded is None:
-            return False
-        try:
-            relative = path.relative_to(root).as_posix()
-        except ValueError:
-            return False
-        return excluded.match_file(relative + ("/" if is_dir else ""))
-
+    is_excluded = _exclusion(settings)
     found: set[Path] = set()
     for given in paths:
         try:
@@ -176,6 +165,29 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
             directory = given.resolve()
             found.update(_walk(directory, _ignore_rules_above(directory), is_excluded))
     return _one_path_per_file(found)
+
+
+def _exclusion(settings: Settings) -> Callable[[Path, bool], bool]:
+    """Whether the `exclude` globs match a path (absolute; a folder or not), relative to the root."""
+    excluded = gitignore_spec(settings.exclude) if settings.exclude else None
+    root = settings.root.resolve()
+
+    def is_excluded(path: Path, is_dir: bool) -> bool:
+        if excluded is None:
+            return False
+        try:
+            relative = path.relative_to(root).as_posix()
+        except ValueError:
+            return False
+        return excluded.match_file(relative + ("/" if is_dir else ""))
+
+    return is_excluded
+
+
+def excluded_file(path: Path, settings: Settings) -> bool:
+    """Whether `exclude` matches a file named on the command line (absolute), which may not exist:
+    standard input's --stdin-filename."""
+    return _exclusion(settings)(path, False)
 
 
 def _one_path_per_file(paths: set[Path]) -> list[Path]:

@@ -53,7 +53,7 @@ class Checker:
         self.rules = [rule() for rule in all_rules() if self._selected(rule.code)]
 
     def _selected(self, code: str) -> bool:
-        select = self.settings.select or ("QW",)
+        select = (self.settings.select or ("QW",)) + self.settings.extend_select
         return any(code.startswith(p) for p in select) and not any(code.startswith(p) for p in self.settings.ignore)
 
     def ignored_in(self, path: str) -> frozenset[str]:

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.fixer import Fixer, FixError, FixOutcome, write_file
@@ -175,8 +175,18 @@ def _render(source: str, cell: Cell, original: str, text: str) -> str:
 def notebook_result(path: Path, display: str, checker: Checker, fixer: Optional[Fixer], write: bool) -> Union[FileResult, FixOutcome]:
     """A notebook's findings, or its FixOutcome when fixing it; the error, when it cannot be read or
     fixed, in a FileResult."""
+    return _reported(lambda: fix_notebook(path, display, fixer, write) if fixer else check_notebook(path.read_bytes(), display, checker), display, fixer)
+
+
+def notebook_source_result(data: bytes, display: str, checker: Checker, fixer: Optional[Fixer]) -> Union[FileResult, FixOutcome]:
+    """notebook_result, of a notebook's bytes (standard input, named by --stdin-filename): nothing is written."""
+    return _reported(lambda: fix_notebook_source(data, display, fixer) if fixer else check_notebook(data, display, checker), display, fixer)
+
+
+def _reported(run: Callable[[], Union[FileResult, FixOutcome]], display: str, fixer: Optional[Fixer]) -> Union[FileResult, FixOutcome]:
+    """What `run` made of a notebook, or the error that stopped it, in a FileResult."""
     try:
-        return fix_notebook(path, display, fixer, write) if fixer else check_notebook(path, display, checker)
+        return run()
     except (NotebookError, FixError, OSError) as error:
         return FileResult(display, error=str(error))
     except UnicodeDecodeError:
@@ -185,9 +195,9 @@ def notebook_result(path: Path, display: str, checker: Checker, fixer: Optional[
         return unanalysable(display, error, "; nothing was written" if fixer else "")
 
 
-def check_notebook(path: Path, display: str, checker: Checker) -> FileResult:
+def check_notebook(data: bytes, display: str, checker: Checker) -> FileResult:
     """A notebook's code cells, checked as one module; findings placed by cell and line."""
-    text = path.read_text(encoding="utf-8")
+    text = data.decode("utf-8")
     cells = code_cells(text)
     joined = join(cells)
     return _placed(checker.check_source(joined.text.encode("utf-8"), display), joined, cells, text)
@@ -208,7 +218,14 @@ def _placed(result: FileResult, joined: Joined, cells: list, text: str) -> FileR
 
 def fix_notebook(path: Path, display: str, fixer: Fixer, write: bool) -> FixOutcome:
     """Fix a notebook's code cells; only the `source` of the cells that change is rewritten."""
-    data = path.read_bytes()
+    outcome = fix_notebook_source(path.read_bytes(), display, fixer)
+    if write and outcome.changed:
+        write_file(path, outcome.fixed)
+    return outcome
+
+
+def fix_notebook_source(data: bytes, display: str, fixer: Fixer) -> FixOutcome:
+    """fix_notebook, of a notebook's bytes: nothing is written."""
     text = data.decode("utf-8")
     cells = code_cells(text)
     joined = join(cells)
@@ -221,8 +238,6 @@ def fix_notebook(path: Path, display: str, fixer: Fixer, write: bool) -> FixOutc
     # again changed a byte: then the notebook as written is analysed afresh.
     remaining = fixed.remaining if new_joined.text.encode("utf-8") == fixed.fixed else fixer.checker.check_source(new_joined.text.encode("utf-8"), display)
     outcome.remaining = _placed(remaining, new_joined, new_cells, new_text)
-    if write and outcome.changed:
-        write_file(path, outcome.fixed)
     return outcome
 
 

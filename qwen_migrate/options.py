@@ -11,18 +11,33 @@ _SETTING = {"setting": True}
 
 
 @dataclass(frozen=True)
+class ConfigChoice:
+    """What `--config` named: a configuration file (at most one), and `key = value` overrides of
+    its keys (TOML, as `--config` takes them in ruff), each with the text it was given as."""
+
+    file: Optional[Path] = None
+    overrides: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """The options of every command that reports: its format and file, the exit threshold, the
-    configuration and the rule choice."""
+    configuration and the rule choice, and how much it says and in which colours."""
 
     output_format: str
     output_file: Optional[Path]
     fail_on: Optional[str] = field(metadata=_SETTING)
-    config_file: Optional[Path]
+    config: ConfigChoice
     select: tuple[str, ...] = field(metadata=_SETTING)
+    extend_select: tuple[str, ...] = field(metadata=_SETTING)
     ignore: tuple[str, ...] = field(metadata=_SETTING)
+    per_file_ignores: Optional[dict[str, tuple[str, ...]]] = field(metadata=_SETTING)
     statistics: bool
     exit_zero: bool
+    quiet: bool  # the findings, without the totals and notes
+    silent: bool  # no report: the exit code alone (errors still on standard error)
+    verbose: bool  # also, on standard error, what the run read and how long it took
+    color: str  # auto, always or never
 
     def settings(self) -> dict[str, Any]:
         """The options that override the configuration, by their pyproject key (None: not given)."""
@@ -31,10 +46,11 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class CodeOptions(RunOptions):
-    """The options of the commands that read code (check and fix): the paths, where DashScope is,
-    which key to read, how large a file may be, and how many worker processes."""
+    """The options of the commands that read code (check and fix): the paths (or standard input),
+    where DashScope is, which key to read, how large a file may be, and how many worker processes."""
 
     paths: tuple[Path, ...]
+    stdin_filename: Optional[Path]  # the name of the source read from standard input (PATHS `-`)
     region: Optional[str] = field(metadata=_SETTING)
     base_url: Optional[str] = field(metadata=_SETTING)
     responses_base_url: Optional[str] = field(metadata=_SETTING)

@@ -112,7 +112,7 @@ def _look(item: tuple[Path, bool, Project]) -> Look:
         module, part, result = checker.analyse_and_index(data, display, path)
     except Exception:  # step 3 tries again, and says what went wrong
         return Look(FileIndex(path), None, settled=False)
-    outcome = _fixed(lambda: fixer.fix_source(data, display, path, analysed=(module, result)), display)
+    outcome = fixed_or_error(lambda: fixer.fix_source(data, display, path, analysed=(module, result)), display)
     return Look(part or FileIndex(path), outcome, settled=isinstance(outcome, FixOutcome))
 
 
@@ -123,10 +123,10 @@ def _with_index(item: tuple[Path, Project]) -> Union[FixOutcome, FileResult]:
     checker.project = project
     if fixer is None:
         return _portable_result(checker.check_file(path, display_path(path)))
-    return _fixed(lambda: fixer.fix_file(path, display_path(path), write=_worker["write"]), display_path(path))
+    return fixed_or_error(lambda: fixer.fix_file(path, display_path(path), write=_worker["write"]), display_path(path))
 
 
-def _fixed(fix: Callable[[], FixOutcome], display: str) -> Union[FixOutcome, FileResult]:
+def fixed_or_error(fix: Callable[[], FixOutcome], display: str) -> Union[FixOutcome, FileResult]:
     """What `fix` made of a file, or the error that stopped it (the file is left as it was)."""
     try:
         outcome = fix()
@@ -470,7 +470,7 @@ def _written(path: Path, outcome: FixOutcome) -> Union[FixOutcome, FileResult]:
         Fixer.write(path, outcome)
         return outcome
 
-    return _fixed(write, outcome.path)
+    return fixed_or_error(write, outcome.path)
 
 
 def _named(paths: list[Path], modules: set[str]) -> list[Path]:

@@ -27,6 +27,7 @@ class Settings:
     api_key_env: str = "DASHSCOPE_API_KEY"
     models: dict[str, str] = field(default_factory=dict)
     select: tuple[str, ...] = ()  # code prefixes; empty: every rule
+    extend_select: tuple[str, ...] = ()  # code prefixes added to `select`
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
@@ -95,14 +96,38 @@ class Settings:
         return (apis & self.apis_served(self.base_url_for(apis, url))) - self.apis_served(url)
 
     def with_options(self, options: dict[str, Any], rule_codes: Collection[str]) -> "Settings":
-        """These settings with command-line options applied: pyproject key -> raw value or None."""
+        """These settings with command-line options applied: pyproject key -> raw value or None.
+        An option that extends a list or table (`--extend-select`, `--per-file-ignores`) adds to
+        the configuration's, as ruff's do; any other replaces it."""
         keys = _keys(rule_codes)
         given = {
             keys[key][0]: keys[key][1](value, f"--{key}")
             for key, value in options.items()
             if value is not None and value != ()
         }
+        for name, extend in _EXTENDED_BY_OPTIONS.items():
+            if name in given:
+                given[name] = extend(getattr(self, name), given[name])
         return replace(self, **given)
+
+    def with_table(self, table: dict[str, Any], source: str, rule_codes: Collection[str]) -> "Settings":
+        """These settings with the keys of a `[tool.qwen-migrate]` table replaced (`--config KEY=VALUE`)."""
+        return replace(self, **_parsed(table, source, rule_codes))
+
+
+def _extended_ignores(configured: dict[str, tuple[str, ...]], given: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """per-file-ignores from the command line merged with the configuration's, a glob in both ignoring both lists."""
+    merged = dict(configured)
+    for glob, codes in given.items():
+        merged[glob] = tuple(dict.fromkeys(merged.get(glob, ()) + codes))
+    return merged
+
+
+# Settings fields a command-line option adds to, and how.
+_EXTENDED_BY_OPTIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "extend_select": lambda configured, given: tuple(dict.fromkeys(configured + given)),
+    "per_file_ignores": _extended_ignores,
+}
 
 
 def _codes(value: Any, key: str, rule_codes: Collection[str]) -> tuple[str, ...]:
@@ -191,6 +216,7 @@ def _keys(rule_codes: Collection[str]) -> dict[str, tuple[str, Callable[[Any, st
         "api-key-env": ("api_key_env", _string),
         "models": ("models", _models),
         "select": ("select", codes),
+        "extend-select": ("extend_select", codes),
         "ignore": ("ignore", codes),
         "per-file-ignores": ("per_file_ignores", partial(_per_file_ignores, rule_codes=rule_codes)),
         "exclude": ("exclude", _string_list),
@@ -200,6 +226,11 @@ def _keys(rule_codes: Collection[str]) -> dict[str, tuple[str, Callable[[Any, st
 
 
 def parse_table(table: dict[str, Any], root: Path, source: str, rule_codes: Collection[str]) -> Settings:
+    return Settings(root=root, configured=True, **_parsed(table, source, rule_codes))
+
+
+def _parsed(table: dict[str, Any], source: str, rule_codes: Collection[str]) -> dict[str, Any]:
+    """The values of a `[tool.qwen-migrate]` table by Settings field, each checked."""
     keys = _keys(rule_codes)
     values = {}
     for key, value in table.items():
@@ -207,7 +238,17 @@ def parse_table(table: dict[str, Any], root: Path, source: str, rule_codes: Coll
             raise ConfigError(f"{source}: unknown key {key!r} in [tool.qwen-migrate]")
         name, parse = keys[key]
         values[name] = parse(value, f"{source}: {key}")
-    return Settings(root=root, configured=True, **values)
+    return values
+
+
+def inline_table(text: str) -> dict[str, Any]:
+    """A `--config KEY=VALUE` override, TOML `key = value` as in ruff's: the table it makes, whose
+    keys parse_table checks as those of `[tool.qwen-migrate]`."""
+    tomllib = _toml_reader()
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"--config {text!r}: neither a file nor a TOML `key = value` override: {error}") from None
 
 
 def load(config_file: Optional[Path], start: Path, rule_codes: Collection[str]) -> Settings:
@@ -234,12 +275,17 @@ def _tool_table(document: dict, path: Path) -> dict:
     return tool
 
 
-def _read_toml(path: Path) -> dict:
+def _toml_reader():
     # Imported here, for start-up: a run with no configuration file above it never needs it.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
+    return tomllib
+
+
+def _read_toml(path: Path) -> dict:
+    tomllib = _toml_reader()
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

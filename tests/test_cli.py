@@ -288,7 +288,7 @@ def test_check_and_fix_take_their_shared_options_as_one_object_and_list_them_ali
     assert names[fix] - names[check] == {f.name for f in dataclasses.fields(FixOptions)}
     checks, fixes = _help_entries("check"), _help_entries("fix")
     shared = checks.keys() & fixes.keys()
-    assert {"--format", "-o", "--fail-on", "--config", "--select", "--ignore", "--statistics", "--exit-zero"} <= shared
+    assert {"--output-format", "-o", "--fail-on", "--config", "--select", "--ignore", "--statistics", "--exit-zero"} <= shared
     assert {"--region", "--base-url", "--max-file-size", "-j", "-h"} <= shared
     assert {flag: checks[flag] for flag in shared} == {flag: fixes[flag] for flag in shared}
     assert fixes.keys() - checks.keys() == {"--unsafe-fixes", "--diff", "--add-todo"}

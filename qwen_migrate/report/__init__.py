@@ -19,7 +19,7 @@ from qwen_migrate.report.junit import render_junit
 from qwen_migrate.report.markdown import render_markdown
 from qwen_migrate.report.run import RunResult
 from qwen_migrate.report.sarif import render_sarif
-from qwen_migrate.report.text import render_statistics, render_text, render_unresolved
+from qwen_migrate.report.text import render_findings, render_statistics, render_text, render_unresolved
 
 Write = Callable[[RunResult, Console], None]
 
@@ -27,12 +27,14 @@ Write = Callable[[RunResult, Console], None]
 @dataclass(frozen=True)
 class Reporter:
     """An output format: how it writes a run's report, its counts for `--statistics` (a format
-    without them writes its report), and its list of the calls the analysis could not follow for
-    `--explain-unresolved` (a format for programs has them in its document, or not at all)."""
+    without them writes its report), its report without the totals for `--quiet` (a format for
+    programs writes its whole document), and its list of the calls the analysis could not follow
+    for `--explain-unresolved` (a format for programs has them in its document, or not at all)."""
 
     write: Write
     statistics: Optional[Write] = None
     unresolved: Optional[Write] = None
+    quiet: Optional[Write] = None
 
 
 def _document(render: Callable[[RunResult], str]) -> Write:
@@ -41,7 +43,7 @@ def _document(render: Callable[[RunResult], str]) -> Write:
 
 
 REPORTERS = {
-    "text": Reporter(render_text, statistics=render_statistics, unresolved=render_unresolved),
+    "text": Reporter(render_text, statistics=render_statistics, unresolved=render_unresolved, quiet=render_findings),
     "json": Reporter(_document(render_json)),
     "sarif": Reporter(_document(render_sarif)),
     "github": Reporter(_document(render_github)),
@@ -52,6 +54,9 @@ REPORTERS = {
 }
 
 
-def write_report(run: RunResult, output_format: str, statistics: bool, console: Console) -> None:
+def write_report(run: RunResult, output_format: str, statistics: bool, console: Console, quiet: bool = False) -> None:
     reporter = REPORTERS[output_format]
-    (reporter.statistics if statistics and reporter.statistics else reporter.write)(run, console)
+    if statistics and reporter.statistics:
+        reporter.statistics(run, console)
+    else:
+        (reporter.quiet if quiet and reporter.quiet else reporter.write)(run, console)

@@ -54,7 +54,8 @@ def render_unresolved(run: RunResult, console: Console) -> None:
 
 
 def render_text(run: RunResult, console: Console) -> None:
-    """ruff-style: `path:line:col: CODE message`, a code frame, a help line, then the totals."""
+    """ruff-style: what a fix changed, then `path:line:col: CODE message`, a code frame, a help line,
+    and the totals."""
     for outcome in run.fixes:
         if outcome.changed:
             codes = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(outcome.fixed_codes.items()))
@@ -62,12 +63,17 @@ def render_text(run: RunResult, console: Console) -> None:
             console.print(Text(f"Fixed {_count(sum(outcome.fixed_codes.values()), 'finding')} in {outcome.path}: {codes}{todos}", style="green"))
     if any(outcome.changed for outcome in run.fixes):
         console.print()
+    render_findings(run, console)
+    _print_summary(console, run)
+
+
+def render_findings(run: RunResult, console: Console) -> None:
+    """The findings and the files that could not be checked, nothing else (`--quiet`)."""
     for result in run.files:
         for finding in result.findings:
             _print_finding(console, finding, result.frame_lines.get(finding.frame_key))
     for result in run.errors:
         console.print(Text(f"{result.path}: {mask(result.error)}", style="bold red"))
-    _print_summary(console, run)
 
 
 def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> None:
