@@ -1,4 +1,4 @@
-"""The command line: `qwen-migrate check | fix | check-batch | rules | explain`.
+"""The command line: `qwen-migrate check | fix | check-batch | rules | explain | lsp`.
 
 Exit codes, as in ruff: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or
 internal errors (one line, no traceback).

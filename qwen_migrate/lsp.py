@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 
 import libcst as cst
 from lsprotocol import types
@@ -28,7 +28,8 @@ from qwen_migrate.edits import apply_edits
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.fixer import Fixer, FixError, parses
-from qwen_migrate.rules import all_rules
+from qwen_migrate.masking import mask
+from qwen_migrate.rules import all_rules, rule_by_code
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
 from qwen_migrate.settings import ConfigError, load
 
@@ -159,9 +160,10 @@ def diagnostic(finding: Finding, lines: list[str], codec: PositionCodec) -> type
     end = _position(lines, finding.end_line, finding.end_column, codec)
     return types.Diagnostic(
         range=types.Range(start, end),
-        message=finding.message,
+        message=mask(finding.message),
         severity=SEVERITIES[finding.severity],
         code=finding.code,
+        code_description=types.CodeDescription(href=rule_by_code(finding.code).help_uri()),
         source=SOURCE,
         # an unused `# noqa` is greyed out, as ruff's RUF100
         tags=[types.DiagnosticTag.Unnecessary] if finding.code == UnusedSuppression.code else None,

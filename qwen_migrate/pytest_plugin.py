@@ -22,7 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "warn (a warning at the call site) or raise (fail the test that sends it).",
     )
     group.addoption("--qwen-migrate-guard-report", metavar="FILE", type=Path, help="Write the guard's findings to FILE.")
-    group.addoption("--qwen-migrate-guard-format", metavar="FORMAT", help="Format of that file: json (default), sarif, github or text.")
+    group.addoption("--qwen-migrate-guard-format", metavar="FORMAT", help="Format of that file: any of the check's --output-format choices (default json).")
     group.addoption("--qwen-migrate-guard-baseline", metavar="FILE", type=Path, help="Report only findings this baseline file does not record.")
     group.addoption("--qwen-migrate-guard-write-baseline", metavar="FILE", type=Path, help="Record the run's findings in this baseline file.")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qwen_migrate import cli
+from qwen_migrate import __version__, cli
 
 pytest.importorskip("pygls")
 from lsprotocol import types  # noqa: E402
@@ -160,6 +160,8 @@ def test_open_publishes_the_findings_with_lsp_ranges(session, tmp_path):
     assert by_code["QW208"].severity == types.DiagnosticSeverity.Warning
     assert {d.source for d in diagnostics} == {"qwen-migrate"}
     assert by_code["QW208"].message == "store is silently ignored by DashScope"
+    # the rule's row in the README at the installed version, as SARIF's helpUri
+    assert by_code["QW208"].code_description.href.endswith(f"/blob/v{__version__}/README.md#qw208")
 
 
 def test_a_safe_quick_fix_applies_to_the_text(session, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from qwen_migrate.report.markup import carried
-from qwen_migrate.report.migration import Code, Heading, Items, Paragraph, Spans, Table, document
+from qwen_migrate.report.migration import Code, Heading, Paragraph, Spans, Table, document
 from qwen_migrate.report.run import RunResult
 
 STYLE = """

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from qwen_migrate.report.markup import carried
-from qwen_migrate.report.migration import Code, Heading, Items, Paragraph, Spans, Table, document
+from qwen_migrate.report.migration import Code, Heading, Paragraph, Spans, Table, document
 from qwen_migrate.report.run import RunResult
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|&#!~])")
