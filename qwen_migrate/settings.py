@@ -1,7 +1,6 @@
 """Configuration: `[tool.qwen-migrate]` in pyproject.toml, overridden by command-line options."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -277,10 +276,8 @@ def _tool_table(document: dict, path: Path) -> dict:
 
 def _toml_reader():
     # Imported here, for start-up: a run with no configuration file above it never needs it.
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python < 3.11 only
-        import tomli as tomllib
+    import tomllib
+
     return tomllib
 
 

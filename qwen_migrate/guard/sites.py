@@ -47,10 +47,10 @@ def call_site(frame: Optional[FrameType]) -> Optional[Site]:
 
 def _site(frame: FrameType) -> Site:
     line, end_line, column, end_column = frame.f_lineno, frame.f_lineno, 0, None
-    if sys.version_info >= (3, 11):  # the positions of the instruction running: the call expression
-        positions = next(islice(frame.f_code.co_positions(), frame.f_lasti // 2, None))
-        if None not in positions:
-            line, end_line, column, end_column = positions
+    # the positions of the instruction running: the call expression (none where the code was compiled without them)
+    positions = next(islice(frame.f_code.co_positions(), frame.f_lasti // 2, None))
+    if None not in positions:
+        line, end_line, column, end_column = positions
     filename = frame.f_code.co_filename
     lines = [linecache.getline(filename, number).rstrip("\r\n") for number in range(line, end_line + 1)]
     # the interpreter counts columns in UTF-8 bytes; reports count characters
