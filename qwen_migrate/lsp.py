@@ -24,6 +24,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec, TextDocument
 
 from qwen_migrate import __version__
+from qwen_migrate.discovery import excluded_file
 from qwen_migrate.edits import apply_edits
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding, FixSafety, Severity
@@ -100,7 +101,10 @@ class QwenMigrateServer(LanguageServer):
         except ConfigError as error:
             self._show_once(str(error))
             return None
-        module, result = checker.analyse(text.encode("utf-8"), path or document.uri)
+        if path and excluded_file(Path(path).absolute(), checker.settings):  # `exclude` applies, as to `check` and standard input
+            module, result = None, FileResult(path)
+        else:
+            module, result = checker.analyse(text.encode("utf-8"), path or document.uri)
         self.analyses[document.uri] = Analysis(text, checker, module, result)
         return self.analyses[document.uri]
 
@@ -209,10 +213,15 @@ def code_actions(server: QwenMigrateServer, params: types.CodeActionParams) -> l
     fixable = [f for f in analysis.result.findings if f.fix is not None and f.fix.edits]
     actions = []
     if _wanted(types.CodeActionKind.QuickFix, only):
+        # the fixes of one safety at one place are one action: a client's base URL (QW101) and key
+        # (QW102) are fixed together, since either alone sends one provider's key to the other
+        together: dict[tuple, list[Finding]] = {}
         for finding in fixable:
-            shown = diagnostic(finding, lines, codec)
-            if _overlaps(shown.range, params.range):
-                action = _fix_action(analysis, finding, shown, codec, document.uri)
+            together.setdefault((finding.line, finding.column, finding.end_line, finding.end_column, finding.fix.safety), []).append(finding)
+        for findings in together.values():
+            shown = [diagnostic(finding, lines, codec) for finding in findings]
+            if _overlaps(shown[0].range, params.range):
+                action = _fix_action(analysis, findings, shown, codec, document.uri)
                 if action is not None:
                     actions.append(action)
     if _wanted(FIX_ALL, only) and any(f.fix.safety is FixSafety.SAFE for f in fixable):
@@ -222,16 +231,16 @@ def code_actions(server: QwenMigrateServer, params: types.CodeActionParams) -> l
     return actions
 
 
-def _fix_action(analysis: Analysis, finding: Finding, shown: types.Diagnostic, codec: PositionCodec, uri: str) -> Optional[types.CodeAction]:
-    """The action that applies the finding's fix alone; None when its result would not parse."""
-    fixed = apply_edits(analysis.module, finding.fix.edits).bytes
+def _fix_action(analysis: Analysis, findings: list[Finding], shown: list[types.Diagnostic], codec: PositionCodec, uri: str) -> Optional[types.CodeAction]:
+    """The action that applies the fixes of findings at one place; None when the result would not parse."""
+    fixed = apply_edits(analysis.module, tuple(edit for finding in findings for edit in finding.fix.edits)).bytes
     if not parses(fixed):
         return None
-    safe = finding.fix.safety is FixSafety.SAFE
+    safe = findings[0].fix.safety is FixSafety.SAFE
     return types.CodeAction(
-        title=f"{finding.code}: {finding.fix.description}" + ("" if safe else " (unsafe)"),
+        title=", ".join(f.code for f in findings) + ": " + "; ".join(mask(f.fix.description) for f in findings) + ("" if safe else " (unsafe)"),
         kind=types.CodeActionKind.QuickFix,
-        diagnostics=[shown],
+        diagnostics=shown,
         is_preferred=safe,
         edit=_edit(uri, analysis.text, fixed, codec),
     )

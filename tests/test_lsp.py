@@ -234,6 +234,23 @@ def test_the_projects_settings_apply(session, tmp_path):
     assert {d.code for d in session.open(tmp_path / "scripts" / "run.py", INCOMPATIBLE)} == {"QW101", "QW102"}
 
 
+def test_an_excluded_document_has_no_diagnostics(session, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.qwen-migrate]\nexclude = ["gen_*.py"]\n')
+    assert session.open(tmp_path / "gen_client.py", INCOMPATIBLE) == []
+    assert session.open(tmp_path / "client.py", INCOMPATIBLE) != []
+
+
+def test_a_client_s_base_url_and_key_are_fixed_together(session, tmp_path):
+    """Either fix alone would send one provider's key to the other."""
+    path = tmp_path / "client_fix.py"
+    client = next(d for d in session.open(path, INCOMPATIBLE) if d.code == "QW102")
+    actions = session.code_actions(path, client.range, only=[types.CodeActionKind.QuickFix])
+    assert [a.title.split(":")[0] for a in actions] == ["QW101, QW102"]
+    fixed = apply(INCOMPATIBLE, actions[0].edit, path.as_uri())
+    assert 'api_key=os.getenv("DASHSCOPE_API_KEY")' in fixed and 'base_url="https://dashscope-intl.aliyuncs.com/compatible-mode/v1"' in fixed
+    compile(fixed, "client_fix.py", "exec")
+
+
 def test_saving_a_pyproject_toml_applies_its_settings_to_the_open_documents(session, tmp_path):
     path = tmp_path / "app.py"
     assert "QW210" in {d.code for d in session.open(path, INCOMPATIBLE)}
