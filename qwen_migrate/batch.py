@@ -35,7 +35,7 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
 
 
 def check_batch_file(checker: Checker, path: Path, display: str) -> FileResult:
-    if BatchInputFile.code not in {rule.code for rule in checker.rules}:
+    if BatchInputFile.code not in {rule.code for rule in checker.rules} or BatchInputFile.code in checker.ignored_in(display):
         return FileResult(display)
     batch = BatchFile([rule for rule in checker.rules if isinstance(rule, CallRule)], checker.settings)
     findings: list[Finding] = []
@@ -44,8 +44,9 @@ def check_batch_file(checker: Checker, path: Path, display: str) -> FileResult:
         with path.open("rb") as stream:
             for problem in batch.check(_lines(stream), path.stat().st_size):
                 line = problem.text.decode("utf-8", errors="replace").rstrip("\r\n")
-                findings.append(BatchInputFile.line_finding(display, problem.number, len(line), problem.message, problem.severity))
-                frames.setdefault((None, problem.number), line[:FRAME_WIDTH])
+                shown = line[:FRAME_WIDTH]
+                findings.append(BatchInputFile.line_finding(display, problem.number, len(line), shown, problem.message, problem.severity))
+                frames.setdefault((None, problem.number), shown)
     except OSError as error:
         return FileResult(display, error=f"cannot read: {error.strerror}")
     findings.sort(key=lambda f: f.sort_key)

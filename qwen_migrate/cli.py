@@ -73,8 +73,8 @@ def _console_colors(choice: str) -> dict:
     color = _resolved_color(choice)
     if color == "never":
         return {"color_system": None}
-    if color == "always":
-        return {"force_terminal": True, "no_color": False}
+    if color == "always":  # "standard": rich finds no colour system on TERM=dumb, and always means always
+        return {"force_terminal": True, "no_color": False, "color_system": "standard"}
     return {}
 
 

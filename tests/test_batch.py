@@ -111,6 +111,25 @@ def test_command_exit_codes_and_json(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["check-batch", "missing.jsonl"]).exit_code == 2
 
 
+def test_per_file_ignores_apply_to_batch_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.jsonl").write_text(batch(request(1), request(1)))
+    assert CliRunner().invoke(main, ["check-batch", "--per-file-ignores", "bad.jsonl:QW602", "bad.jsonl"]).exit_code == 0
+    assert CliRunner().invoke(main, ["check-batch", "--per-file-ignores", "other.jsonl:QW602", "bad.jsonl"]).exit_code == 1
+
+
+def test_batch_findings_have_fingerprints_that_survive_a_line_move(tmp_path, monkeypatch):
+    """GitLab shows one issue per fingerprint, and baselines match by it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.jsonl").write_text(batch(request(1), request(1), request(2), request(2)))
+    gitlab = json.loads(CliRunner().invoke(main, ["check-batch", "--output-format", "gitlab", "a.jsonl"]).output)
+    fingerprints = [issue["fingerprint"] for issue in gitlab]
+    assert len(fingerprints) == 2 and all(fingerprints) and len(set(fingerprints)) == 2
+    (tmp_path / "a.jsonl").write_text(batch(request(3), request(1), request(1), request(2), request(2)))
+    moved = json.loads(CliRunner().invoke(main, ["check-batch", "--output-format", "gitlab", "a.jsonl"]).output)
+    assert [issue["fingerprint"] for issue in moved] == fingerprints
+
+
 def test_unreadable_lines_are_findings_for_the_command(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "odd.jsonl").write_text(batch(request(1).replace("{", "[" * 2000 + "{", 1), request(2).replace("}}", ', "n": ' + "1" * 5000 + "}}")))

@@ -149,6 +149,7 @@ def test_verbose_tells_the_settings_the_files_and_the_time(project):
         ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins: no bold either
         (("--color", "never"), {"FORCE_COLOR": "1"}, False),
         (("--color", "always"), {"NO_COLOR": "1"}, True),  # the option wins over the environment
+        (("--color", "always"), {"TERM": "dumb"}, True),  # where rich finds no colour system itself
     ],
 )
 def test_color_follows_the_option_then_the_environment(project, args, environment, coloured):

@@ -7,6 +7,7 @@ from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.settings import Settings
 from qwen_migrate.facts import dashscope
 from qwen_migrate.finding import Finding, FixSafety, Severity
+from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.request import BodyArguments
 from qwen_migrate.rules import CallRule, FileRule, Invalid, request_violations
 
@@ -61,8 +62,12 @@ class BatchInputFile(FileRule):
     ]
 
     @classmethod
-    def line_finding(cls, path: str, line: int, width: int, message: str, severity: Severity) -> Finding:
-        return Finding(path, line, 1, line, width + 1, cls.code, cls.name, severity, message)
+    def line_finding(cls, path: str, line: int, width: int, shown: str, message: str, severity: Severity) -> Finding:
+        """The finding about line `line`, `width` characters long, of which the report shows `shown`
+        (its start, which names its custom_id): known across line moves by that text, as a code
+        finding is by its call (GitLab and baselines need it). Not by its message, which may name
+        another line ("repeats line 3"); two findings on one line share it, and are counted."""
+        return Finding(path, line, 1, line, width + 1, cls.code, cls.name, severity, message, None, fingerprint(cls.code, path, shown))
 
 
 @dataclass(frozen=True)
