@@ -27,7 +27,7 @@ from qwen_migrate.finding import Severity
 from qwen_migrate.fixer import FixOutcome
 from qwen_migrate.masking import mask
 from qwen_migrate.options import CodeOptions, ConfigChoice, FixOptions, RunOptions
-from qwen_migrate.report import REPORTERS, RunResult, write_report
+from qwen_migrate.report import REPORTERS, RunResult, formats_besides_code, write_report
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 from qwen_migrate.stdin import STDIN, SourceRun
 
@@ -405,6 +405,8 @@ def check_batch(files: tuple[Path, ...], options: RunOptions) -> None:
     """
     from qwen_migrate.batch import check_batch_file  # here, for start-up: no other command reads batch files
 
+    if REPORTERS[options.output_format].of_code:
+        raise UsageError(f"--output-format {options.output_format} reports on code; check-batch writes {', '.join(formats_besides_code())}")
     settings = _settings(options, files[0])
     checker = Checker(settings)
     run = RunResult([check_batch_file(checker, path.resolve(), display_path(path.resolve())) for path in files])

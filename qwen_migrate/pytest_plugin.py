@@ -22,7 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "warn (a warning at the call site) or raise (fail the test that sends it).",
     )
     group.addoption("--qwen-migrate-guard-report", metavar="FILE", type=Path, help="Write the guard's findings to FILE.")
-    group.addoption("--qwen-migrate-guard-format", metavar="FORMAT", help="Format of that file: any of the check's --output-format choices (default json).")
+    group.addoption("--qwen-migrate-guard-format", metavar="FORMAT", help="Format of that file: json (default), sarif, gitlab, junit, github or text.")
     group.addoption("--qwen-migrate-guard-baseline", metavar="FILE", type=Path, help="Report only findings this baseline file does not record.")
     group.addoption("--qwen-migrate-guard-write-baseline", metavar="FILE", type=Path, help="Record the run's findings in this baseline file.")
 
@@ -38,7 +38,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
             raise pytest.UsageError(f"{given[0]} needs --qwen-migrate-guard")
         return
     from qwen_migrate import baseline, guard
-    from qwen_migrate.report import REPORTERS
+    from qwen_migrate.report import formats_besides_code
     from qwen_migrate.rules import all_rules
     from qwen_migrate.settings import ConfigError, load
 
@@ -50,8 +50,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     if getattr(options, "numprocesses", None) or getattr(options, "dist", "no") != "no":
         # each pytest-xdist worker would keep its findings, and this process would report none
         raise pytest.UsageError("--qwen-migrate-guard does not run under pytest-xdist: run it without -n/--dist")
-    if (options.qwen_migrate_guard_format or "json") not in REPORTERS:
-        raise pytest.UsageError(f"--qwen-migrate-guard-format: expected one of {', '.join(REPORTERS)}")
+    if (options.qwen_migrate_guard_format or "json") not in formats_besides_code():
+        raise pytest.UsageError(f"--qwen-migrate-guard-format: expected one of {', '.join(formats_besides_code())}")
     try:
         settings = load(None, early_config.rootpath, [rule.code for rule in all_rules()])
         known = None if options.qwen_migrate_guard_baseline is None else baseline.read(options.qwen_migrate_guard_baseline)

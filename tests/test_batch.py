@@ -111,6 +111,13 @@ def test_command_exit_codes_and_json(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["check-batch", "missing.jsonl"]).exit_code == 2
 
 
+def test_a_migration_report_is_not_written_of_a_batch_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.jsonl").write_text(batch(request(1)))
+    result = CliRunner().invoke(main, ["check-batch", "--output-format", "html", "good.jsonl"])
+    assert result.exit_code == 2 and "--output-format html reports on code" in result.output
+
+
 def test_per_file_ignores_apply_to_batch_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.jsonl").write_text(batch(request(1), request(1)))

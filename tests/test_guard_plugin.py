@@ -96,7 +96,8 @@ def test_a_baseline_leaves_out_what_it_records(tmp_path):
     "option, message",
     [
         ("--qwen-migrate-guard=strict", "--qwen-migrate-guard: expected one of record, warn, raise, got 'strict'"),
-        ("--qwen-migrate-guard-format=xml", "--qwen-migrate-guard-format: expected one of text, json, sarif, github"),
+        ("--qwen-migrate-guard-format=xml", "--qwen-migrate-guard-format: expected one of text, json, sarif, github, gitlab, junit"),
+        ("--qwen-migrate-guard-format=html", "--qwen-migrate-guard-format: expected one of text, json, sarif, github, gitlab, junit"),
     ],
 )
 def test_a_bad_option_is_a_usage_error_without_a_traceback(option, message):

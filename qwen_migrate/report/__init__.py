@@ -35,6 +35,9 @@ class Reporter:
     statistics: Optional[Write] = None
     unresolved: Optional[Write] = None
     quiet: Optional[Write] = None
+    # a report on migrating source code (SDK call sites, fixes, TODO comments): for check and fix,
+    # not for batch files or the requests the runtime guard sees
+    of_code: bool = False
 
 
 def _document(render: Callable[[RunResult], str]) -> Write:
@@ -49,8 +52,8 @@ REPORTERS = {
     "github": Reporter(_document(render_github)),
     "gitlab": Reporter(_document(render_gitlab)),
     "junit": Reporter(_document(render_junit)),
-    "html": Reporter(_document(render_html)),
-    "markdown": Reporter(_document(render_markdown)),
+    "html": Reporter(_document(render_html), of_code=True),
+    "markdown": Reporter(_document(render_markdown), of_code=True),
 }
 
 
@@ -60,3 +63,8 @@ def write_report(run: RunResult, output_format: str, statistics: bool, console: 
         reporter.statistics(run, console)
     else:
         (reporter.quiet if quiet and reporter.quiet else reporter.write)(run, console)
+
+
+def formats_besides_code() -> list[str]:
+    """The formats of a report on anything but source code (batch files, requests)."""
+    return [name for name, reporter in REPORTERS.items() if not reporter.of_code]
