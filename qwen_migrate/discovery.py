@@ -158,13 +158,19 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
         if not exists:
             raise DiscoveryError(f"{display_path(given)}: no such file or directory")
         if is_file:
-            path = given.absolute().parent.resolve() / given.name
+            path = named_file(given)
             if not is_excluded(path, False):
                 found.add(path)
         else:
             directory = given.resolve()
             found.update(_walk(directory, _ignore_rules_above(directory), is_excluded))
     return _one_path_per_file(found)
+
+
+def named_file(given: Path) -> Path:
+    """A file named on the command line (or by --stdin-filename) as a run names it: its folder
+    resolved, its own name kept, so that a symlink named is checked under its name."""
+    return given.absolute().parent.resolve() / given.name
 
 
 def _exclusion(settings: Settings) -> Callable[[Path, bool], bool]:

@@ -14,7 +14,7 @@ from qwen_migrate.analysis.collect import collect
 from qwen_migrate.analysis.walk import descendants
 from qwen_migrate.analysis.model import ResolvedModule
 from qwen_migrate.analysis.project import FileIndex, Project, context_for, might_use_sdk
-from qwen_migrate.settings import Settings
+from qwen_migrate.settings import Settings, load
 from qwen_migrate.discovery import gitignore_spec
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
@@ -38,6 +38,12 @@ class FileResult:
     # calls through a parameter that some callers pass an OpenAI client: (line, column, method, parameter)
     some_paths: list[tuple[int, int, str, str]] = field(default_factory=list)
     error: Optional[str] = None  # the file could not be read
+
+
+def project_settings(start: Path) -> Settings:
+    """The settings of the project above `start` (its [tool.qwen-migrate]), or the defaults:
+    what the language server and the runtime guard run with. ConfigError when they are wrong."""
+    return load(None, start, [rule.code for rule in all_rules()])
 
 
 class Checker:

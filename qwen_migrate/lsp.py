@@ -26,13 +26,13 @@ from pygls.workspace import PositionCodec, TextDocument
 from qwen_migrate import __version__
 from qwen_migrate.discovery import excluded_file
 from qwen_migrate.edits import apply_edits
-from qwen_migrate.engine import Checker, FileResult, unanalysable
+from qwen_migrate.engine import Checker, FileResult, project_settings, unanalysable
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.fixer import Fixer, FixError, parses
 from qwen_migrate.masking import mask
-from qwen_migrate.rules import all_rules, rule_by_code
+from qwen_migrate.rules import rule_by_code
 from qwen_migrate.rules.qw002_unused_suppression import UnusedSuppression
-from qwen_migrate.settings import ConfigError, load
+from qwen_migrate.settings import ConfigError
 
 SOURCE = "qwen-migrate"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # as ruff's source.fixAll.ruff
@@ -68,7 +68,7 @@ class Projects:
     def checker_for(self, folder: Path) -> Checker:
         """The folder's checker; ConfigError when its configuration is wrong."""
         if folder not in self._by_folder:
-            settings = load(None, folder, [rule.code for rule in all_rules()])
+            settings = project_settings(folder)
             root = settings.root if settings.configured else None
             if root not in self._by_root:
                 self._by_root[root] = Checker(settings)

@@ -39,8 +39,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         return
     from qwen_migrate import baseline, guard
     from qwen_migrate.report import formats_besides_code
-    from qwen_migrate.rules import all_rules
-    from qwen_migrate.settings import ConfigError, load
+    from qwen_migrate.engine import project_settings
+    from qwen_migrate.settings import ConfigError
 
     if mode not in guard.MODES:
         raise pytest.UsageError(
@@ -53,7 +53,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     if (options.qwen_migrate_guard_format or "json") not in formats_besides_code():
         raise pytest.UsageError(f"--qwen-migrate-guard-format: expected one of {', '.join(formats_besides_code())}")
     try:
-        settings = load(None, early_config.rootpath, [rule.code for rule in all_rules()])
+        settings = project_settings(early_config.rootpath)
         known = None if options.qwen_migrate_guard_baseline is None else baseline.read(options.qwen_migrate_guard_baseline)
     except (ConfigError, baseline.BaselineError) as error:
         raise pytest.UsageError(f"qwen-migrate: {error}") from None

@@ -14,7 +14,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from qwen_migrate.configfiles import check_config_source
-from qwen_migrate.discovery import FileKind, display_path, excluded_file, file_kind
+from qwen_migrate.discovery import FileKind, display_path, excluded_file, file_kind, named_file
 from qwen_migrate.engine import Checker, FileResult, unanalysable
 from qwen_migrate.finding import Finding
 from qwen_migrate.fixer import Fixer, FixOutcome
@@ -35,7 +35,7 @@ class SourceRun:
         if name is None:
             self.display, self.kind, self.excluded = STDIN, FileKind.PYTHON, False
         else:
-            path = name.absolute().parent.resolve() / name.name  # as discovery names a file given on the command line
+            path = named_file(name)
             self.display, self.kind, self.excluded = display_path(path), file_kind(path), excluded_file(path, settings)
 
     def check(self) -> list[FileResult]:

@@ -35,7 +35,7 @@ from rich.console import Console
 from qwen_migrate import baseline
 from qwen_migrate.analysis.model import CallSite
 from qwen_migrate.discovery import display_path
-from qwen_migrate.engine import Checker, FileResult
+from qwen_migrate.engine import Checker, FileResult, project_settings
 from qwen_migrate.finding import Finding, Violation
 from qwen_migrate.fingerprint import fingerprint
 from qwen_migrate.masking import mask
@@ -44,8 +44,8 @@ from qwen_migrate.guard.sites import Site, call_site
 from qwen_migrate.report import write_report
 from qwen_migrate.report.run import RunResult
 from qwen_migrate.request import BodyField
-from qwen_migrate.rules import CallRule, all_rules, request_violations
-from qwen_migrate.settings import Settings, load
+from qwen_migrate.rules import CallRule, request_violations
+from qwen_migrate.settings import Settings
 
 MODES = ("record", "warn", "raise")
 
@@ -83,7 +83,7 @@ class Guard:
         if mode not in MODES:
             raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
         self.mode = mode
-        self.settings = settings or load(None, Path.cwd(), [rule.code for rule in all_rules()])
+        self.settings = settings or project_settings(Path.cwd())
         self._checker = Checker(self.settings)
         self._reader = RequestReader(self.settings)
         self._rules = [rule for rule in self._checker.rules if isinstance(rule, CallRule)]
