@@ -207,7 +207,7 @@ class Guard:
     def report(self, output_format: str) -> str:
         """The report in one of the check's output formats (qwen_migrate.report.REPORTERS)."""
         text = io.StringIO()
-        write_report(self.run(), output_format, False, Console(file=text, width=120, no_color=True, highlight=False))
+        write_report(self.run(), output_format, False, Console(file=text, soft_wrap=True, color_system=None, highlight=False))
         return text.getvalue()
 
 
