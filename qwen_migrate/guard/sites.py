@@ -33,10 +33,10 @@ class Site:
 
 def call_site(frame: Optional[FrameType]) -> Optional[Site]:
     """The call site among `frame` and its callers."""
-    first_outside = None
+    first_outside, sending = None, _sending_folders()
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not _sending(filename):
+        if not filename.startswith(sending):
             first_outside = first_outside or frame
             if not _installed(filename):
                 break
@@ -65,10 +65,6 @@ def _site(frame: FrameType) -> Site:
 
 def _characters(line: str, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
-
-
-def _sending(filename: str) -> bool:
-    return filename.startswith(_sending_folders())
 
 
 def _sending_folders() -> tuple[str, ...]:
