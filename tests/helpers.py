@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import pty
+import subprocess
 from textwrap import dedent
 from typing import Optional
 
@@ -89,3 +91,22 @@ def write_project(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def on_a_terminal(command: list[str], cwd, environment: dict) -> tuple[int, bytes]:
+    """The exit code of `command` run on a pseudo-terminal, and all it wrote there (stdout and stderr)."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, cwd=cwd, env=environment)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    code = process.wait(timeout=60)
+    os.close(controller)
+    return code, output

@@ -2,15 +2,15 @@
 --per-file-ignores, --config KEY=VALUE, -q/-s/-v and --color with NO_COLOR and FORCE_COLOR."""
 import json
 import os
-import pty
 import re
-import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
 
 from qwen_migrate.cli import main
+
+from helpers import on_a_terminal
 
 # QW101 and QW102 (error) at the client, QW210 (error) at the model, QW205 (warning) for the tools.
 SOURCE = (
@@ -159,20 +159,8 @@ def test_color_follows_the_option_then_the_environment(project, args, environmen
 
 def test_no_color_on_a_terminal_writes_no_escape_at_all(project):
     """Rich's own NO_COLOR handling drops colours but keeps bold: the report has none of it."""
-    controller, terminal = pty.openpty()
     environment = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1"}
     environment.pop("FORCE_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "qwen_migrate", "check", "app.py"], stdin=terminal, stdout=terminal, stderr=terminal, cwd=project, env=environment)
-    os.close(terminal)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process has exited
-            break
-        if not chunk:
-            break
-        output += chunk
-    assert process.wait(timeout=60) == 1
-    os.close(controller)
+    code, output = on_a_terminal([sys.executable, "-m", "qwen_migrate", "check", "app.py"], project, environment)
+    assert code == 1
     assert b"QW210" in output and b"\x1b[" not in output, output

@@ -1,10 +1,10 @@
 """The CLI on a terminal: the progress bar comes and goes, and leaves the report and the cursor alone."""
 import os
-import pty
-import subprocess
 import sys
 
 import pytest
+
+from helpers import on_a_terminal
 
 # The bar shows once a run has taken PROGRESS_AFTER_SECONDS; at 0 it shows at once.
 LAUNCH = "import sys; from qwen_migrate import runner, cli; runner.PROGRESS_AFTER_SECONDS = 0; sys.exit(cli.main())"
@@ -12,26 +12,10 @@ HIDE, SHOW = b"\x1b[?25l", b"\x1b[?25h"
 CODE = 'from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
 
 
-def on_a_terminal(*args, cwd) -> bytes:
+def cli_on_a_terminal(*args, cwd) -> bytes:
     """All the CLI writes to a pseudo-terminal (stdout and stderr both)."""
-    controller, terminal = pty.openpty()
     environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, *args], stdin=terminal, stdout=terminal, stderr=terminal, cwd=cwd, env=environment
-    )
-    os.close(terminal)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process has exited
-            break
-        if not chunk:
-            break
-        output += chunk
-    process.wait(timeout=60)
-    os.close(controller)
-    return output
+    return on_a_terminal([sys.executable, "-c", LAUNCH, *args], cwd, environment)[1]
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
@@ -39,7 +23,7 @@ def test_the_progress_bar_leaves_the_cursor_shown_and_the_report_on_its_own_line
     (tmp_path / ".git").mkdir()  # a project root: the pre-pass indexes the project
     for number in range(3):
         (tmp_path / f"module{number}.py").write_text(CODE)
-    output = on_a_terminal(command, ".", "--jobs", "1", cwd=tmp_path)
+    output = cli_on_a_terminal(command, ".", "--jobs", "1", cwd=tmp_path)
     assert HIDE in output  # the bar was shown: the pre-pass and the run both count
     assert output.rindex(SHOW) > output.rindex(HIDE), output
     report_start = output.index(b"module0.py:")
