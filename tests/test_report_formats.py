@@ -187,6 +187,8 @@ def test_migration_report_of_a_fix_run(tmp_path, monkeypatch, snapshots):
     written = (tmp_path / "fastapi_service" / "app" / "llm.py").read_text()
     todos = re.findall(r"`(# TODO\(qwen-migrate\): [^`]*)`", markdown)
     assert todos and all(todo in written for todo in todos)
+    # and it lists every TODO it counts: those of the findings without a fix and of the unsafe fixes left
+    assert f"| TODO comments written | {len(todos)} |" in markdown
     html = run("fix", "--format", "html", "fastapi_service").output
     assert "Findings fixed" in _text_content(html)
 

@@ -182,8 +182,11 @@ def document(run: RunResult) -> list[Block]:
     if unsafe:
         blocks += [
             Heading(2, ("Unsafe fixes to review",)),
-            Paragraph(("Applied by ", Code("qwen-migrate fix --unsafe-fixes"), " once a person agrees:")),
-            Items([(Code(where(f)), f" {f.code}: {mask(f.fix.description)}") for f in unsafe]),
+            Paragraph((
+                "Applied by ", Code("qwen-migrate fix --unsafe-fixes"), " once a person agrees; until then ",
+                Code("qwen-migrate fix --add-todo"), " writes a TODO above each:",
+            )),
+            Items([(Code(where(f)), f" {f.code}: {mask(f.fix.description)}; ", Code(todo_comment(f))) for f in unsafe]),
         ]
     errors = [file for file in shown if file.error]
     if errors:
