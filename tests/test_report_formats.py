@@ -201,3 +201,9 @@ def test_per_file_progress_is_what_the_json_report_carries(monkeypatch):
     assert rows and rows == {
         f["path"]: [str(f["call_sites"]["total"]), str(f["call_sites"]["without_findings"])] for f in files if f["call_sites"]["total"] or f["findings"]
     }
+
+
+def test_the_estimate_reads_as_a_person_writes_it():
+    from qwen_migrate.report.migration import duration
+
+    assert [duration(minutes) for minutes in (45, 60, 120, 125)] == ["45 min", "1 h", "2 h", "2 h 5 min"]

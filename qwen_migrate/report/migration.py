@@ -97,7 +97,9 @@ def migration(run: RunResult) -> Migration:
 
 def duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def codes(counts: Counter) -> str:
