@@ -28,6 +28,7 @@ from qwen_migrate.fixer import FixOutcome
 from qwen_migrate.masking import mask
 from qwen_migrate.options import CodeOptions, ConfigChoice, FixOptions, RunOptions
 from qwen_migrate.report import REPORTERS, RunResult, formats_besides_code, write_report
+from qwen_migrate.report.run import counted
 from qwen_migrate.rules import all_rules, rule_by_code, rules_markdown
 from qwen_migrate.stdin import STDIN, SourceRun
 
@@ -278,7 +279,7 @@ def _prepare(options: CodeOptions, **cache) -> tuple[Settings, Union[runner.Run,
         run = runner.Run(list(paths), settings, options.jobs, _progress_console(options), **cache)
     except DiscoveryError as error:
         raise UsageError(str(error)) from None
-    _say(options, f"found {len(run.files)} file{'' if len(run.files) == 1 else 's'} to check in {time.perf_counter() - started:.2f} s:")
+    _say(options, f"found {counted(len(run.files), 'file')} to check in {time.perf_counter() - started:.2f} s:")
     for path in run.files:
         _say(options, f"  {display_path(path)}")
     return settings, run

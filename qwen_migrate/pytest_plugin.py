@@ -118,6 +118,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     guard = config.stash.get(_GUARD, None)
     if guard is None:
         return
+    from qwen_migrate.report.run import counted
+
     write = terminalreporter.write_line
     terminalreporter.section("qwen-migrate guard")
     everything = guard.sent
@@ -127,7 +129,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             by_code[sent.finding.code].append(sent)
     for code, sents in sorted(by_code.items()):
         first = sents[0].finding
-        write(f"{code} {first.name} ({first.severity.value}): {_count(len(sents), 'finding')} at {_count(_call_sites(sents), 'call site')}")
+        write(f"{code} {first.name} ({first.severity.value}): {counted(len(sents), 'finding')} at {counted(_call_sites(sents), 'call site')}")
         for s in sents:
             f = s.finding
             write(f"  {f.path}:{f.line}:{f.column}: {f.message}" + (f" (sent {s.count} times)" if s.count > 1 else ""))
@@ -136,12 +138,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     sents = [s for group in by_code.values() for s in group]
     if sents:
         tests = {test for s in sents for test in s.tests}
-        summary = f"{_count(len(sents), 'finding')} of {_count(len(by_code), 'rule')} at {_count(_call_sites(sents), 'call site')}, sent by {_count(len(tests), 'test')}."
+        summary = f"{counted(len(sents), 'finding')} of {counted(len(by_code), 'rule')} at {counted(_call_sites(sents), 'call site')}, sent by {counted(len(tests), 'test')}."
     else:
         summary = "No request broke a rule."
     known = sum(sent.known for sent in everything)
     if known:
-        summary += f" {_count(known, 'finding')} the baseline records left out."
+        summary += f" {counted(known, 'finding')} the baseline records left out."
     write(summary)
     if _WRITE_ERROR in config.stash:
         write(f"qwen-migrate guard: {config.stash[_WRITE_ERROR]}", red=True)
@@ -158,7 +160,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _call_sites(sents) -> int:
     return len({(s.finding.path, s.finding.line, s.finding.column) for s in sents})
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -17,7 +17,7 @@ from qwen_migrate.fixer import todo_comment
 
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.masking import mask
-from qwen_migrate.report.run import RunResult
+from qwen_migrate.report.run import RunResult, code_counts, counted
 
 # The estimate's model, in minutes of a person's work (README: "Migration report"). A finding
 # without a fix needs the code changed by hand: longer for an error (DashScope rejects the request:
@@ -102,11 +102,6 @@ def duration(minutes: int) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
-def codes(counts: Counter) -> str:
-    """`QW208 ×2, QW210`, as the text report lists fixes."""
-    return ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(counts.items()))
-
-
 def where(finding: Finding) -> str:
     cell = f"cell {finding.cell}:line " if finding.cell is not None else ""
     return f"{finding.path}:{cell}{finding.line}:{finding.column}"
@@ -147,7 +142,7 @@ def document(run: RunResult) -> list[Block]:
     shown = report.shown
     blocks: list[Block] = [
         Heading(1, ("qwen-migrate migration report",)),
-        Paragraph((f"qwen-migrate {__version__}, {'fix' if report.fix_run else 'check'} run: {_files(len(report.files))} checked.",)),
+        Paragraph((f"qwen-migrate {__version__}, {'fix' if report.fix_run else 'check'} run: {counted(len(report.files), 'file')} checked.",)),
         _summary(report),
         Heading(2, ("Files",)),
     ]
@@ -157,8 +152,8 @@ def document(run: RunResult) -> list[Block]:
                 (Code(file.path),),
                 (str(file.call_sites),),
                 (str(file.clean_call_sites),),
-                (codes(file.fixed) or "–",),
-                ("could not be checked" if file.error else codes(file.remaining) or "none",),
+                (code_counts(file.fixed) or "–",),
+                ("could not be checked" if file.error else code_counts(file.remaining) or "none",),
                 (str(len(file.needs_person)),),
                 (duration(file.minutes),),
             )
@@ -168,7 +163,7 @@ def document(run: RunResult) -> list[Block]:
         blocks.append(Table(header, (False, True, True, False, False, True, True), rows))
     quiet = len(report.files) - len(shown)
     if quiet or not shown:
-        blocks.append(Paragraph((f"{quiet} other {'file' if quiet == 1 else 'files'} checked: no SDK calls, no findings.",)))
+        blocks.append(Paragraph((f"{counted(quiet, 'other file')} checked: no SDK calls, no findings.",)))
     people = [file for file in shown if file.needs_person]
     if people:
         blocks += [
@@ -197,18 +192,14 @@ def document(run: RunResult) -> list[Block]:
     return blocks
 
 
-def _files(number: int) -> str:
-    return f"{number} file{'' if number == 1 else 's'}"
-
-
 def _summary(report: Migration) -> Table:
     rows = [("SDK call sites without findings", report.progress)]
     fixed = report.counted("fixed")
     if report.fix_run:
-        rows += [("Findings fixed", f"{sum(fixed.values())} ({codes(fixed) or 'none'})"), ("TODO comments written", str(report.total("todos")))]
+        rows += [("Findings fixed", f"{sum(fixed.values())} ({code_counts(fixed) or 'none'})"), ("TODO comments written", str(report.total("todos")))]
     remaining = report.counted("remaining")
     rows += [
-        ("Findings remaining", f"{sum(remaining.values())} ({codes(remaining) or 'none'})"),
+        ("Findings remaining", f"{sum(remaining.values())} ({code_counts(remaining) or 'none'})"),
         ("With a safe fix, for qwen-migrate fix", str(report.total("safe_fixes"))),
         ("With an unsafe fix to review", str(sum(len(file.unsafe_fixes) for file in report.files))),
         ("Needing a person (no fix)", str(sum(len(file.needs_person) for file in report.files))),

@@ -56,3 +56,13 @@ def summary(run: RunResult) -> dict:
             for safety in (FixSafety.SAFE, FixSafety.UNSAFE)
         },
     }
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `2 files`: how every report and summary counts."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def code_counts(counts: Counter) -> str:
+    """`QW208 ×2, QW210`: how the reports list the codes fixed or found."""
+    return ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(counts.items()))

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from qwen_migrate.finding import Finding, FixSafety, Severity
 from qwen_migrate.masking import mask, masked
-from qwen_migrate.report.run import RunResult, summary
+from qwen_migrate.report.run import RunResult, code_counts, counted, summary
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -58,9 +58,9 @@ def render_text(run: RunResult, console: Console) -> None:
     and the totals."""
     for outcome in run.fixes:
         if outcome.changed:
-            codes = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(outcome.fixed_codes.items()))
+            codes = code_counts(outcome.fixed_codes)
             todos = f"; {outcome.todos} TODO comments added" if outcome.todos else ""
-            console.print(Text(f"Fixed {_count(sum(outcome.fixed_codes.values()), 'finding')} in {outcome.path}: {codes}{todos}", style="green"))
+            console.print(Text(f"Fixed {counted(sum(outcome.fixed_codes.values()), 'finding')} in {outcome.path}: {codes}{todos}", style="green"))
     if any(outcome.changed for outcome in run.fixes):
         console.print()
     render_findings(run, console)
@@ -105,28 +105,24 @@ def _print_finding(console: Console, finding: Finding, line: Optional[str]) -> N
     console.print()
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _print_summary(console: Console, run: RunResult) -> None:
     counts = summary(run)
     if run.fixes:
         changed = [outcome for outcome in run.fixes if outcome.changed]
         total = sum(sum(outcome.fixed_codes.values()) for outcome in changed)
-        console.print(Text(f"Fixed {_count(total, 'finding')} in {_count(len(changed), 'file')}.", style="bold green"))
+        console.print(Text(f"Fixed {counted(total, 'finding')} in {counted(len(changed), 'file')}.", style="bold green"))
     _print_baseline(console, run)
     if run.errors:  # a file that could not be checked has not passed
-        console.print(Text(f"Could not check {len(run.errors)} of {_count(counts['files_checked'], 'file')}.", style="bold red"))
+        console.print(Text(f"Could not check {len(run.errors)} of {counted(counts['files_checked'], 'file')}.", style="bold red"))
     if not counts["findings"]:
         if not run.errors:
-            console.print(Text(f"All checks passed ({_count(counts['files_checked'], 'file')} checked).", style="bold green"))
+            console.print(Text(f"All checks passed ({counted(counts['files_checked'], 'file')} checked).", style="bold green"))
         return
     severities = ", ".join(f"{n} {name}" for name, n in counts["by_severity"].items() if n)
     console.print(
         Text(
-            f"Found {_count(counts['findings'], 'finding')} in {counts['files_with_findings']} of "
-            f"{_count(counts['files_checked'], 'file')} checked ({severities}).",
+            f"Found {counted(counts['findings'], 'finding')} in {counts['files_with_findings']} of "
+            f"{counted(counts['files_checked'], 'file')} checked ({severities}).",
             style="bold",
         )
     )
